@@ -1,0 +1,193 @@
+//! Charges (one dynamic QR for one amount) and the payments that settle them.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a charge is in its life.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeStatus {
+    /// waiting for the payer
+    Pending,
+    /// paid before expiry
+    Paid,
+    /// expired unpaid
+    Expired,
+    /// paid after expiry: needs the merchant's decision
+    PaidLate,
+    /// cancelled by staff
+    Cancelled,
+    /// a status this client does not know yet
+    #[serde(other)]
+    Unknown,
+}
+
+impl ChargeStatus {
+    /// The snake_case name, as stored and sent.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Expired => "expired",
+            Self::PaidLate => "paid_late",
+            Self::Cancelled => "cancelled",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "paid" => Self::Paid,
+            "expired" => Self::Expired,
+            "paid_late" => Self::PaidLate,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// How a merchant settled a charge that was paid after it expired.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// the late payment is kept as the sale
+    Accepted,
+    /// the payer is to be refunded
+    RefundDue,
+    /// a resolution this client does not know yet
+    #[serde(other)]
+    Unknown,
+}
+
+/// `POST /api/v1/charges/{id}/resolve`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveCharge {
+    /// accepted or refund_due
+    pub resolution: Resolution,
+}
+
+/// `POST /api/v1/charges`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateCharge {
+    /// decimal string in major units: `"48000"`, `"12.50"`
+    pub amount: String,
+    /// KHR or USD (CNY for merchants in China)
+    pub currency: khqr::Currency,
+    /// free text kept with the charge
+    #[serde(default)]
+    pub note: Option<String>,
+    /// the terminal (counter) it is made at; its labels go into the QR
+    #[serde(default)]
+    pub terminal_id: Option<String>,
+}
+
+/// A charge as the app and integrators see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeView {
+    /// charge id
+    pub id: String,
+    /// unique bill number (tag 62-01)
+    pub bill_number: String,
+    /// decimal string in major units
+    pub amount: String,
+    /// currency
+    pub currency: khqr::Currency,
+    /// state
+    pub status: ChargeStatus,
+    /// the QR payload
+    pub payload: String,
+    /// md5 of the payload (Bakong's key)
+    pub md5: String,
+    /// merchant name on the QR
+    pub merchant_name: String,
+    /// note
+    pub note: Option<String>,
+    /// terminal it was made at
+    #[serde(default)]
+    pub terminal_id: Option<String>,
+    /// how a late payment was resolved
+    #[serde(default)]
+    pub resolution: Option<Resolution>,
+    /// creation time, epoch ms
+    pub created_at_ms: i64,
+    /// expiry, RFC 3339
+    pub expires_at: String,
+    /// expiry, epoch ms (for countdowns)
+    pub expires_at_ms: i64,
+}
+
+/// The payer side of a payment (cross-border payers pay in their own currency).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payer {
+    /// wallet or app, e.g. "UnionPay App"
+    pub wallet: String,
+    /// issuing institution
+    #[serde(default)]
+    pub institution: Option<String>,
+    /// ISO 3166 alpha-2
+    pub country: String,
+    /// what the payer paid, decimal string, when it differs from the credit
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// the payer's currency
+    #[serde(default)]
+    pub currency: Option<khqr::Currency>,
+    /// units of the credited currency per unit of the payer's currency, decimal string
+    #[serde(default)]
+    pub rate: Option<String>,
+}
+
+/// A payment received from a network.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    /// payment id
+    pub id: String,
+    /// bakong, unionpay or sandbox
+    pub network: String,
+    /// the network's transaction id
+    pub transaction_id: String,
+    /// the charge it settled, when matched
+    pub charge_id: Option<String>,
+    /// bill number of that charge
+    pub bill_number: Option<String>,
+    /// credited amount, decimal string
+    pub amount: String,
+    /// credited currency
+    pub currency: khqr::Currency,
+    /// payer details
+    pub payer: Payer,
+    /// when we recorded it, epoch ms
+    pub received_at_ms: i64,
+}
+
+/// One page of a list, newest first; pass `next_cursor` back as `cursor` for the next page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// the items
+    pub items: Vec<T>,
+    /// opaque cursor of the next page; absent on the last page
+    pub next_cursor: Option<String>,
+}
+
+/// Money received on one local business day in one currency.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyTotal {
+    /// `YYYY-MM-DD` in the merchant's time zone
+    pub date: String,
+    /// currency
+    pub currency: khqr::Currency,
+    /// number of payments
+    pub count: u64,
+    /// sum, decimal string
+    pub total: String,
+}

@@ -1,0 +1,21 @@
+//! The wire contract between the tonle app, POS integrators and the server: REST bodies and events.
+//! Pure serde types: no server, browser or runtime dependencies, so it compiles to wasm unchanged.
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod charges;
+mod error;
+mod events;
+mod merchants;
+mod notifications;
+mod staff;
+mod stores;
+
+pub use charges::*;
+pub use error::*;
+pub use events::*;
+pub use khqr::{Currency, MinorUnits, Money};
+pub use merchants::*;
+pub use notifications::*;
+pub use staff::*;
+pub use stores::*;

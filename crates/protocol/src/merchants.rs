@@ -1,0 +1,136 @@
+//! Registration, sign-in and the merchant profile.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the merchant trades: Cambodia (KHQR) or China (UnionPay).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Country {
+    /// Cambodia
+    #[default]
+    KH,
+    /// China
+    CN,
+}
+
+/// `POST /api/v1/merchants`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterMerchant {
+    /// owner's email, unique
+    pub email: String,
+    /// at least 10 characters
+    pub password: String,
+    /// shown to payers (≤ 25 characters)
+    pub business_name: String,
+    /// ≤ 15 characters
+    pub merchant_city: String,
+    /// `name@bank`, required in Cambodia
+    #[serde(default)]
+    pub bakong_account_id: Option<String>,
+    /// defaults to KH
+    #[serde(default)]
+    pub country: Country,
+}
+
+/// `POST /api/v1/session`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    /// email
+    pub email: String,
+    /// password
+    pub password: String,
+}
+
+/// A UnionPay merchant account: acquirer IIN (8 digits), forwarding IIN (8 digits), merchant id (15).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpiAccountView {
+    /// 8 digits
+    pub acquirer_iin: String,
+    /// 8 digits
+    pub forwarding_iin: String,
+    /// 15 letters or digits
+    pub merchant_id: String,
+}
+
+/// The merchant's name in a second language (EMVCo tag 64), shown by wallets that read it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternateName {
+    /// `km` or `zh`
+    pub language: String,
+    /// ≤ 25 characters
+    pub name: String,
+    /// ≤ 15 characters
+    #[serde(default)]
+    pub city: Option<String>,
+}
+
+/// The editable profile: `PUT /api/v1/merchant` takes it whole.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantProfile {
+    /// display name (tag 59, ≤ 25)
+    pub business_name: String,
+    /// city (tag 60, ≤ 15)
+    pub merchant_city: String,
+    /// KH or CN
+    #[serde(default)]
+    pub country: Country,
+    /// ISO 18245 merchant category code, 4 digits
+    #[serde(default = "default_mcc")]
+    pub merchant_category_code: String,
+    /// Bakong account `name@bank` (required in Cambodia)
+    #[serde(default)]
+    pub bakong_account_id: Option<String>,
+    /// KHQR merchant id (with `acquiring_bank`, makes a merchant (tag 30) account)
+    #[serde(default)]
+    pub merchant_id: Option<String>,
+    /// acquiring bank
+    #[serde(default)]
+    pub acquiring_bank: Option<String>,
+    /// UnionPay account: tag 15 on KHR codes in Cambodia; the whole code in China
+    #[serde(default)]
+    pub upi: Option<UpiAccountView>,
+    /// name and city in Khmer or Chinese
+    #[serde(default)]
+    pub alternate: Option<AlternateName>,
+    /// currency preselected on the charge screen
+    pub default_currency: khqr::Currency,
+    /// seconds a dynamic QR stays payable (60–3600)
+    #[serde(default = "default_lifetime")]
+    pub qr_lifetime_secs: u32,
+}
+
+fn default_mcc() -> String {
+    "5999".to_owned()
+}
+
+fn default_lifetime() -> u32 {
+    300
+}
+
+/// A merchant's profile as the app shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantView {
+    /// merchant id
+    pub id: String,
+    /// the profile
+    #[serde(flatten)]
+    pub profile: MerchantProfile,
+}
+
+/// The signed-in user and their merchant.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// email of the signed-in user
+    pub email: String,
+    /// role: owner, manager or cashier
+    pub role: String,
+    /// their merchant
+    pub merchant: MerchantView,
+}

@@ -1,0 +1,67 @@
+//! Staff of a merchant: roles, invitations by one-time link.
+
+use serde::{Deserialize, Serialize};
+
+/// What a person may do.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// everything, including payout details and staff
+    Owner,
+    /// stores, terminals, reports, profile (not payout details)
+    Manager,
+    /// charges at their terminal and that terminal's payments today
+    Cashier,
+}
+
+/// `POST /api/v1/staff/invitations`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteStaff {
+    /// their email
+    pub email: String,
+    /// manager or cashier
+    pub role: StaffRole,
+    /// a cashier's terminal
+    #[serde(default)]
+    pub terminal_id: Option<String>,
+}
+
+/// An invitation just made: the link is shown once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    /// who
+    pub email: String,
+    /// as what
+    pub role: StaffRole,
+    /// one-time path to open, e.g. `/join/<token>`
+    pub accept_path: String,
+    /// the token inside it
+    pub token: String,
+    /// valid until, epoch ms
+    pub expires_at_ms: i64,
+}
+
+/// `POST /api/v1/invitations/{token}/accept`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptInvitation {
+    /// at least 10 characters
+    pub password: String,
+}
+
+/// A member of staff.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// user id
+    pub id: String,
+    /// email
+    pub email: String,
+    /// role
+    pub role: StaffRole,
+    /// a cashier's terminal
+    pub terminal_id: Option<String>,
+}
