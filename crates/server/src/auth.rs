@@ -1,0 +1,228 @@
+//! Who is calling: the `Caller` extractor (session cookie or bearer token today; device tokens and
+//! API keys join as new variants), password hashing with argon2id, and session tokens.
+
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+use crate::clock::now_ms;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "tonle_session";
+/// Session lifetime.
+pub const SESSION_DAYS: i64 = 30;
+
+/// A role within a merchant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// everything, including payout details and staff
+    Owner,
+    /// stores, terminals, reports
+    Manager,
+    /// charges and the day's payments of their terminal
+    Cashier,
+}
+
+impl Role {
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "owner" => Some(Self::Owner),
+            "manager" => Some(Self::Manager),
+            "cashier" => Some(Self::Cashier),
+            _ => None,
+        }
+    }
+}
+
+/// An authenticated caller. Handlers take this; they never read tokens themselves.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// a person signed in with email and password
+    Staff {
+        /// user
+        user_id: String,
+        /// merchant
+        merchant_id: String,
+        /// email
+        email: String,
+        /// role
+        role: Role,
+        /// hash of the session token (for logout)
+        token_hash: String,
+        /// a cashier's terminal
+        terminal_id: Option<String>,
+    },
+}
+
+impl Caller {
+    /// The user behind this caller.
+    pub fn user_id(&self) -> &str {
+        match self {
+            Self::Staff { user_id, .. } => user_id,
+        }
+    }
+
+    /// A cashier's terminal: what they may charge at and see.
+    pub fn terminal_id(&self) -> Option<&str> {
+        match self {
+            Self::Staff { terminal_id, .. } => terminal_id.as_deref(),
+        }
+    }
+
+    /// The caller's role.
+    pub fn role(&self) -> Role {
+        match self {
+            Self::Staff { role, .. } => *role,
+        }
+    }
+
+    /// The merchant whose data this caller may touch; every query is scoped by it.
+    pub fn merchant_id(&self) -> &str {
+        match self {
+            Self::Staff { merchant_id, .. } => merchant_id,
+        }
+    }
+}
+
+/// Hex SHA-256 of a token: what the database stores.
+pub fn token_hash(token: &str) -> String {
+    let d = Sha256::digest(token.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh random session token.
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+/// argon2id hash of a password (PHC string).
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+}
+
+/// Checks a password against a stored hash.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// The `Set-Cookie` value for a new session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        SESSION_DAYS * 86_400
+    )
+}
+
+/// The `Set-Cookie` value that ends a session.
+pub fn clear_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+fn cookie_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+        })
+}
+
+fn bearer_token(parts: &Parts) -> Option<String> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// CSRF defence for cookie-authenticated writes: a browser's cross-site request carries an
+/// `Origin` that differs from `Host` (and SameSite=Strict keeps the cookie off it anyway).
+fn same_origin(parts: &Parts) -> bool {
+    let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin_host == host
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (token, from_cookie) = match (bearer_token(parts), cookie_token(parts)) {
+            (Some(t), _) => (t, false),
+            (None, Some(t)) => (t, true),
+            (None, None) => return Err(ApiError::Unauthorized("sign in first".into())),
+        };
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if from_cookie && unsafe_method && !same_origin(parts) {
+            return Err(ApiError::Forbidden("cross-site request refused".into()));
+        }
+        let hash = token_hash(&token);
+        let session = state.store.session(&hash, now_ms()).await?;
+        let s = session
+            .ok_or_else(|| ApiError::Unauthorized("session expired; sign in again".into()))?;
+        let role =
+            Role::parse(&s.role).ok_or_else(|| ApiError::Forbidden("unknown role".into()))?;
+        Ok(Self::Staff {
+            user_id: s.user_id,
+            merchant_id: s.merchant_id,
+            email: s.email,
+            role,
+            token_hash: hash,
+            terminal_id: s.terminal_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong horse battery", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+}

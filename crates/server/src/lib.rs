@@ -1,0 +1,22 @@
+//! tonle's server: merchants, charges, payment ingestion from networks, an append-only event log,
+//! and websocket push with replay. `startup` wires it; one module per resource under `routes`.
+
+pub mod auth;
+pub mod bus;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod expiry;
+pub mod history;
+pub mod openapi;
+pub mod profile;
+pub mod routes;
+pub mod signing;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod throttle;
+pub mod views;
+
+pub use protocol as api;

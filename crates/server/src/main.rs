@@ -1,0 +1,222 @@
+//! `tonle`: the server (`serve`), the QR codec (`qr encode|decode|verify`) and a wallet simulator
+//! (`simulate pay`), in one binary.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tonle_server::cli::{qr, simulate};
+use tonle_server::clock::now_ms;
+use tonle_server::config::Settings;
+use tonle_server::signing::WebhookSecret;
+use tonle_server::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "tonle",
+    version,
+    about = "Merchant software for KHQR and UnionPay QR payments"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (API, websocket, web app).
+    Serve(ServeArgs),
+    /// Encode, decode or verify QR payloads, one per stdin line.
+    #[command(subcommand)]
+    Qr(QrCommand),
+    /// Play a payer against a running server.
+    #[command(subcommand)]
+    Simulate(SimulateCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, env = "TONLE_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Where the SQLite database and sandbox secret live.
+    #[arg(long, env = "TONLE_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// The built web app (trunk's dist/).
+    #[arg(long, env = "TONLE_STATIC_DIR", default_value = "dist")]
+    static_dir: PathBuf,
+    /// Accept simulated payments on /api/v1/notifications/sandbox.
+    #[arg(long, env = "TONLE_SANDBOX")]
+    sandbox: bool,
+    /// Secret (whsec_…) for Bakong notifications.
+    #[arg(long, env = "TONLE_BAKONG_SECRET", hide_env_values = true)]
+    bakong_secret: Option<String>,
+    /// Secret (whsec_…) for UnionPay notifications.
+    #[arg(long, env = "TONLE_UNIONPAY_SECRET", hide_env_values = true)]
+    unionpay_secret: Option<String>,
+    /// Mark cookies Secure (set when served behind TLS).
+    #[arg(long, env = "TONLE_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum QrCommand {
+    /// JSON object per line in; {"payload","md5"} or {"error"} per line out.
+    Encode,
+    /// Payload per line in; {"scheme","crc_valid","fields","tlv"} or {"error"} out.
+    Decode,
+    /// Payload per line in; {"valid","error"} out.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum SimulateCommand {
+    /// Pay a QR payload as a wallet would.
+    Pay(PayArgs),
+}
+
+#[derive(Args)]
+struct PayArgs {
+    /// The QR payload string.
+    #[arg(long)]
+    payload: String,
+    /// The server's base URL.
+    #[arg(long, env = "TONLE_SERVER", default_value = "http://127.0.0.1:8080")]
+    server: String,
+    /// The server's data dir (holds the sandbox secret).
+    #[arg(long, env = "TONLE_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// The notification secret, instead of reading it from the data dir.
+    #[arg(long, env = "TONLE_SANDBOX_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Network to post as.
+    #[arg(long, default_value = "sandbox")]
+    network: String,
+    /// Wallet name shown to the merchant.
+    #[arg(long, default_value = "UnionPay App")]
+    wallet: String,
+    /// Issuing institution.
+    #[arg(long, default_value = "Bank of China")]
+    institution: String,
+    /// Payer's country (ISO alpha-2).
+    #[arg(long, default_value = "CN")]
+    payer_country: String,
+    /// Payer's currency.
+    #[arg(long, default_value = "CNY")]
+    payer_currency: String,
+    /// Units of the QR's currency per unit of the payer's (e.g. 565 KHR per CNY).
+    #[arg(long)]
+    rate: Option<String>,
+    /// Network transaction id (random when absent); reuse one to test deduplication.
+    #[arg(long)]
+    transaction_id: Option<String>,
+    /// Amount to pay a static QR.
+    #[arg(long)]
+    amount: Option<String>,
+    /// Pay even when the QR has expired.
+    #[arg(long)]
+    allow_expired: bool,
+}
+
+fn secret(name: &str, v: Option<String>) -> anyhow::Result<Option<WebhookSecret>> {
+    v.map(|s| {
+        WebhookSecret::parse(&s)
+            .ok_or_else(|| anyhow::anyhow!("{name} must be whsec_<base64 of at least 16 bytes>"))
+    })
+    .transpose()
+}
+
+async fn serve(a: ServeArgs) -> anyhow::Result<()> {
+    tonle_server::telemetry::init("info,sqlx=warn,tower_http=warn");
+    let settings = Settings {
+        addr: a.addr,
+        data_dir: a.data_dir,
+        static_dir: a.static_dir,
+        sandbox: a.sandbox,
+        bakong_secret: secret("--bakong-secret", a.bakong_secret)?,
+        unionpay_secret: secret("--unionpay-secret", a.unionpay_secret)?,
+        secure_cookies: a.secure_cookies,
+    };
+    tracing::info!(?settings, "starting");
+    if !settings.static_dir.join("index.html").is_file() {
+        tracing::warn!(dir = %settings.static_dir.display(), "no web app here; serving the API only (build it with trunk)");
+    }
+    let app = Application::build(settings).await?;
+    let addr = app.addr()?;
+    println!("tonle listening on http://{addr}");
+    app.run(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn simulate_pay(a: PayArgs) -> anyhow::Result<ExitCode> {
+    let payer_currency = khqr::Currency::from_code(&a.payer_currency)
+        .ok_or_else(|| anyhow::anyhow!("--payer-currency must be KHR, USD or CNY"))?;
+    let args = simulate::PayArgs {
+        payload: a.payload,
+        server: a.server,
+        data_dir: a.data_dir,
+        secret: a.secret,
+        network: a.network,
+        wallet: a.wallet,
+        institution: Some(a.institution),
+        payer_country: a.payer_country,
+        payer_currency,
+        rate: a.rate,
+        transaction_id: a.transaction_id,
+        amount: a.amount,
+        allow_expired: a.allow_expired,
+        now_ms: now_ms(),
+    };
+    let (status, body) = simulate::pay(&args).await?;
+    println!("{body}");
+    if (200..300).contains(&status) {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("server answered HTTP {status}");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(a) => serve(a).await.map(|_| ExitCode::SUCCESS),
+        Command::Qr(QrCommand::Encode) => {
+            qr::run(qr::encode_line, now_ms() as u64).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Qr(QrCommand::Decode) => {
+            qr::run(|l, _| qr::decode_line(l), 0).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Qr(QrCommand::Verify) => {
+            qr::run(qr::verify_line, now_ms() as u64).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Simulate(SimulateCommand::Pay(a)) => simulate_pay(a).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tonle: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The OpenAPI 3.1 description of the API, generated from the handlers and the protocol types,
+//! served at `/api/openapi.json` for POS integrators and API fuzzers.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{charges, events, merchants, notifications, payments, session, staff, stores};
+use crate::startup::AppState;
+
+/// The document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tonle", description = "Merchant software for KHQR and UnionPay QR payments: accounts, charges, payment ingestion, history and a replayable event stream."),
+    paths(
+        merchants::register, merchants::show, merchants::update,
+        session::login, session::current, session::logout,
+        charges::create, charges::show, charges::cancel, charges::resolve,
+        payments::list, payments::list_charges, payments::csv_export, payments::daily,
+        notifications::receive, events::upgrade,
+        stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,
+        staff::invite, staff::list, staff::accept,
+    ),
+    components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData)),
+    modifiers(&Security),
+    security(("session" = []), ("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/openapi.json",
+        get(|| async { Json(ApiDoc::openapi()) }),
+    )
+}

@@ -1,0 +1,221 @@
+//! The merchant profile as a domain value: validated field by field (the codec is the judge of
+//! what a QR can carry), and turned into the QR inputs every charge and counter poster uses.
+
+use khqr::unionpay::{UnionPayInput, UpiAccount};
+use khqr::{AccountKind, Currency, KhqrInput, Money};
+
+use crate::api;
+use crate::error::ApiError;
+use crate::store::MerchantRow;
+
+fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Maps a codec field name to the profile field the merchant typed it in.
+fn profile_field(codec_field: &str) -> &str {
+    match codec_field {
+        "merchant_name" => "business_name",
+        "upi_merchant_account" => "upi",
+        "merchant_name_alternate_language" => "alternate.name",
+        "merchant_city_alternate_language" => "alternate.city",
+        "language_preference" => "alternate.language",
+        other => other,
+    }
+}
+
+/// Checks a profile and returns the row it makes; every refusal names the field.
+pub fn apply(current: &MerchantRow, p: &api::MerchantProfile) -> Result<MerchantRow, ApiError> {
+    let name = p.business_name.trim();
+    let city = p.merchant_city.trim();
+    if name.is_empty() {
+        return Err(ApiError::field("business_name", "enter your business name"));
+    }
+    if city.is_empty() {
+        return Err(ApiError::field("merchant_city", "enter your city"));
+    }
+    let mcc = p.merchant_category_code.trim();
+    if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::field(
+            "merchant_category_code",
+            "4 digits, e.g. 5812 for restaurants",
+        ));
+    }
+    if !(60..=3600).contains(&p.qr_lifetime_secs) {
+        return Err(ApiError::field(
+            "qr_lifetime_secs",
+            "between 60 and 3600 seconds",
+        ));
+    }
+    let currencies: &[Currency] = match p.country {
+        api::Country::KH => &[Currency::Khr, Currency::Usd],
+        api::Country::CN => &[Currency::Cny],
+    };
+    if !currencies.contains(&p.default_currency) {
+        return Err(ApiError::field(
+            "default_currency",
+            "not a currency this country charges in",
+        ));
+    }
+    let upi = match &p.upi {
+        Some(u) => Some(
+            UpiAccount::new(
+                u.acquirer_iin.trim(),
+                u.forwarding_iin.trim(),
+                u.merchant_id.trim(),
+            )
+            .map_err(|e| ApiError::field(&e.field.replace("upi_", "upi."), e.message))?,
+        ),
+        None => None,
+    };
+    if p.alternate
+        .as_ref()
+        .is_some_and(|a| a.language != "km" && a.language != "zh")
+    {
+        return Err(ApiError::field(
+            "alternate.language",
+            "km (Khmer) or zh (Chinese)",
+        ));
+    }
+    let row = MerchantRow {
+        business_name: name.to_owned(),
+        merchant_city: city.to_owned(),
+        country: p.country,
+        bakong_account_id: trimmed(&p.bakong_account_id),
+        default_currency: p.default_currency,
+        qr_lifetime_secs: p.qr_lifetime_secs,
+        merchant_category_code: mcc.to_owned(),
+        khqr_merchant_id: trimmed(&p.merchant_id),
+        acquiring_bank: trimmed(&p.acquiring_bank),
+        upi_account: upi.as_ref().map(UpiAccount::as_tag_value),
+        alt_language: p.alternate.as_ref().map(|a| a.language.clone()),
+        alt_name: p.alternate.as_ref().map(|a| a.name.trim().to_owned()),
+        alt_city: p.alternate.as_ref().and_then(|a| trimmed(&a.city)),
+        ..current.clone()
+    };
+    // The codec decides: a profile that cannot make a valid code is refused, naming the field.
+    match row.country {
+        api::Country::KH => {
+            if row.bakong_account_id.is_none() {
+                return Err(ApiError::field(
+                    "bakong_account_id",
+                    "a Bakong account is needed in Cambodia",
+                ));
+            }
+            khqr::khqr::encode(&khqr_input(&row, None, None, None, 0, 0), 0).map_err(|e| {
+                ApiError::field(
+                    profile_field(e.field),
+                    format!("{} ({})", e.message, e.code),
+                )
+            })?;
+        }
+        api::Country::CN => {
+            if let Some(input) = unionpay_input(&row, None, None, None) {
+                khqr::unionpay::encode(&input).map_err(|e| {
+                    ApiError::field(
+                        profile_field(e.field),
+                        format!("{} ({})", e.message, e.code),
+                    )
+                })?;
+            }
+        }
+    }
+    Ok(row)
+}
+
+/// The KHQR a merchant in Cambodia shows: static without `money`, dynamic with it. Tag 15 rides
+/// along on KHR codes when the merchant has a UnionPay account (KHQR allows it only with KHR).
+pub fn khqr_input(
+    m: &MerchantRow,
+    money: Option<&Money>,
+    bill: Option<&str>,
+    terminal: Option<&str>,
+    now: i64,
+    expires: i64,
+) -> KhqrInput {
+    let merchant = m.khqr_merchant_id.is_some() && m.acquiring_bank.is_some();
+    let currency = money.map_or(m.default_currency, |x| x.currency);
+    KhqrInput {
+        kind: if merchant {
+            AccountKind::Merchant
+        } else {
+            AccountKind::Individual
+        },
+        bakong_account_id: m.bakong_account_id.clone().unwrap_or_default(),
+        merchant_name: m.business_name.clone(),
+        merchant_city: Some(m.merchant_city.clone()),
+        merchant_id: m.khqr_merchant_id.clone(),
+        acquiring_bank: m.acquiring_bank.clone(),
+        currency: Some(currency),
+        amount: money.map(Money::khqr_text),
+        merchant_category_code: Some(m.merchant_category_code.clone()),
+        bill_number: bill.map(str::to_owned),
+        terminal_label: terminal.map(str::to_owned),
+        language_preference: m.alt_language.clone(),
+        merchant_name_alternate_language: m.alt_name.clone(),
+        merchant_city_alternate_language: m.alt_city.clone(),
+        upi_merchant_account: m.upi_account.clone().filter(|_| currency == Currency::Khr),
+        created_at_ms: money.map(|_| now as u64),
+        expires_at_ms: money.map(|_| expires as u64),
+        ..Default::default()
+    }
+}
+
+/// The UnionPay code a merchant in China shows (Bakong wallets pay it), when it has an account.
+pub fn unionpay_input(
+    m: &MerchantRow,
+    money: Option<&Money>,
+    bill: Option<&str>,
+    terminal: Option<&str>,
+) -> Option<UnionPayInput> {
+    let account = UpiAccount::parse(m.upi_account.as_deref()?).ok()?;
+    Some(UnionPayInput {
+        account,
+        merchant_name: m.business_name.clone(),
+        merchant_city: m.merchant_city.clone(),
+        merchant_category_code: m.merchant_category_code.clone(),
+        amount: money.copied(),
+        bill_number: bill.map(str::to_owned),
+        terminal_label: terminal.map(str::to_owned),
+    })
+}
+
+/// The profile of a stored merchant, for the wire.
+pub fn view(m: &MerchantRow) -> api::MerchantView {
+    let upi = m
+        .upi_account
+        .as_deref()
+        .and_then(|u| UpiAccount::parse(u).ok())
+        .map(|a| api::UpiAccountView {
+            acquirer_iin: a.acquirer_iin().to_owned(),
+            forwarding_iin: a.forwarding_iin().to_owned(),
+            merchant_id: a.merchant_id().to_owned(),
+        });
+    let alternate = match (&m.alt_language, &m.alt_name) {
+        (Some(language), Some(name)) => Some(api::AlternateName {
+            language: language.clone(),
+            name: name.clone(),
+            city: m.alt_city.clone(),
+        }),
+        _ => None,
+    };
+    api::MerchantView {
+        id: m.merchant_id.clone(),
+        profile: api::MerchantProfile {
+            business_name: m.business_name.clone(),
+            merchant_city: m.merchant_city.clone(),
+            country: m.country,
+            merchant_category_code: m.merchant_category_code.clone(),
+            bakong_account_id: m.bakong_account_id.clone(),
+            merchant_id: m.khqr_merchant_id.clone(),
+            acquiring_bank: m.acquiring_bank.clone(),
+            upi,
+            alternate,
+            default_currency: m.default_currency,
+            qr_lifetime_secs: m.qr_lifetime_secs,
+        },
+    }
+}

@@ -1,0 +1,32 @@
+//! The HTTP surface, one module per resource, merged here under `/api/v1`.
+
+pub mod charges;
+pub mod events;
+pub mod health;
+pub mod merchants;
+pub mod notifications;
+pub mod payments;
+pub mod session;
+pub mod staff;
+pub mod stores;
+
+use axum::Router;
+
+use crate::startup::AppState;
+
+/// Every API route.
+pub fn api() -> Router<AppState> {
+    let v1 = Router::new()
+        .merge(merchants::router())
+        .merge(session::router())
+        .merge(charges::router())
+        .merge(payments::router())
+        .merge(notifications::router())
+        .merge(events::router())
+        .merge(stores::router())
+        .merge(staff::router());
+    Router::new()
+        .nest("/api/v1", v1)
+        .merge(health::router())
+        .merge(crate::openapi::router())
+}

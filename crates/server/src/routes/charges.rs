@@ -1,0 +1,312 @@
+//! Charges: one dynamic QR for one amount, with an optional `Idempotency-Key`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use khqr::{Currency, Money};
+use sha2::{Digest, Sha256};
+
+use crate::api;
+use crate::auth::{Caller, Role};
+use crate::clock::now_ms;
+use crate::error::{ApiError, AppJson};
+use crate::startup::AppState;
+use crate::store::{ChargeRow, MerchantRow, NewCharge, StoreError, TerminalRow};
+use crate::views;
+
+/// `POST /charges`, `GET /charges/{id}`, `POST /charges/{id}/cancel`
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/charges", post(create))
+        .route("/charges/{id}", get(show))
+        .route("/charges/{id}/cancel", post(cancel))
+        .route("/charges/{id}/resolve", post(resolve))
+}
+
+const NOTE_MAX: usize = 200;
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let bad = || ApiError::field("Idempotency-Key", "use 1 to 255 visible ASCII characters");
+    let s = v.to_str().map_err(|_| bad())?;
+    if s.is_empty() || s.len() > 255 || !s.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad());
+    }
+    Ok(Some(s.to_owned()))
+}
+
+fn request_hash(money: &Money, note: Option<&str>, terminal: Option<&str>) -> String {
+    let text = format!(
+        "{}|{}|{}|{}",
+        money.amount.get(),
+        money.currency,
+        note.unwrap_or(""),
+        terminal.unwrap_or("")
+    );
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn parse_request(
+    merchant: &MerchantRow,
+    req: &api::CreateCharge,
+) -> Result<(Money, Option<String>), ApiError> {
+    let allowed: &[Currency] = match merchant.country {
+        api::Country::KH => &[Currency::Khr, Currency::Usd],
+        api::Country::CN => &[Currency::Cny],
+    };
+    if !allowed.contains(&req.currency) {
+        return Err(ApiError::field(
+            "currency",
+            format!(
+                "this merchant charges in {}",
+                allowed
+                    .iter()
+                    .map(|c| c.code())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        ));
+    }
+    let money = Money::parse(&req.amount, req.currency)
+        .map_err(|e| ApiError::field("amount", e.to_string()))?;
+    let note = req
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
+        return Err(ApiError::field(
+            "note",
+            format!("at most {NOTE_MAX} characters"),
+        ));
+    }
+    Ok((money, note))
+}
+
+/// The dynamic code for a charge: a KHQR in Cambodia, a UnionPay code in China.
+fn build_qr(
+    merchant: &MerchantRow,
+    money: &Money,
+    bill: &str,
+    terminal: Option<&TerminalRow>,
+    now: i64,
+    expires: i64,
+) -> Result<khqr::Encoded, ApiError> {
+    let label = terminal.map(|t| t.label.as_str());
+    match merchant.country {
+        api::Country::KH => {
+            let mut input =
+                crate::profile::khqr_input(merchant, Some(money), Some(bill), label, now, expires);
+            input.store_label = terminal.map(|t| t.store_name.clone());
+            Ok(khqr::khqr::encode(&input, now as u64)?)
+        }
+        api::Country::CN => {
+            let input = crate::profile::unionpay_input(merchant, Some(money), Some(bill), label)
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "upi",
+                        "add a UnionPay merchant account to the profile before charging",
+                    )
+                })?;
+            Ok(khqr::unionpay::encode(&input)?)
+        }
+    }
+}
+
+fn replay(
+    existing: ChargeRow,
+    hash: &str,
+) -> Result<(StatusCode, Json<api::ChargeView>), ApiError> {
+    if existing.request_hash.as_deref() == Some(hash) {
+        Ok((StatusCode::OK, Json(views::charge(&existing))))
+    } else {
+        Err(ApiError::IdempotencyConflict)
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/charges", tag = "charges", request_body = api::CreateCharge, params(("Idempotency-Key" = Option<String>, Header, description = "replays the same charge for the same body")), responses((status = 201, body = api::ChargeView), (status = 200, description = "replayed for the same Idempotency-Key", body = api::ChargeView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    AppJson(req): AppJson<api::CreateCharge>,
+) -> Result<(StatusCode, Json<api::ChargeView>), ApiError> {
+    let merchant = state.store.merchant(caller.merchant_id()).await?;
+    let (money, note) = parse_request(&merchant, &req)?;
+    // A cashier charges at their own terminal.
+    let terminal_id = match (caller.role(), caller.terminal_id(), &req.terminal_id) {
+        (Role::Cashier, Some(mine), Some(asked)) if mine != asked => {
+            return Err(ApiError::Forbidden(
+                "a cashier charges at their own terminal".into(),
+            ));
+        }
+        (Role::Cashier, Some(mine), _) => Some(mine.to_owned()),
+        (_, _, asked) => asked.clone(),
+    };
+    let terminal = match &terminal_id {
+        Some(id) => Some(
+            state
+                .store
+                .terminal(&merchant.merchant_id, id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => ApiError::field("terminal_id", "no such terminal"),
+                    other => other.into(),
+                })?,
+        ),
+        None => None,
+    };
+    let key = idempotency_key(&headers)?;
+    let hash = request_hash(&money, note.as_deref(), terminal_id.as_deref());
+    if let Some(k) = &key
+        && let Some(existing) = state
+            .store
+            .charge_by_idempotency_key(&merchant.merchant_id, k)
+            .await?
+    {
+        return replay(existing, &hash);
+    }
+    let now = now_ms();
+    let expires = now + i64::from(merchant.qr_lifetime_secs) * 1000;
+    if merchant.country == api::Country::CN && merchant.upi_account.is_none() {
+        return Err(ApiError::field(
+            "upi",
+            "add a UnionPay merchant account to the profile before charging",
+        ));
+    }
+    if merchant.country == api::Country::KH && merchant.bakong_account_id.is_none() {
+        return Err(ApiError::field(
+            "bakong_account_id",
+            "add a Bakong account to the profile before charging",
+        ));
+    }
+    let bill = state
+        .store
+        .next_bill_number(&merchant.merchant_id, now)
+        .await?;
+    let qr = build_qr(&merchant, &money, &bill, terminal.as_ref(), now, expires)?;
+    let charge = ChargeRow {
+        charge_id: uuid::Uuid::new_v4().to_string(),
+        merchant_id: merchant.merchant_id.clone(),
+        bill_number: bill,
+        money,
+        status: api::ChargeStatus::Pending,
+        payload: qr.payload,
+        md5: qr.md5.to_string(),
+        merchant_name: merchant.business_name.clone(),
+        note,
+        request_hash: Some(hash.clone()),
+        terminal_id: terminal.as_ref().map(|t| t.terminal_id.clone()),
+        resolution: None,
+        expires_at: expires,
+        created_at: now,
+    };
+    match state
+        .store
+        .insert_charge(
+            NewCharge {
+                charge,
+                idempotency_key: key.clone(),
+            },
+            now,
+        )
+        .await
+    {
+        Ok((charge, event)) => {
+            state.bus.publish(&merchant.merchant_id, event);
+            Ok((StatusCode::CREATED, Json(views::charge(&charge))))
+        }
+        // Two requests with one key raced: the loser answers with the winner's charge.
+        Err(StoreError::Conflict("idempotency_key")) => {
+            let k = key.unwrap_or_default();
+            let existing = state
+                .store
+                .charge_by_idempotency_key(&merchant.merchant_id, &k)
+                .await?;
+            replay(
+                existing.ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("idempotent charge vanished"))
+                })?,
+                &hash,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/charges/{id}", tag = "charges", params(("id" = String, Path)), responses((status = 200, body = api::ChargeView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<api::ChargeView>, ApiError> {
+    let charge = state
+        .store
+        .charge(caller.merchant_id(), &id)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound("no such charge".into()),
+            other => other.into(),
+        })?;
+    Ok(Json(views::charge(&charge)))
+}
+
+#[utoipa::path(post, path = "/api/v1/charges/{id}/cancel", tag = "charges", params(("id" = String, Path)), responses((status = 200, body = api::ChargeView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
+async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<api::ChargeView>, ApiError> {
+    let (charge, event) = state
+        .store
+        .cancel_charge(caller.merchant_id(), &id, now_ms())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound("no such charge".into()),
+            StoreError::Conflict(_) => ApiError::Conflict {
+                field: Some("status".into()),
+                message: "only a pending charge can be cancelled".into(),
+            },
+            other => other.into(),
+        })?;
+    state.bus.publish(caller.merchant_id(), event);
+    Ok(Json(views::charge(&charge)))
+}
+
+#[utoipa::path(post, path = "/api/v1/charges/{id}/resolve", tag = "charges", params(("id" = String, Path)), request_body = api::ResolveCharge, responses((status = 200, body = api::ChargeView), (status = 403, body = api::ErrorBody), (status = 404, body = api::ErrorBody), (status = 409, description = "not an unresolved late payment", body = api::ErrorBody)))]
+async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    AppJson(req): AppJson<api::ResolveCharge>,
+) -> Result<Json<api::ChargeView>, ApiError> {
+    if caller.role() == Role::Cashier {
+        return Err(ApiError::Forbidden(
+            "an owner or manager resolves late payments".into(),
+        ));
+    }
+    if req.resolution == api::Resolution::Unknown {
+        return Err(ApiError::field("resolution", "accepted or refund_due"));
+    }
+    let (charge, event) = state
+        .store
+        .resolve_charge(caller.merchant_id(), &id, req.resolution, now_ms())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound("no such charge".into()),
+            StoreError::Conflict(_) => ApiError::Conflict {
+                field: Some("status".into()),
+                message: "only an unresolved late payment can be resolved".into(),
+            },
+            other => other.into(),
+        })?;
+    state.bus.publish(caller.merchant_id(), event);
+    Ok(Json(views::charge(&charge)))
+}

@@ -1,0 +1,143 @@
+//! `GET /api/v1/events`: the merchant's event log over a websocket. Replays everything after
+//! `since`, then streams live events in order with no gaps; heartbeats; slow clients are dropped.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use axum::routing::get;
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::api;
+use crate::auth::Caller;
+use crate::error::{ApiError, AppQuery};
+use crate::startup::AppState;
+
+/// `GET /events`
+pub fn router() -> Router<AppState> {
+    Router::new().route("/events", get(upgrade))
+}
+
+#[derive(Debug, Deserialize)]
+struct EventsQuery {
+    since: Option<u64>,
+}
+
+const HEARTBEAT: Duration = Duration::from_secs(15);
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+const PAGE: u32 = 500;
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("since" = Option<u64>, Query, description = "replay every event after this sequence number")), responses((status = 101, description = "websocket of api::ServerMsg: hello, then events in order, heartbeats"), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+async fn upgrade(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(q): AppQuery<EventsQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let merchant_id = caller.merchant_id().to_owned();
+    // Without `since` a client starts at the head: it loaded current state over REST.
+    let since = q.since;
+    Ok(ws.on_upgrade(move |socket| async move {
+        if let Err(e) = run_session(socket, state, merchant_id, since).await {
+            tracing::debug!(error = %e, "websocket session ended");
+        }
+    }))
+}
+
+enum Ended {
+    Closed,
+    Code(u16, &'static str),
+}
+
+async fn send(
+    ws: &mut futures::stream::SplitSink<WebSocket, Message>,
+    msg: &api::ServerMsg,
+) -> anyhow::Result<()> {
+    let text = serde_json::to_string(msg)?;
+    tokio::time::timeout(SEND_TIMEOUT, ws.send(Message::Text(text.into())))
+        .await
+        .map_err(|_| anyhow::anyhow!("client too slow"))??;
+    Ok(())
+}
+
+/// Sends every event after `last` from the log; returns the new `last`.
+async fn catch_up(
+    ws: &mut futures::stream::SplitSink<WebSocket, Message>,
+    state: &AppState,
+    merchant_id: &str,
+    mut last: u64,
+) -> anyhow::Result<u64> {
+    loop {
+        let page = state.store.events_since(merchant_id, last, PAGE).await?;
+        let n = page.len();
+        for event in page {
+            last = event.seq;
+            send(ws, &api::ServerMsg::Event { event }).await?;
+        }
+        if n < PAGE as usize {
+            return Ok(last);
+        }
+    }
+}
+
+async fn run_session(
+    socket: WebSocket,
+    state: AppState,
+    merchant_id: String,
+    since: Option<u64>,
+) -> anyhow::Result<()> {
+    let (mut tx, mut rx) = socket.split();
+    // Subscribe before reading the log so nothing committed in between is missed.
+    let mut live = state.bus.subscribe(&merchant_id);
+    let head = state.store.head_seq(&merchant_id).await?;
+    send(&mut tx, &api::ServerMsg::Hello { head }).await?;
+    let mut last = catch_up(
+        &mut tx,
+        &state,
+        &merchant_id,
+        since.unwrap_or(head).min(head),
+    )
+    .await?;
+    let mut beat = tokio::time::interval(HEARTBEAT);
+    beat.reset();
+    let ended = loop {
+        tokio::select! {
+            msg = live.recv() => match msg {
+                Ok(event) => {
+                    if event.seq <= last {
+                        continue;
+                    }
+                    if event.seq == last + 1 {
+                        last = event.seq;
+                        send(&mut tx, &api::ServerMsg::Event { event: (*event).clone() }).await?;
+                    } else {
+                        // Published out of order or missed: the log is the truth.
+                        last = catch_up(&mut tx, &state, &merchant_id, last).await?;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => break Ended::Code(api::close::LAGGED, "lagged; reconnect with since"),
+                Err(RecvError::Closed) => break Ended::Code(api::close::SHUTDOWN, "server shutting down"),
+            },
+            incoming = rx.next() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break Ended::Closed,
+                Some(Ok(_)) => {}
+            },
+            _ = beat.tick() => {
+                send(&mut tx, &api::ServerMsg::Heartbeat { head: last }).await?;
+            }
+            _ = state.shutdown_signal() => break Ended::Code(api::close::SHUTDOWN, "server shutting down"),
+        }
+    };
+    if let Ended::Code(code, reason) = ended {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(frame)))).await;
+    }
+    Ok(())
+}

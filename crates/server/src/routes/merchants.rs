@@ -1,0 +1,207 @@
+//! Merchant registration and profile.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::api;
+use crate::auth::{self, Caller, Role};
+use crate::clock::now_ms;
+use crate::error::{ApiError, AppJson};
+use crate::startup::AppState;
+use crate::store::{MerchantRow, NewMerchant};
+
+/// `POST /merchants`, `GET /merchant`
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/merchants", post(register))
+        .route("/merchant", get(show).put(update))
+}
+
+pub(crate) fn check_email(email: &str) -> Result<String, ApiError> {
+    let e = email.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !e.contains(char::is_whitespace);
+    if ok {
+        Ok(e)
+    } else {
+        Err(ApiError::field(
+            "email",
+            "enter an email address like owner@shop.com",
+        ))
+    }
+}
+
+/// A profile that cannot produce a valid KHQR is refused, field by field, by the codec itself.
+fn check_profile(req: &api::RegisterMerchant) -> Result<(), ApiError> {
+    let name = req.business_name.trim();
+    if name.is_empty() {
+        return Err(ApiError::field("business_name", "enter your business name"));
+    }
+    let city = req.merchant_city.trim();
+    if city.is_empty() {
+        return Err(ApiError::field("merchant_city", "enter your city"));
+    }
+    if req.country == api::Country::KH {
+        let account = req.bakong_account_id.as_deref().unwrap_or("").trim();
+        let probe = khqr::KhqrInput {
+            bakong_account_id: account.to_owned(),
+            merchant_name: name.to_owned(),
+            merchant_city: Some(city.to_owned()),
+            ..Default::default()
+        };
+        khqr::khqr::encode(&probe, 0).map_err(|e| {
+            let field = match e.field {
+                "merchant_name" => "business_name",
+                other => other,
+            };
+            ApiError::field(field, e.message.clone() + &format!(" ({})", e.code))
+        })?;
+    } else if name.chars().count() > 25 || city.chars().count() > 15 {
+        let field = if name.chars().count() > 25 {
+            "business_name"
+        } else {
+            "merchant_city"
+        };
+        return Err(ApiError::field(field, "too long for a QR code"));
+    }
+    Ok(())
+}
+
+fn bill_prefix() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..5)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+#[utoipa::path(post, path = "/api/v1/merchants", tag = "merchants", request_body = api::RegisterMerchant, responses((status = 201, description = "registered and signed in", body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<api::RegisterMerchant>,
+) -> Result<Response, ApiError> {
+    let email = check_email(&req.email)?;
+    if req.password.chars().count() < 10 {
+        return Err(ApiError::field("password", "use at least 10 characters"));
+    }
+    if req.password.len() > 1024 {
+        return Err(ApiError::field("password", "at most 1024 characters"));
+    }
+    check_profile(&req)?;
+    let password = req.password.clone();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let default_currency = match req.country {
+        api::Country::KH => khqr::Currency::Khr,
+        api::Country::CN => khqr::Currency::Cny,
+    };
+    let now = now_ms();
+    let mut attempt = 0;
+    let merchant = loop {
+        let new = NewMerchant {
+            merchant: MerchantRow {
+                merchant_id: uuid::Uuid::new_v4().to_string(),
+                business_name: req.business_name.trim().to_owned(),
+                merchant_city: req.merchant_city.trim().to_owned(),
+                country: req.country,
+                bakong_account_id: req
+                    .bakong_account_id
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+                default_currency,
+                qr_lifetime_secs: 300,
+                bill_prefix: bill_prefix(),
+                merchant_category_code: "5999".into(),
+                khqr_merchant_id: None,
+                acquiring_bank: None,
+                upi_account: None,
+                alt_language: None,
+                alt_name: None,
+                alt_city: None,
+            },
+            user_id: uuid::Uuid::new_v4().to_string(),
+            email: email.clone(),
+            password_hash: hash.clone(),
+        };
+        match state.store.register(new, now).await {
+            Err(crate::store::StoreError::Conflict("bill_prefix")) if attempt < 5 => attempt += 1,
+            other => break other?,
+        }
+    };
+    let user = state
+        .store
+        .user_by_email(&email)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user vanished after register")))?;
+    let token = auth::new_token();
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&token),
+            &user,
+            now + auth::SESSION_DAYS * 86_400_000,
+            now,
+        )
+        .await?;
+    let body = api::SessionView {
+        email,
+        role: "owner".into(),
+        merchant: crate::views::merchant(&merchant),
+    };
+    let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(body),
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/merchant", tag = "merchants", responses((status = 200, body = api::MerchantView), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<api::MerchantView>, ApiError> {
+    let m = state.store.merchant(caller.merchant_id()).await?;
+    Ok(Json(crate::views::merchant(&m)))
+}
+
+#[utoipa::path(put, path = "/api/v1/merchant", tag = "merchants", request_body = api::MerchantProfile, responses((status = 200, body = api::MerchantView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody)))]
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppJson(req): AppJson<api::MerchantProfile>,
+) -> Result<Json<api::MerchantView>, ApiError> {
+    let current = state.store.merchant(caller.merchant_id()).await?;
+    let next = crate::profile::apply(&current, &req)?;
+    // Payout details route money: only the owner changes them.
+    let payout_changed = next.bakong_account_id != current.bakong_account_id
+        || next.khqr_merchant_id != current.khqr_merchant_id
+        || next.acquiring_bank != current.acquiring_bank
+        || next.upi_account != current.upi_account
+        || next.country != current.country;
+    match caller.role() {
+        Role::Owner => {}
+        Role::Manager if !payout_changed => {}
+        Role::Manager | Role::Cashier => {
+            return Err(ApiError::Forbidden(
+                "only the owner changes payout details".into(),
+            ));
+        }
+    }
+    state.store.update_merchant(&next, now_ms()).await?;
+    Ok(Json(crate::views::merchant(&next)))
+}

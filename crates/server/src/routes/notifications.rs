@@ -1,0 +1,152 @@
+//! Payment ingestion: networks post signed notifications; each transaction is credited once.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use khqr::Money;
+
+use crate::api;
+use crate::clock::now_ms;
+use crate::error::ApiError;
+use crate::signing::WebhookSecret;
+use crate::startup::AppState;
+use crate::store::{NewPayment, PaymentOutcome};
+
+/// `POST /notifications/{network}`
+pub fn router() -> Router<AppState> {
+    Router::new().route("/notifications/{network}", post(receive))
+}
+
+fn secret_for<'a>(state: &'a AppState, network: &str) -> Result<&'a WebhookSecret, ApiError> {
+    let s = match network {
+        "bakong" => state.settings.bakong_secret.as_ref(),
+        "unionpay" => state.settings.unionpay_secret.as_ref(),
+        "sandbox" => state.sandbox_secret.as_ref(),
+        _ => {
+            return Err(ApiError::NotFound(format!(
+                "unknown network {network:?}; use bakong, unionpay or sandbox"
+            )));
+        }
+    };
+    s.ok_or_else(|| {
+        ApiError::NotFound(format!("network {network:?} is not enabled on this server"))
+    })
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn validate(n: &api::PaymentNotification) -> Result<Money, ApiError> {
+    if n.transaction_id.trim().is_empty() || n.transaction_id.len() > 128 {
+        return Err(ApiError::field("transaction_id", "1 to 128 characters"));
+    }
+    if n.md5.is_none() && n.bill_number.is_none() {
+        return Err(ApiError::field(
+            "md5",
+            "give the md5 or the bill_number of the paid QR",
+        ));
+    }
+    if n.payer.country.len() != 2 || !n.payer.country.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(ApiError::field(
+            "payer.country",
+            "ISO 3166 alpha-2, like CN",
+        ));
+    }
+    if n.payer.wallet.trim().is_empty() || n.payer.wallet.len() > 64 {
+        return Err(ApiError::field("payer.wallet", "1 to 64 characters"));
+    }
+    if let (Some(a), Some(c)) = (&n.payer.amount, n.payer.currency) {
+        Money::parse(a, c).map_err(|e| ApiError::field("payer.amount", e.to_string()))?;
+    }
+    Money::parse(&n.amount, n.currency).map_err(|e| ApiError::field("amount", e.to_string()))
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/{network}", tag = "notifications", request_body = api::PaymentNotification, params(("network" = String, Path, description = "bakong, unionpay or sandbox"), ("webhook-id" = String, Header), ("webhook-timestamp" = String, Header), ("webhook-signature" = String, Header, description = "v1,<base64 HMAC-SHA256 of id.timestamp.body>")), responses((status = 200, body = api::NotificationAck), (status = 401, description = "bad, missing or stale signature", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody)))]
+async fn receive(
+    State(state): State<AppState>,
+    Path(network): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<api::NotificationAck>), ApiError> {
+    let secret = secret_for(&state, &network)?;
+    let now = now_ms();
+    secret
+        .verify(
+            header(&headers, "webhook-id"),
+            header(&headers, "webhook-timestamp"),
+            header(&headers, "webhook-signature"),
+            &body,
+            now / 1000,
+        )
+        .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+    let n: api::PaymentNotification = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("notification body: {e}")))?;
+    let money = validate(&n)?;
+    let new = NewPayment {
+        payment_id: uuid::Uuid::new_v4().to_string(),
+        network: network.clone(),
+        transaction_id: n.transaction_id.trim().to_owned(),
+        md5: n.md5.clone(),
+        bill_number: n.bill_number.clone(),
+        merchant_account: n.merchant_account.clone(),
+        money,
+        payer: n.payer.clone(),
+        paid_at: n.paid_at_ms,
+        now,
+        webhook_id: header(&headers, "webhook-id")
+            .unwrap_or_default()
+            .to_owned(),
+        body_hash: {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(&body)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        },
+    };
+    match state.store.record_payment(new).await? {
+        PaymentOutcome::Duplicate {
+            payment,
+            charge_status,
+        } => Ok((
+            StatusCode::OK,
+            Json(api::NotificationAck {
+                payment_id: payment.payment_id,
+                credited: false,
+                charge_id: payment.charge_id,
+                charge_status,
+            }),
+        )),
+        PaymentOutcome::Recorded {
+            payment,
+            charge,
+            event,
+        } => {
+            tracing::info!(network, transaction_id = %payment.transaction_id, seq = event.seq, "payment recorded");
+            state.bus.publish(&payment.merchant_id, event);
+            Ok((
+                StatusCode::OK,
+                Json(api::NotificationAck {
+                    payment_id: payment.payment_id,
+                    credited: true,
+                    charge_id: payment.charge_id,
+                    charge_status: charge.map(|c| c.status),
+                }),
+            ))
+        }
+        PaymentOutcome::WebhookIdReused => Err(ApiError::Conflict {
+            field: Some("webhook-id".into()),
+            message: "this webhook-id was already used for a different notification".into(),
+        }),
+        PaymentOutcome::UnknownCharge => {
+            tracing::warn!(network, transaction_id = %n.transaction_id, "notification for an unknown QR");
+            Err(ApiError::field(
+                "md5",
+                "no charge matches this md5 or bill_number",
+            ))
+        }
+    }
+}

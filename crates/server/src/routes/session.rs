@@ -1,0 +1,107 @@
+//! Sign in and sign out with a session cookie.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+
+use crate::api;
+use crate::auth::{self, Caller};
+use crate::clock::now_ms;
+use crate::error::{ApiError, AppJson};
+use crate::startup::AppState;
+
+/// `POST|GET|DELETE /session`
+pub fn router() -> Router<AppState> {
+    Router::new().route("/session", post(login).get(current).delete(logout))
+}
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = api::Login, responses((status = 200, body = api::SessionView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 429, description = "too many failed sign-ins", body = api::ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    AppJson(req): AppJson<api::Login>,
+) -> Result<Response, ApiError> {
+    let email = req.email.trim().to_lowercase();
+    let ip = peer.ip().to_string();
+    if let Some(secs) = state.login_throttle.retry_after(&email, &ip, now_ms()) {
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, secs.to_string())],
+            ApiError::RateLimited(format!("too many failed sign-ins; try again in {secs} s")),
+        )
+            .into_response());
+    }
+    let user = state.store.user_by_email(&email).await?;
+    let password = req.password.clone();
+    // Hash even for unknown emails so timing does not reveal which emails exist.
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || match stored {
+        Some(h) => auth::verify_password(&password, &h),
+        None => {
+            let _ = auth::hash_password(&password);
+            false
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    let Some(user) = user.filter(|_| ok) else {
+        state.login_throttle.failed(&email, &ip, now_ms());
+        return Err(ApiError::Unauthorized("email or password is wrong".into()));
+    };
+    state.login_throttle.succeeded(&email);
+    let now = now_ms();
+    let token = auth::new_token();
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&token),
+            &user,
+            now + auth::SESSION_DAYS * 86_400_000,
+            now,
+        )
+        .await?;
+    let merchant = state.store.merchant(&user.merchant_id).await?;
+    let body = api::SessionView {
+        email: user.email,
+        role: user.role,
+        merchant: crate::views::merchant(&merchant),
+    };
+    let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
+    Ok((StatusCode::OK, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, body = api::SessionView), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+async fn current(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<api::SessionView>, ApiError> {
+    let Caller::Staff {
+        email,
+        role,
+        merchant_id,
+        ..
+    } = caller;
+    let merchant = state.store.merchant(&merchant_id).await?;
+    let role = match role {
+        auth::Role::Owner => "owner",
+        auth::Role::Manager => "manager",
+        auth::Role::Cashier => "cashier",
+    };
+    Ok(Json(api::SessionView {
+        email,
+        role: role.into(),
+        merchant: crate::views::merchant(&merchant),
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "signed out"), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let Caller::Staff { token_hash, .. } = caller;
+    state.store.delete_session(&token_hash).await?;
+    let cookie = auth::clear_cookie(state.settings.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}

@@ -1,0 +1,181 @@
+//! Staff and roles: the owner (or a manager, for cashiers) invites by email with a one-time link;
+//! the invitee sets a password and is signed in.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::api;
+use crate::auth::{self, Caller, Role};
+use crate::clock::now_ms;
+use crate::error::{ApiError, AppJson};
+use crate::startup::AppState;
+use crate::store::{InvitationRow, StoreError};
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// `POST /staff/invitations`, `GET /staff`, `POST /invitations/{token}/accept`
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(list))
+        .route("/staff/invitations", post(invite))
+        .route("/invitations/{token}/accept", post(accept))
+}
+
+fn role_name(r: api::StaffRole) -> &'static str {
+    match r {
+        api::StaffRole::Owner => "owner",
+        api::StaffRole::Manager => "manager",
+        api::StaffRole::Cashier => "cashier",
+    }
+}
+
+fn staff_role(s: &str) -> api::StaffRole {
+    match s {
+        "owner" => api::StaffRole::Owner,
+        "manager" => api::StaffRole::Manager,
+        _ => api::StaffRole::Cashier,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/invitations", tag = "staff", request_body = api::InviteStaff, responses((status = 201, body = api::Invitation), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
+async fn invite(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppJson(req): AppJson<api::InviteStaff>,
+) -> Result<(StatusCode, Json<api::Invitation>), ApiError> {
+    match (caller.role(), req.role) {
+        (_, api::StaffRole::Owner) => {
+            return Err(ApiError::field(
+                "role",
+                "a merchant has one owner; invite a manager or a cashier",
+            ));
+        }
+        (Role::Owner, _) | (Role::Manager, api::StaffRole::Cashier) => {}
+        (Role::Manager | Role::Cashier, _) => {
+            return Err(ApiError::Forbidden(
+                "your role cannot invite this role".into(),
+            ));
+        }
+    }
+    let email = crate::routes::merchants::check_email(&req.email)?;
+    if state.store.user_by_email(&email).await?.is_some() {
+        return Err(ApiError::Conflict {
+            field: Some("email".into()),
+            message: "this email already has an account".into(),
+        });
+    }
+    if let Some(t) = &req.terminal_id {
+        state
+            .store
+            .terminal(caller.merchant_id(), t)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => ApiError::field("terminal_id", "no such terminal"),
+                other => other.into(),
+            })?;
+    }
+    let token = auth::new_token();
+    let now = now_ms();
+    let expires_at = now + INVITATION_DAYS * 86_400_000;
+    let row = InvitationRow {
+        token_hash: auth::token_hash(&token),
+        merchant_id: caller.merchant_id().to_owned(),
+        email: email.clone(),
+        role: role_name(req.role).to_owned(),
+        terminal_id: req.terminal_id.clone(),
+        invited_by: caller.user_id().to_owned(),
+        expires_at,
+    };
+    state.store.create_invitation(&row, now).await?;
+    let invitation = api::Invitation {
+        email,
+        role: req.role,
+        accept_path: format!("/join/{token}"),
+        token,
+        expires_at_ms: expires_at,
+    };
+    Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", responses((status = 200, body = Vec<api::StaffMember>), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<api::StaffMember>>, ApiError> {
+    if caller.role() == Role::Cashier {
+        return Err(ApiError::Forbidden("cashiers do not manage staff".into()));
+    }
+    let rows = state.store.staff(caller.merchant_id()).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| api::StaffMember {
+                id: r.user_id,
+                email: r.email,
+                role: staff_role(&r.role),
+                terminal_id: r.terminal_id,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "staff", request_body = api::AcceptInvitation, params(("token" = String, Path)), responses((status = 201, body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody)))]
+async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    AppJson(req): AppJson<api::AcceptInvitation>,
+) -> Result<Response, ApiError> {
+    if req.password.chars().count() < 10 || req.password.len() > 1024 {
+        return Err(ApiError::field("password", "use at least 10 characters"));
+    }
+    let password = req.password.clone();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let now = now_ms();
+    let user = state
+        .store
+        .accept_invitation(
+            &auth::token_hash(&token),
+            &uuid::Uuid::new_v4().to_string(),
+            &hash,
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(
+                "this invitation link is used, expired or wrong; ask for a new one".into(),
+            ),
+            StoreError::Conflict(_) => ApiError::Conflict {
+                field: Some("email".into()),
+                message: "this email already has an account".into(),
+            },
+            other => other.into(),
+        })?;
+    let session = auth::new_token();
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&session),
+            &user,
+            now + auth::SESSION_DAYS * 86_400_000,
+            now,
+        )
+        .await?;
+    let merchant = state.store.merchant(&user.merchant_id).await?;
+    let body = api::SessionView {
+        email: user.email,
+        role: user.role,
+        merchant: crate::views::merchant(&merchant),
+    };
+    let cookie = auth::session_cookie(&session, state.settings.secure_cookies);
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(body),
+    )
+        .into_response())
+}

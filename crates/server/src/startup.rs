@@ -1,0 +1,144 @@
+//! Wiring: state, router, listener. `Application::build` binds first (port 0 works) so tests and
+//! the CLI know the address before serving.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::any;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::bus::EventBus;
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::signing::{self, WebhookSecret};
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// storage
+    pub store: Arc<dyn Store>,
+    /// live fan-out
+    pub bus: EventBus,
+    /// configuration
+    pub settings: Arc<Settings>,
+    /// sandbox notification secret, when sandbox is on
+    pub sandbox_secret: Option<WebhookSecret>,
+    /// sign-in failure counters
+    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Resolves when the server starts shutting down.
+    pub async fn shutdown_signal(&self) {
+        let mut rx = self.shutdown.clone();
+        let _ = rx.wait_for(|down| *down).await;
+    }
+}
+
+/// Request body cap for every endpoint.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("no such API endpoint".into())
+}
+
+/// The full router: API, then the web app with an `index.html` fallback for client-side routes.
+pub fn router(state: AppState) -> Router {
+    let mut app = crate::routes::api().route("/api/{*rest}", any(api_not_found));
+    let dist = state.settings.static_dir.clone();
+    if dist.join("index.html").is_file() {
+        let spa = ServeDir::new(&dist).not_found_service(ServeFile::new(dist.join("index.html")));
+        app = app.fallback_service(spa);
+    }
+    app.with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    shutdown_tx: watch::Sender<bool>,
+}
+
+impl Application {
+    /// Opens the store, prepares secrets and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = SqliteStore::open(&settings.database_path()).await?;
+        let sandbox_secret = if settings.sandbox {
+            Some(signing::load_or_create_sandbox_secret(&settings.data_dir)?)
+        } else {
+            None
+        };
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        let listener = TcpListener::bind(settings.addr).await?;
+        let state = AppState {
+            store: Arc::new(store),
+            bus: EventBus::new(),
+            settings: Arc::new(settings),
+            sandbox_secret,
+            login_throttle: Arc::default(),
+            shutdown,
+        };
+        Ok(Self {
+            listener,
+            router: router(state.clone()),
+            state,
+            shutdown_tx,
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `stop` resolves, then closes websockets and finishes in-flight requests.
+    pub async fn run(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Self {
+            listener,
+            router,
+            state,
+            shutdown_tx,
+        } = self;
+        let expiry = tokio::spawn(crate::expiry::run(state.clone(), state.shutdown.clone()));
+        let signal = async move {
+            stop.await;
+            let _ = shutdown_tx.send(true);
+        };
+        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        // Small pushes (a payment event) must leave at once, not wait for Nagle's delayed ACK.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(signal)
+            .await;
+        let _ = expiry.await;
+        served
+    }
+}

@@ -1,0 +1,434 @@
+//! Storage behind one interface. SQLite (embedded) implements it today; a PostgreSQL store joins
+//! by implementing the same trait with its own migrations. Every state change appends its event
+//! in the same transaction.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use khqr::{Currency, Money};
+
+pub use crate::history::Range;
+
+use crate::api;
+
+/// Storage failures, mapped to HTTP by `ApiError`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// no such row
+    #[error("not found")]
+    NotFound,
+    /// a unique constraint: names the field
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// anything else
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Result alias.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A merchant.
+#[derive(Debug, Clone)]
+pub struct MerchantRow {
+    /// id
+    pub merchant_id: String,
+    /// display name
+    pub business_name: String,
+    /// city
+    pub merchant_city: String,
+    /// KH or CN
+    pub country: api::Country,
+    /// Bakong account
+    pub bakong_account_id: Option<String>,
+    /// preselected currency
+    pub default_currency: khqr::Currency,
+    /// QR lifetime
+    pub qr_lifetime_secs: u32,
+    /// prefix of bill numbers, unique across merchants
+    pub bill_prefix: String,
+    /// MCC
+    pub merchant_category_code: String,
+    /// KHQR merchant id (tag 30-01)
+    pub khqr_merchant_id: Option<String>,
+    /// acquiring bank (tag 29/30-02)
+    pub acquiring_bank: Option<String>,
+    /// UnionPay account, 31 characters
+    pub upi_account: Option<String>,
+    /// alternate language `km` / `zh`
+    pub alt_language: Option<String>,
+    /// alternate name
+    pub alt_name: Option<String>,
+    /// alternate city
+    pub alt_city: Option<String>,
+}
+
+/// A user who can sign in.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    /// id
+    pub user_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// email
+    pub email: String,
+    /// argon2id PHC string
+    pub password_hash: String,
+    /// owner, manager, cashier
+    pub role: String,
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// user
+    pub user_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// email
+    pub email: String,
+    /// role
+    pub role: String,
+    /// a cashier's terminal
+    pub terminal_id: Option<String>,
+}
+
+/// An invitation as stored (the token itself is never stored, only its hash).
+#[derive(Debug, Clone)]
+pub struct InvitationRow {
+    /// SHA-256 of the token
+    pub token_hash: String,
+    /// merchant
+    pub merchant_id: String,
+    /// invited email (lowercased)
+    pub email: String,
+    /// role
+    pub role: String,
+    /// a cashier's terminal
+    pub terminal_id: Option<String>,
+    /// the inviter
+    pub invited_by: String,
+    /// valid until
+    pub expires_at: i64,
+}
+
+/// A member of staff as stored.
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    /// user id
+    pub user_id: String,
+    /// email
+    pub email: String,
+    /// role
+    pub role: String,
+    /// terminal
+    pub terminal_id: Option<String>,
+}
+
+/// A new merchant with its owner.
+#[derive(Debug, Clone)]
+pub struct NewMerchant {
+    /// merchant row
+    pub merchant: MerchantRow,
+    /// owner's id
+    pub user_id: String,
+    /// owner's email (lowercased)
+    pub email: String,
+    /// owner's password hash
+    pub password_hash: String,
+}
+
+/// A charge.
+#[derive(Debug, Clone)]
+pub struct ChargeRow {
+    /// id
+    pub charge_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// bill number
+    pub bill_number: String,
+    /// amount
+    pub money: Money,
+    /// state
+    pub status: api::ChargeStatus,
+    /// QR payload
+    pub payload: String,
+    /// md5
+    pub md5: String,
+    /// name on the QR
+    pub merchant_name: String,
+    /// note
+    pub note: Option<String>,
+    /// hash of the creating request (idempotency)
+    pub request_hash: Option<String>,
+    /// terminal it was made at
+    pub terminal_id: Option<String>,
+    /// how a late payment was resolved
+    pub resolution: Option<api::Resolution>,
+    /// expiry, epoch ms
+    pub expires_at: i64,
+    /// creation, epoch ms
+    pub created_at: i64,
+}
+
+/// What to insert for a new charge.
+#[derive(Debug, Clone)]
+pub struct NewCharge {
+    /// the charge (status pending)
+    pub charge: ChargeRow,
+    /// Idempotency-Key header
+    pub idempotency_key: Option<String>,
+}
+
+/// A payment as stored.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    /// id
+    pub payment_id: String,
+    /// merchant credited
+    pub merchant_id: String,
+    /// network
+    pub network: String,
+    /// network's transaction id
+    pub transaction_id: String,
+    /// matched charge
+    pub charge_id: Option<String>,
+    /// bill number of the matched charge
+    pub bill_number: Option<String>,
+    /// credited amount
+    pub money: Money,
+    /// payer
+    pub payer: api::Payer,
+    /// when paid (network's clock), epoch ms
+    pub paid_at: i64,
+    /// when recorded, epoch ms
+    pub created_at: i64,
+}
+
+/// A payment notification to record.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// fresh id
+    pub payment_id: String,
+    /// network
+    pub network: String,
+    /// network's transaction id
+    pub transaction_id: String,
+    /// md5 of the paid QR
+    pub md5: Option<String>,
+    /// bill number of the paid QR
+    pub bill_number: Option<String>,
+    /// payee account named by the network
+    pub merchant_account: Option<String>,
+    /// credited amount
+    pub money: Money,
+    /// payer
+    pub payer: api::Payer,
+    /// when paid, epoch ms
+    pub paid_at: i64,
+    /// now, epoch ms
+    pub now: i64,
+    /// the notification's `webhook-id`
+    pub webhook_id: String,
+    /// SHA-256 of the notification body, hex
+    pub body_hash: String,
+}
+
+/// What recording a payment did.
+// reason: returned once per notification and matched immediately; boxing adds nothing
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum PaymentOutcome {
+    /// this (network, transaction id) was recorded before: nothing credited again
+    Duplicate {
+        /// the earlier payment
+        payment: PaymentRow,
+        /// its charge's current state
+        charge_status: Option<api::ChargeStatus>,
+    },
+    /// recorded now, with the event it appended
+    Recorded {
+        /// the payment
+        payment: PaymentRow,
+        /// the charge after it, when matched
+        charge: Option<ChargeRow>,
+        /// the appended event
+        event: api::Event,
+    },
+    /// neither md5 nor bill number names a charge
+    UnknownCharge,
+    /// this webhook-id was seen before with a different body: refused
+    WebhookIdReused,
+}
+
+/// A store.
+#[derive(Debug, Clone)]
+pub struct StoreRow {
+    /// id
+    pub store_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// name
+    pub name: String,
+}
+
+/// A terminal with its store's name.
+#[derive(Debug, Clone)]
+pub struct TerminalRow {
+    /// id
+    pub terminal_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// store
+    pub store_id: String,
+    /// store name
+    pub store_name: String,
+    /// label
+    pub label: String,
+}
+
+/// Filters of a payment list.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentQuery {
+    /// time range
+    pub range: Range,
+    /// network
+    pub network: Option<String>,
+    /// bill number of the settled charge
+    pub bill_number: Option<String>,
+    /// terminal of the settled charge
+    pub terminal_id: Option<String>,
+    /// keyset: (created_at, id) of the last item already seen
+    pub before: Option<(i64, String)>,
+    /// page size
+    pub limit: u32,
+}
+
+/// Filters of a charge list.
+#[derive(Debug, Clone, Default)]
+pub struct ChargeQuery {
+    /// time range
+    pub range: Range,
+    /// status
+    pub status: Option<api::ChargeStatus>,
+    /// bill number
+    pub bill_number: Option<String>,
+    /// terminal
+    pub terminal_id: Option<String>,
+    /// keyset: (created_at, id) of the last item already seen
+    pub before: Option<(i64, String)>,
+    /// page size
+    pub limit: u32,
+}
+
+/// The storage interface.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a merchant and its owner. Conflict("email") when taken.
+    async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow>;
+    /// A user by lowercased email.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>>;
+    /// A merchant.
+    async fn merchant(&self, merchant_id: &str) -> StoreResult<MerchantRow>;
+    /// Replaces a merchant's editable profile (everything but id and bill prefix).
+    async fn update_merchant(&self, m: &MerchantRow, now: i64) -> StoreResult<()>;
+
+    /// Stores an invitation.
+    async fn create_invitation(&self, inv: &InvitationRow, now: i64) -> StoreResult<()>;
+    /// Uses an unexpired, unused invitation once: creates its user. NotFound when it is not
+    /// (or no longer) valid; Conflict("email") when the email already has an account.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<UserRow>;
+    /// A merchant's staff.
+    async fn staff(&self, merchant_id: &str) -> StoreResult<Vec<StaffRow>>;
+
+    /// Stores a session token hash.
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: &UserRow,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// A live session by token hash.
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionRow>>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Creates a store. Conflict("name") when the merchant has one so named.
+    async fn create_store(&self, s: &StoreRow, now: i64) -> StoreResult<()>;
+    /// A merchant's stores.
+    async fn stores(&self, merchant_id: &str) -> StoreResult<Vec<StoreRow>>;
+    /// Creates a terminal. Conflict("label") when the merchant has one so labelled.
+    async fn create_terminal(&self, t: &TerminalRow, now: i64) -> StoreResult<()>;
+    /// A merchant's terminals.
+    async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>>;
+    /// One terminal of a merchant.
+    async fn terminal(&self, merchant_id: &str, terminal_id: &str) -> StoreResult<TerminalRow>;
+
+    /// Reserves the next bill number of a merchant.
+    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String>;
+    /// A charge created earlier with this idempotency key.
+    async fn charge_by_idempotency_key(
+        &self,
+        merchant_id: &str,
+        key: &str,
+    ) -> StoreResult<Option<ChargeRow>>;
+    /// Inserts a pending charge and appends `charge_created`.
+    async fn insert_charge(&self, new: NewCharge, now: i64)
+    -> StoreResult<(ChargeRow, api::Event)>;
+    /// A charge of a merchant.
+    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow>;
+    /// Moves a pending charge to cancelled and appends `charge_cancelled`.
+    async fn cancel_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)>;
+    /// Resolves a late payment; Conflict("status") unless the charge is paid late and unresolved.
+    async fn resolve_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        resolution: api::Resolution,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)>;
+    /// Expires pending charges past their expiry; returns (merchant, event) per charge.
+    async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>>;
+
+    /// Records a payment exactly once per (network, transaction id), matches it by md5 then bill
+    /// number, moves the charge and appends the event — one transaction.
+    async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome>;
+    /// Payments of a merchant, newest first, filtered, after a keyset cursor.
+    async fn list_payments(
+        &self,
+        merchant_id: &str,
+        q: &PaymentQuery,
+    ) -> StoreResult<Vec<PaymentRow>>;
+    /// Charges of a merchant, newest first, filtered, after a keyset cursor.
+    async fn list_charges(&self, merchant_id: &str, q: &ChargeQuery)
+    -> StoreResult<Vec<ChargeRow>>;
+    /// (local day index, currency, count, total minor units) of payments in a range.
+    async fn daily_totals(
+        &self,
+        merchant_id: &str,
+        range: Range,
+        offset_ms: i64,
+    ) -> StoreResult<Vec<(i64, Currency, u64, u64)>>;
+
+    /// Events with seq > since, ascending, at most `limit`.
+    async fn events_since(
+        &self,
+        merchant_id: &str,
+        since: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<api::Event>>;
+    /// Highest seq of a merchant (0 when none).
+    async fn head_seq(&self, merchant_id: &str) -> StoreResult<u64>;
+}

@@ -1,0 +1,1095 @@
+//! The embedded SQLite store: WAL, `synchronous=FULL` (durable before any 2xx), one writer
+//! connection so write transactions never fight for the lock, and a pool of readers.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use khqr::{Currency, MinorUnits, Money};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+use super::*;
+
+/// SQLite-backed [`Store`].
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    payments: mpsc::Sender<PaymentJob>,
+}
+
+/// A notification waiting for the payment writer, and where its outcome goes.
+struct PaymentJob {
+    new: NewPayment,
+    reply: oneshot::Sender<StoreResult<PaymentOutcome>>,
+}
+
+/// Most notifications one transaction takes.
+const GROUP_MAX: usize = 128;
+
+/// The named task that writes payments: it takes every notification waiting (up to
+/// `GROUP_MAX`), records each inside its own savepoint, and commits them together, so one fsync
+/// covers the group. Each caller hears its outcome only after that commit: durable before 2xx.
+async fn payment_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<PaymentJob>) {
+    let mut batch = Vec::with_capacity(GROUP_MAX);
+    while jobs.recv_many(&mut batch, GROUP_MAX).await > 0 {
+        let outcomes = write_group(&pool, &batch).await;
+        match outcomes {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = ?e, "payment group failed to commit");
+                for job in batch.drain(..) {
+                    let _ = job.reply.send(Err(other(anyhow::anyhow!(
+                        "payment group failed to commit: {e}"
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+async fn write_group(
+    pool: &SqlitePool,
+    batch: &[PaymentJob],
+) -> StoreResult<Vec<StoreResult<PaymentOutcome>>> {
+    let mut tx = pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for job in batch {
+        sqlx::query("savepoint payment").execute(&mut *tx).await?;
+        let outcome = record_payment_in(&mut tx, &job.new).await;
+        let keep = matches!(
+            outcome,
+            Ok(PaymentOutcome::Recorded { .. } | PaymentOutcome::Duplicate { .. })
+        );
+        if !keep {
+            sqlx::query("rollback to payment").execute(&mut *tx).await?;
+        }
+        sqlx::query("release payment").execute(&mut *tx).await?;
+        outcomes.push(outcome);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+fn other(e: impl Into<anyhow::Error>) -> StoreError {
+    StoreError::Other(e.into())
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                let msg = db.message();
+                if msg.contains("email") {
+                    StoreError::Conflict("email")
+                } else if msg.contains("idempotency_key") {
+                    StoreError::Conflict("idempotency_key")
+                } else if msg.contains("bill_prefix") {
+                    StoreError::Conflict("bill_prefix")
+                } else if msg.contains("store.") {
+                    StoreError::Conflict("name")
+                } else if msg.contains("terminal.") {
+                    StoreError::Conflict("label")
+                } else {
+                    StoreError::Other(e.into())
+                }
+            }
+            _ => StoreError::Other(e.into()),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and runs migrations.
+    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let opts = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await
+            .with_context(|| format!("opening {}", path.display()))?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&writer)
+            .await
+            .context("running migrations")?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true))
+            .await?;
+        let (payments, jobs) = mpsc::channel(4 * GROUP_MAX);
+        tokio::spawn(payment_writer(writer.clone(), jobs));
+        Ok(Self {
+            writer,
+            reader,
+            payments,
+        })
+    }
+}
+
+fn currency(code: &str) -> Result<Currency, StoreError> {
+    Currency::from_code(code)
+        .ok_or_else(|| other(anyhow::anyhow!("unknown currency {code} in database")))
+}
+
+fn money(row: &SqliteRow) -> Result<Money, StoreError> {
+    let minor: i64 = row.try_get("amount_minor")?;
+    Ok(Money::new(
+        MinorUnits::new(minor.max(0) as u64),
+        currency(row.try_get("currency")?)?,
+    ))
+}
+
+fn merchant_row(r: &SqliteRow) -> Result<MerchantRow, StoreError> {
+    let country: String = r.try_get("country")?;
+    Ok(MerchantRow {
+        merchant_id: r.try_get("merchant_id")?,
+        business_name: r.try_get("business_name")?,
+        merchant_city: r.try_get("merchant_city")?,
+        country: if country == "CN" {
+            api::Country::CN
+        } else {
+            api::Country::KH
+        },
+        bakong_account_id: r.try_get("bakong_account_id")?,
+        default_currency: currency(r.try_get("default_currency")?)?,
+        qr_lifetime_secs: r.try_get::<i64, _>("qr_lifetime_secs")? as u32,
+        bill_prefix: r.try_get("bill_prefix")?,
+        merchant_category_code: r.try_get("merchant_category_code")?,
+        khqr_merchant_id: r.try_get("khqr_merchant_id")?,
+        acquiring_bank: r.try_get("acquiring_bank")?,
+        upi_account: r.try_get("upi_account")?,
+        alt_language: r.try_get("alt_language")?,
+        alt_name: r.try_get("alt_name")?,
+        alt_city: r.try_get("alt_city")?,
+    })
+}
+
+fn country_code(c: api::Country) -> &'static str {
+    match c {
+        api::Country::KH => "KH",
+        api::Country::CN => "CN",
+    }
+}
+
+fn charge_row(r: &SqliteRow) -> Result<ChargeRow, StoreError> {
+    Ok(ChargeRow {
+        charge_id: r.try_get("charge_id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        bill_number: r.try_get("bill_number")?,
+        money: money(r)?,
+        status: api::ChargeStatus::parse(r.try_get("status")?),
+        payload: r.try_get("payload")?,
+        md5: r.try_get("md5")?,
+        merchant_name: r.try_get("merchant_name")?,
+        note: r.try_get("note")?,
+        request_hash: r.try_get("request_hash")?,
+        terminal_id: r.try_get("terminal_id")?,
+        resolution: r
+            .try_get::<Option<String>, _>("resolution")?
+            .map(|x| match x.as_str() {
+                "accepted" => api::Resolution::Accepted,
+                "refund_due" => api::Resolution::RefundDue,
+                _ => api::Resolution::Unknown,
+            }),
+        expires_at: r.try_get("expires_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn terminal_row(r: &SqliteRow) -> Result<TerminalRow, StoreError> {
+    Ok(TerminalRow {
+        terminal_id: r.try_get("terminal_id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        store_id: r.try_get("store_id")?,
+        store_name: r.try_get("store_name")?,
+        label: r.try_get("label")?,
+    })
+}
+
+fn payment_row(r: &SqliteRow) -> Result<PaymentRow, StoreError> {
+    let payer: String = r.try_get("payer")?;
+    Ok(PaymentRow {
+        payment_id: r.try_get("payment_id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        network: r.try_get("network")?,
+        transaction_id: r.try_get("transaction_id")?,
+        charge_id: r.try_get("charge_id")?,
+        bill_number: r.try_get("bill_number")?,
+        money: money(r)?,
+        payer: serde_json::from_str(&payer).map_err(other)?,
+        paid_at: r.try_get("paid_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn event_row(r: &SqliteRow) -> Result<api::Event, StoreError> {
+    let data: String = r.try_get("data")?;
+    Ok(api::Event {
+        seq: r.try_get::<i64, _>("seq")? as u64,
+        at_ms: r.try_get("created_at")?,
+        data: serde_json::from_str(&data).map_err(other)?,
+    })
+}
+
+fn kind(data: &api::EventData) -> &'static str {
+    match data {
+        api::EventData::ChargeCreated { .. } => "charge_created",
+        api::EventData::ChargePaid { .. } => "charge_paid",
+        api::EventData::ChargeCancelled { .. } => "charge_cancelled",
+        api::EventData::ChargeExpired { .. } => "charge_expired",
+        api::EventData::PaymentUnmatched { .. } => "payment_unmatched",
+        api::EventData::ChargeResolved { .. } => "charge_resolved",
+        api::EventData::Unknown => "unknown",
+    }
+}
+
+/// Appends an event inside the caller's transaction, with the merchant's next sequence number.
+async fn append_event(
+    tx: &mut SqliteConnection,
+    merchant_id: &str,
+    data: api::EventData,
+    now: i64,
+) -> StoreResult<api::Event> {
+    let seq: i64 =
+        sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from event where merchant_id = $1")
+            .bind(merchant_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let json = serde_json::to_string(&data).map_err(other)?;
+    sqlx::query("insert into event (merchant_id, seq, kind, data, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
+        .bind(merchant_id)
+        .bind(seq)
+        .bind(kind(&data))
+        .bind(json)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(api::Event {
+        seq: seq as u64,
+        at_ms: now,
+        data,
+    })
+}
+
+const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
+const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at";
+
+async fn set_charge_status(
+    tx: &mut SqliteConnection,
+    charge_id: &str,
+    status: api::ChargeStatus,
+    paid_at: Option<i64>,
+    now: i64,
+) -> StoreResult<ChargeRow> {
+    let sql = format!(
+        "update charge set status = $1, paid_at = coalesce($2, paid_at), updated_at = $3 where charge_id = $4 returning {CHARGE_COLS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(status.as_str())
+        .bind(paid_at)
+        .bind(now)
+        .bind(charge_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    charge_row(&row)
+}
+
+async fn payment_by_key(
+    conn: &mut sqlx::SqliteConnection,
+    network: &str,
+    transaction_id: &str,
+) -> StoreResult<Option<PaymentRow>> {
+    let sql = format!(
+        "select {PAYMENT_COLS} from payment p left join charge c on c.charge_id = p.charge_id where p.network = $1 and p.transaction_id = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(network)
+        .bind(transaction_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(payment_row).transpose()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow> {
+        let m = &new.merchant;
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "insert into merchant (merchant_id, business_name, merchant_city, country, bakong_account_id, default_currency, qr_lifetime_secs, bill_prefix, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(&m.merchant_id)
+        .bind(&m.business_name)
+        .bind(&m.merchant_city)
+        .bind(country_code(m.country))
+        .bind(&m.bakong_account_id)
+        .bind(m.default_currency.code())
+        .bind(i64::from(m.qr_lifetime_secs))
+        .bind(&m.bill_prefix)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("insert into app_user (user_id, merchant_id, email, password_hash, role, created_at, updated_at) values ($1, $2, $3, $4, 'owner', $5, $5)")
+            .bind(&new.user_id)
+            .bind(&m.merchant_id)
+            .bind(&new.email)
+            .bind(&new.password_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(new.merchant)
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
+        let row = sqlx::query("select user_id, merchant_id, email, password_hash, role from app_user where email = $1")
+            .bind(email)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| -> StoreResult<UserRow> {
+            Ok(UserRow {
+                user_id: r.try_get("user_id")?,
+                merchant_id: r.try_get("merchant_id")?,
+                email: r.try_get("email")?,
+                password_hash: r.try_get("password_hash")?,
+                role: r.try_get("role")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn merchant(&self, merchant_id: &str) -> StoreResult<MerchantRow> {
+        let r = sqlx::query("select * from merchant where merchant_id = $1")
+            .bind(merchant_id)
+            .fetch_one(&self.reader)
+            .await?;
+        merchant_row(&r)
+    }
+
+    async fn update_merchant(&self, m: &MerchantRow, now: i64) -> StoreResult<()> {
+        let done = sqlx::query(
+            "update merchant set business_name = $2, merchant_city = $3, country = $4, bakong_account_id = $5, default_currency = $6, qr_lifetime_secs = $7, merchant_category_code = $8, khqr_merchant_id = $9, acquiring_bank = $10, upi_account = $11, alt_language = $12, alt_name = $13, alt_city = $14, updated_at = $15 where merchant_id = $1",
+        )
+        .bind(&m.merchant_id)
+        .bind(&m.business_name)
+        .bind(&m.merchant_city)
+        .bind(country_code(m.country))
+        .bind(&m.bakong_account_id)
+        .bind(m.default_currency.code())
+        .bind(i64::from(m.qr_lifetime_secs))
+        .bind(&m.merchant_category_code)
+        .bind(&m.khqr_merchant_id)
+        .bind(&m.acquiring_bank)
+        .bind(&m.upi_account)
+        .bind(&m.alt_language)
+        .bind(&m.alt_name)
+        .bind(&m.alt_city)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn create_invitation(&self, inv: &InvitationRow, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "insert into invitation (token_hash, merchant_id, email, role, terminal_id, invited_by, expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(&inv.token_hash)
+        .bind(&inv.merchant_id)
+        .bind(&inv.email)
+        .bind(&inv.role)
+        .bind(&inv.terminal_id)
+        .bind(&inv.invited_by)
+        .bind(inv.expires_at)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<UserRow> {
+        let mut tx = self.writer.begin().await?;
+        // Claiming the invitation and creating the user are one step: a link works exactly once.
+        let row = sqlx::query(
+            "update invitation set used_at = $2, updated_at = $2 where token_hash = $1 and used_at is null and expires_at > $2 returning merchant_id, email, role, terminal_id",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let user = UserRow {
+            user_id: user_id.to_owned(),
+            merchant_id: row.try_get("merchant_id")?,
+            email: row.try_get("email")?,
+            password_hash: password_hash.to_owned(),
+            role: row.try_get("role")?,
+        };
+        let terminal: Option<String> = row.try_get("terminal_id")?;
+        sqlx::query(
+            "insert into app_user (user_id, merchant_id, email, password_hash, role, terminal_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&user.user_id)
+        .bind(&user.merchant_id)
+        .bind(&user.email)
+        .bind(&user.password_hash)
+        .bind(&user.role)
+        .bind(terminal)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn staff(&self, merchant_id: &str) -> StoreResult<Vec<StaffRow>> {
+        let rows = sqlx::query("select user_id, email, role, terminal_id from app_user where merchant_id = $1 order by created_at")
+            .bind(merchant_id)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StaffRow {
+                    user_id: r.try_get("user_id")?,
+                    email: r.try_get("email")?,
+                    role: r.try_get("role")?,
+                    terminal_id: r.try_get("terminal_id")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: &UserRow,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("insert into session (token_hash, user_id, merchant_id, expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
+            .bind(token_hash)
+            .bind(&user.user_id)
+            .bind(&user.merchant_id)
+            .bind(expires_at)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionRow>> {
+        let row = sqlx::query(
+            "select s.user_id, s.merchant_id, u.email, u.role, u.terminal_id from session s join app_user u on u.user_id = s.user_id where s.token_hash = $1 and s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| -> StoreResult<SessionRow> {
+            Ok(SessionRow {
+                user_id: r.try_get("user_id")?,
+                merchant_id: r.try_get("merchant_id")?,
+                email: r.try_get("email")?,
+                role: r.try_get("role")?,
+                terminal_id: r.try_get("terminal_id")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("delete from session where token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_store(&self, st: &StoreRow, now: i64) -> StoreResult<()> {
+        sqlx::query("insert into store (store_id, merchant_id, name, created_at, updated_at) values ($1, $2, $3, $4, $4)")
+            .bind(&st.store_id)
+            .bind(&st.merchant_id)
+            .bind(&st.name)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn stores(&self, merchant_id: &str) -> StoreResult<Vec<StoreRow>> {
+        let rows = sqlx::query(
+            "select store_id, merchant_id, name from store where merchant_id = $1 order by name",
+        )
+        .bind(merchant_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoreRow {
+                    store_id: r.try_get("store_id")?,
+                    merchant_id: r.try_get("merchant_id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_terminal(&self, t: &TerminalRow, now: i64) -> StoreResult<()> {
+        sqlx::query("insert into terminal (terminal_id, merchant_id, store_id, label, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
+            .bind(&t.terminal_id)
+            .bind(&t.merchant_id)
+            .bind(&t.store_id)
+            .bind(&t.label)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>> {
+        let rows = sqlx::query(
+            "select t.terminal_id, t.merchant_id, t.store_id, s.name as store_name, t.label from terminal t join store s on s.store_id = t.store_id where t.merchant_id = $1 order by t.label",
+        )
+        .bind(merchant_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(terminal_row).collect()
+    }
+
+    async fn terminal(&self, merchant_id: &str, terminal_id: &str) -> StoreResult<TerminalRow> {
+        let row = sqlx::query(
+            "select t.terminal_id, t.merchant_id, t.store_id, s.name as store_name, t.label from terminal t join store s on s.store_id = t.store_id where t.merchant_id = $1 and t.terminal_id = $2",
+        )
+        .bind(merchant_id)
+        .bind(terminal_id)
+        .fetch_one(&self.reader)
+        .await?;
+        terminal_row(&row)
+    }
+
+    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String> {
+        let row = sqlx::query("update merchant set bill_counter = bill_counter + 1, updated_at = $2 where merchant_id = $1 returning bill_prefix, bill_counter")
+            .bind(merchant_id)
+            .bind(now)
+            .fetch_one(&self.writer)
+            .await?;
+        let prefix: String = row.try_get("bill_prefix")?;
+        let n: i64 = row.try_get("bill_counter")?;
+        Ok(format!("{prefix}-{n:06}"))
+    }
+
+    async fn charge_by_idempotency_key(
+        &self,
+        merchant_id: &str,
+        key: &str,
+    ) -> StoreResult<Option<ChargeRow>> {
+        let sql = format!(
+            "select {CHARGE_COLS} from charge where merchant_id = $1 and idempotency_key = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(merchant_id)
+            .bind(key)
+            .fetch_optional(&self.writer)
+            .await?;
+        row.as_ref().map(charge_row).transpose()
+    }
+
+    async fn insert_charge(
+        &self,
+        new: NewCharge,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)> {
+        let c = &new.charge;
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
+        )
+        .bind(&c.charge_id)
+        .bind(&c.merchant_id)
+        .bind(&c.bill_number)
+        .bind(c.money.amount.get() as i64)
+        .bind(c.money.currency.code())
+        .bind(&c.payload)
+        .bind(&c.md5)
+        .bind(&c.merchant_name)
+        .bind(&c.note)
+        .bind(&new.idempotency_key)
+        .bind(&c.request_hash)
+        .bind(c.expires_at)
+        .bind(now)
+        .bind(&c.terminal_id)
+        .execute(&mut *tx)
+        .await?;
+        let event = append_event(
+            &mut tx,
+            &c.merchant_id,
+            api::EventData::ChargeCreated {
+                charge: crate::views::charge(c),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((new.charge, event))
+    }
+
+    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow> {
+        let sql =
+            format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
+        let row = sqlx::query(&sql)
+            .bind(merchant_id)
+            .bind(charge_id)
+            .fetch_one(&self.reader)
+            .await?;
+        charge_row(&row)
+    }
+
+    async fn cancel_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)> {
+        let mut tx = self.writer.begin().await?;
+        let sql =
+            format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
+        let current = charge_row(
+            &sqlx::query(&sql)
+                .bind(merchant_id)
+                .bind(charge_id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        if current.status != api::ChargeStatus::Pending {
+            return Err(StoreError::Conflict("status"));
+        }
+        let charge =
+            set_charge_status(&mut tx, charge_id, api::ChargeStatus::Cancelled, None, now).await?;
+        let event = append_event(
+            &mut tx,
+            merchant_id,
+            api::EventData::ChargeCancelled {
+                charge: crate::views::charge(&charge),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((charge, event))
+    }
+
+    async fn resolve_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        resolution: api::Resolution,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)> {
+        let mut tx = self.writer.begin().await?;
+        let name = match resolution {
+            api::Resolution::Accepted => "accepted",
+            api::Resolution::RefundDue => "refund_due",
+            api::Resolution::Unknown => return Err(StoreError::Conflict("resolution")),
+        };
+        let done = sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2 and status = 'paid_late' and resolution is null")
+            .bind(merchant_id)
+            .bind(charge_id)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let sql =
+            format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
+        let charge = charge_row(
+            &sqlx::query(&sql)
+                .bind(merchant_id)
+                .bind(charge_id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("status"));
+        }
+        let event = append_event(
+            &mut tx,
+            merchant_id,
+            api::EventData::ChargeResolved {
+                charge: crate::views::charge(&charge),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((charge, event))
+    }
+
+    async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
+        let mut tx = self.writer.begin().await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select charge_id from charge where status = 'pending' and expires_at <= $1 limit 500",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let charge =
+                set_charge_status(&mut tx, &id, api::ChargeStatus::Expired, None, now).await?;
+            let event = append_event(
+                &mut tx,
+                &charge.merchant_id,
+                api::EventData::ChargeExpired {
+                    charge: crate::views::charge(&charge),
+                },
+                now,
+            )
+            .await?;
+            out.push((charge.merchant_id, event));
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome> {
+        let (reply, answer) = oneshot::channel();
+        self.payments
+            .send(PaymentJob { new, reply })
+            .await
+            .map_err(|_| other(anyhow::anyhow!("payment writer stopped")))?;
+        answer
+            .await
+            .map_err(|_| other(anyhow::anyhow!("payment writer dropped a job")))?
+    }
+
+    async fn list_payments(
+        &self,
+        merchant_id: &str,
+        q: &PaymentQuery,
+    ) -> StoreResult<Vec<PaymentRow>> {
+        let sql = format!(
+            "select {PAYMENT_COLS} from payment p left join charge c on c.charge_id = p.charge_id \
+             where p.merchant_id = $1 \
+               and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
+               and ($4 is null or p.network = $4) and ($5 is null or c.bill_number = $5) \
+               and ($6 is null or p.created_at < $6 or (p.created_at = $6 and p.payment_id < $7)) \
+               and ($9 is null or c.terminal_id = $9) \
+             order by p.created_at desc, p.payment_id desc limit $8"
+        );
+        let (before_at, before_id) = q.before.clone().unzip();
+        let rows = sqlx::query(&sql)
+            .bind(merchant_id)
+            .bind(q.range.from_ms)
+            .bind(q.range.to_ms)
+            .bind(&q.network)
+            .bind(&q.bill_number)
+            .bind(before_at)
+            .bind(before_id)
+            .bind(i64::from(q.limit))
+            .bind(&q.terminal_id)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(payment_row).collect()
+    }
+
+    async fn list_charges(
+        &self,
+        merchant_id: &str,
+        q: &ChargeQuery,
+    ) -> StoreResult<Vec<ChargeRow>> {
+        let sql = format!(
+            "select {CHARGE_COLS} from charge where merchant_id = $1 \
+               and ($2 is null or created_at >= $2) and ($3 is null or created_at < $3) \
+               and ($4 is null or status = $4) and ($5 is null or bill_number = $5) \
+               and ($6 is null or created_at < $6 or (created_at = $6 and charge_id < $7)) \
+               and ($9 is null or terminal_id = $9) \
+             order by created_at desc, charge_id desc limit $8"
+        );
+        let (before_at, before_id) = q.before.clone().unzip();
+        let rows = sqlx::query(&sql)
+            .bind(merchant_id)
+            .bind(q.range.from_ms)
+            .bind(q.range.to_ms)
+            .bind(q.status.map(api::ChargeStatus::as_str))
+            .bind(&q.bill_number)
+            .bind(before_at)
+            .bind(before_id)
+            .bind(i64::from(q.limit))
+            .bind(&q.terminal_id)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(charge_row).collect()
+    }
+
+    async fn daily_totals(
+        &self,
+        merchant_id: &str,
+        range: Range,
+        offset_ms: i64,
+    ) -> StoreResult<Vec<(i64, Currency, u64, u64)>> {
+        let rows = sqlx::query(
+            "select (created_at + $4) / 86400000 as day, currency, count(*) as n, sum(amount_minor) as total \
+             from payment where merchant_id = $1 and ($2 is null or created_at >= $2) and ($3 is null or created_at < $3) \
+             group by day, currency order by day, currency",
+        )
+        .bind(merchant_id)
+        .bind(range.from_ms)
+        .bind(range.to_ms)
+        .bind(offset_ms)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let n: i64 = r.try_get("n")?;
+                let total: i64 = r.try_get("total")?;
+                Ok((
+                    r.try_get("day")?,
+                    currency(r.try_get("currency")?)?,
+                    n.max(0) as u64,
+                    total.max(0) as u64,
+                ))
+            })
+            .collect()
+    }
+
+    async fn events_since(
+        &self,
+        merchant_id: &str,
+        since: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<api::Event>> {
+        let rows = sqlx::query("select seq, data, created_at from event where merchant_id = $1 and seq > $2 order by seq limit $3")
+            .bind(merchant_id)
+            .bind(since.min(i64::MAX as u64) as i64)
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(event_row).collect()
+    }
+
+    async fn head_seq(&self, merchant_id: &str) -> StoreResult<u64> {
+        let seq: i64 =
+            sqlx::query_scalar("select coalesce(max(seq), 0) from event where merchant_id = $1")
+                .bind(merchant_id)
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(seq as u64)
+    }
+}
+
+async fn record_payment_in(
+    tx: &mut SqliteConnection,
+    new: &NewPayment,
+) -> StoreResult<PaymentOutcome> {
+    let prior: Option<String> = sqlx::query_scalar(
+        "select body_hash from webhook_receipt where network = $1 and webhook_id = $2",
+    )
+    .bind(&new.network)
+    .bind(&new.webhook_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match prior {
+        Some(hash) if hash != new.body_hash => return Ok(PaymentOutcome::WebhookIdReused),
+        Some(_) => {}
+        None => {
+            sqlx::query("insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) values ($1, $2, $3, $4, $4)")
+                .bind(&new.network)
+                .bind(&new.webhook_id)
+                .bind(&new.body_hash)
+                .bind(new.now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    if let Some(payment) = payment_by_key(tx, &new.network, &new.transaction_id).await? {
+        let status: Option<String> = match &payment.charge_id {
+            Some(id) => {
+                sqlx::query_scalar("select status from charge where charge_id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            None => None,
+        };
+        return Ok(PaymentOutcome::Duplicate {
+            payment,
+            charge_status: status.as_deref().map(api::ChargeStatus::parse),
+        });
+    }
+    let sql = format!("select {CHARGE_COLS} from charge where md5 = $1");
+    let mut found = match &new.md5 {
+        Some(md5) => {
+            sqlx::query(&sql)
+                .bind(md5.to_ascii_lowercase())
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        None => None,
+    };
+    if found.is_none()
+        && let Some(bill) = &new.bill_number
+    {
+        let sql = format!("select {CHARGE_COLS} from charge where bill_number = $1");
+        found = sqlx::query(&sql)
+            .bind(bill)
+            .fetch_optional(&mut *tx)
+            .await?;
+    }
+    let Some(row) = found else {
+        return record_unmatched(tx, new).await;
+    };
+    let charge = charge_row(&row)?;
+    sqlx::query(
+        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+    )
+    .bind(&new.payment_id)
+    .bind(&charge.merchant_id)
+    .bind(&new.network)
+    .bind(&new.transaction_id)
+    .bind(&charge.charge_id)
+    .bind(new.money.amount.get() as i64)
+    .bind(new.money.currency.code())
+    .bind(serde_json::to_string(&new.payer).map_err(other)?)
+    .bind(new.paid_at)
+    .bind(new.now)
+    .execute(&mut *tx)
+    .await?;
+    let payment = PaymentRow {
+        payment_id: new.payment_id.clone(),
+        merchant_id: charge.merchant_id.clone(),
+        network: new.network.clone(),
+        transaction_id: new.transaction_id.clone(),
+        charge_id: Some(charge.charge_id.clone()),
+        bill_number: Some(charge.bill_number.clone()),
+        money: new.money,
+        payer: new.payer.clone(),
+        paid_at: new.paid_at,
+        created_at: new.now,
+    };
+    // A payment settles the charge only when the amount is right and the charge is still open.
+    let settles = new.money == charge.money
+        && matches!(
+            charge.status,
+            api::ChargeStatus::Pending | api::ChargeStatus::Expired
+        );
+    let (charge_after, data) = if settles {
+        let late = new.paid_at > charge.expires_at || charge.status == api::ChargeStatus::Expired;
+        let status = if late {
+            api::ChargeStatus::PaidLate
+        } else {
+            api::ChargeStatus::Paid
+        };
+        let after =
+            set_charge_status(tx, &charge.charge_id, status, Some(new.paid_at), new.now).await?;
+        let data = api::EventData::ChargePaid {
+            charge: crate::views::charge(&after),
+            payment: crate::views::payment(&payment),
+        };
+        (after, data)
+    } else {
+        (
+            charge.clone(),
+            api::EventData::PaymentUnmatched {
+                payment: crate::views::payment(&payment),
+            },
+        )
+    };
+    let event = append_event(tx, &charge.merchant_id, data, new.now).await?;
+    Ok(PaymentOutcome::Recorded {
+        payment,
+        charge: Some(charge_after),
+        event,
+    })
+}
+
+/// A payment that names no charge but names its payee account: kept for that merchant's review.
+async fn record_unmatched(
+    tx: &mut SqliteConnection,
+    new: &NewPayment,
+) -> StoreResult<PaymentOutcome> {
+    let Some(account) = new
+        .merchant_account
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    else {
+        return Ok(PaymentOutcome::UnknownCharge);
+    };
+    let merchants: Vec<String> = sqlx::query_scalar(
+        "select merchant_id from merchant where bakong_account_id = $1 or substr(upi_account, 17) = $1 limit 2",
+    )
+    .bind(account)
+    .fetch_all(&mut *tx)
+    .await?;
+    // Exactly one payee: anything else cannot be attributed safely.
+    let [merchant_id] = merchants.as_slice() else {
+        return Ok(PaymentOutcome::UnknownCharge);
+    };
+    sqlx::query(
+        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) values ($1, $2, $3, $4, null, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(&new.payment_id)
+    .bind(merchant_id)
+    .bind(&new.network)
+    .bind(&new.transaction_id)
+    .bind(new.money.amount.get() as i64)
+    .bind(new.money.currency.code())
+    .bind(serde_json::to_string(&new.payer).map_err(other)?)
+    .bind(new.paid_at)
+    .bind(new.now)
+    .execute(&mut *tx)
+    .await?;
+    let payment = PaymentRow {
+        payment_id: new.payment_id.clone(),
+        merchant_id: merchant_id.clone(),
+        network: new.network.clone(),
+        transaction_id: new.transaction_id.clone(),
+        charge_id: None,
+        bill_number: None,
+        money: new.money,
+        payer: new.payer.clone(),
+        paid_at: new.paid_at,
+        created_at: new.now,
+    };
+    let event = append_event(
+        tx,
+        merchant_id,
+        api::EventData::PaymentUnmatched {
+            payment: crate::views::payment(&payment),
+        },
+        new.now,
+    )
+    .await?;
+    Ok(PaymentOutcome::Recorded {
+        payment,
+        charge: None,
+        event,
+    })
+}

@@ -1,0 +1,115 @@
+use futures::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tonle_server::api;
+
+use crate::helpers::{Merchant, TestApp, payment_for, spawn_app};
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, m: &Merchant, since: Option<u64>) -> Ws {
+    let q = since.map(|s| format!("?since={s}")).unwrap_or_default();
+    let mut req = format!("ws://{}/api/v1/events{q}", app.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("cookie", m.cookie.parse().unwrap());
+    tokio_tungstenite::connect_async(req).await.unwrap().0
+}
+
+async fn next_msg(ws: &mut Ws) -> api::ServerMsg {
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next())
+            .await
+            .expect("message in time")
+            .unwrap()
+            .unwrap();
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(&t).unwrap();
+        }
+    }
+}
+
+async fn next_event(ws: &mut Ws) -> api::Event {
+    loop {
+        match next_msg(ws).await {
+            api::ServerMsg::Event { event } => return event,
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_payment_is_pushed_live_and_a_reconnect_with_since_gets_exactly_the_missed_events() {
+    let app = spawn_app().await;
+    let m = app.register("ws@shop.kh", "sokha@aclb").await;
+    let mut ws = connect(&app, &m, Some(0)).await;
+    assert!(matches!(
+        next_msg(&mut ws).await,
+        api::ServerMsg::Hello { head: 0 }
+    ));
+    let c = app.charge(&m, "48000", "KHR").await;
+    let e1 = next_event(&mut ws).await;
+    assert_eq!(e1.seq, 1);
+    assert!(matches!(e1.data, api::EventData::ChargeCreated { .. }));
+    app.notify(&payment_for(&c, "tx-ws-1")).await;
+    let e2 = next_event(&mut ws).await;
+    assert_eq!(e2.seq, 2);
+    let api::EventData::ChargePaid { charge, payment } = e2.data else {
+        panic!("expected charge_paid")
+    };
+    assert_eq!(charge.status, api::ChargeStatus::Paid);
+    assert_eq!(payment.payer.amount.as_deref(), Some("84.96"));
+    drop(ws);
+
+    // Missed while away: two charges and a payment.
+    let c2 = app.charge(&m, "1000", "KHR").await;
+    app.charge(&m, "2.50", "USD").await;
+    app.notify(&payment_for(&c2, "tx-ws-2")).await;
+    let mut ws = connect(&app, &m, Some(2)).await;
+    assert!(matches!(
+        next_msg(&mut ws).await,
+        api::ServerMsg::Hello { head: 5 }
+    ));
+    let seqs: Vec<u64> = [
+        next_event(&mut ws).await,
+        next_event(&mut ws).await,
+        next_event(&mut ws).await,
+    ]
+    .iter()
+    .map(|e| e.seq)
+    .collect();
+    assert_eq!(seqs, [3, 4, 5]);
+}
+
+#[tokio::test]
+async fn a_merchant_never_sees_another_merchants_events() {
+    let app = spawn_app().await;
+    let a = app.register("wa@shop.kh", "a@aclb").await;
+    let b = app.register("wb@shop.kh", "b@aclb").await;
+    let mut ws_b = connect(&app, &b, Some(0)).await;
+    next_msg(&mut ws_b).await;
+    app.charge(&a, "1000", "KHR").await;
+    app.charge(&b, "2000", "KHR").await;
+    let e = next_event(&mut ws_b).await;
+    let api::EventData::ChargeCreated { charge } = e.data else {
+        panic!()
+    };
+    assert_eq!(charge.amount, "2000");
+    assert_eq!(e.seq, 1);
+}
+
+#[tokio::test]
+async fn the_event_socket_needs_a_session() {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .get(app.url("/api/v1/events"))
+        .header("connection", "upgrade")
+        .header("upgrade", "websocket")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}

@@ -1,0 +1,150 @@
+//! `spawn_app()` and typed helpers; every test goes through HTTP.
+
+use std::net::SocketAddr;
+
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tonle_server::api;
+use tonle_server::config::Settings;
+use tonle_server::signing::WebhookSecret;
+use tonle_server::startup::Application;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+pub struct Merchant {
+    pub cookie: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        tonle_server::telemetry::init("debug");
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let settings = Settings::for_tests(data_dir.path().to_path_buf());
+    let app = Application::build(settings).await.unwrap();
+    let addr = app.addr().unwrap();
+    let (stop, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        addr,
+        http: reqwest::Client::new(),
+        data_dir,
+        _stop: stop,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn register(&self, email: &str, bakong: &str) -> Merchant {
+        let res = self
+            .http
+            .post(self.url("/api/v1/merchants"))
+            .json(&json!({
+                "email": email, "password": "0123456789abc", "business_name": "Sokha Noodles",
+                "merchant_city": "Phnom Penh", "bakong_account_id": bakong
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        let cookie = res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        Merchant { cookie }
+    }
+
+    pub async fn create_charge(
+        &self,
+        m: &Merchant,
+        body: Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(self.url("/api/v1/charges"))
+            .header("cookie", &m.cookie)
+            .json(&body);
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn charge(&self, m: &Merchant, amount: &str, currency: &str) -> api::ChargeView {
+        let res = self
+            .create_charge(m, json!({"amount": amount, "currency": currency}), None)
+            .await;
+        assert_eq!(res.status(), 201);
+        res.json().await.unwrap()
+    }
+
+    pub fn sandbox_secret(&self) -> WebhookSecret {
+        tonle_server::signing::read_sandbox_secret(self.data_dir.path()).unwrap()
+    }
+
+    /// Posts a notification signed with `secret` at `ts` (seconds) under `msg_id`.
+    pub async fn notify_signed(
+        &self,
+        body: &Value,
+        secret: &WebhookSecret,
+        msg_id: &str,
+        ts: i64,
+    ) -> reqwest::Response {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.http
+            .post(self.url("/api/v1/notifications/sandbox"))
+            .header("content-type", "application/json")
+            .header("webhook-id", msg_id)
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", secret.sign(msg_id, ts, &bytes))
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn notify(&self, body: &Value) -> reqwest::Response {
+        let now = tonle_server::clock::now_ms() / 1000;
+        self.notify_signed(
+            body,
+            &self.sandbox_secret(),
+            &format!("msg_{}", uuid_like()),
+            now,
+        )
+        .await
+    }
+}
+
+/// A webhook id unique within the test run.
+pub fn uuid_like() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{:x}-{n}", tonle_server::clock::now_ms())
+}
+
+pub fn payment_for(charge: &api::ChargeView, tx: &str) -> Value {
+    json!({
+        "transaction_id": tx,
+        "md5": charge.md5,
+        "bill_number": charge.bill_number,
+        "amount": charge.amount,
+        "currency": charge.currency,
+        "paid_at_ms": tonle_server::clock::now_ms(),
+        "payer": { "wallet": "UnionPay App", "institution": "Bank of China", "country": "CN",
+                   "amount": "84.96", "currency": "CNY", "rate": "565" }
+    })
+}

@@ -1,0 +1,158 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{Merchant, TestApp, payment_for, spawn_app};
+
+async fn get(app: &TestApp, m: &Merchant, path: &str) -> reqwest::Response {
+    app.http
+        .get(app.url(path))
+        .header("cookie", &m.cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn payments_page_by_keyset_with_filters_and_nothing_is_skipped_or_repeated() {
+    let app = spawn_app().await;
+    let m = app.register("h1@shop.kh", "sokha@aclb").await;
+    let mut bills = Vec::new();
+    for i in 0..7 {
+        let c = app.charge(&m, &format!("{}", 1000 + i), "KHR").await;
+        app.notify(&payment_for(&c, &format!("tx-h-{i}"))).await;
+        bills.push(c.bill_number);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let q = cursor
+            .as_ref()
+            .map(|c| format!("&cursor={c}"))
+            .unwrap_or_default();
+        let page: Value = get(&app, &m, &format!("/api/v1/payments?limit=3{q}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        for p in page["items"].as_array().unwrap() {
+            seen.push(p["bill_number"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    bills.reverse();
+    assert_eq!(seen, bills, "newest first, every payment exactly once");
+
+    let one: Value = get(
+        &app,
+        &m,
+        &format!("/api/v1/payments?bill_number={}", bills[2]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    let none: Value = get(&app, &m, "/api/v1/payments?network=unionpay")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+    let today = tonle_server::history::civil_from_days(
+        (tonle_server::clock::now_ms() + 7 * 3_600_000) / 86_400_000,
+    );
+    let days: Value = get(
+        &app,
+        &m,
+        &format!("/api/v1/reports/daily?from={today}&to={today}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        days,
+        json!([{"date": today, "currency": "KHR", "count": 7, "total": "7021"}])
+    );
+}
+
+#[tokio::test]
+async fn charges_filter_by_status() {
+    let app = spawn_app().await;
+    let m = app.register("h2@shop.kh", "sokha@aclb").await;
+    let paid = app.charge(&m, "1000", "KHR").await;
+    app.charge(&m, "2000", "KHR").await;
+    app.notify(&payment_for(&paid, "tx-s-1")).await;
+    let page: Value = get(&app, &m, "/api/v1/charges?status=paid")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], paid.id.as_str());
+    let pending: Value = get(&app, &m, "/api/v1/charges?status=pending")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending["items"][0]["amount"], "2000");
+}
+
+#[tokio::test]
+async fn bad_history_queries_name_the_field() {
+    let app = spawn_app().await;
+    let m = app.register("h3@shop.kh", "sokha@aclb").await;
+    for (q, field) in [
+        ("/api/v1/payments?from=2026-02-30", "from"),
+        ("/api/v1/payments?from=2026-11-25&to=2026-11-01", "to"),
+        ("/api/v1/payments?limit=0", "limit"),
+        ("/api/v1/payments?limit=5000", "limit"),
+        ("/api/v1/payments?cursor=not-a-cursor", "cursor"),
+        ("/api/v1/payments?network=visa", "network"),
+        ("/api/v1/charges?status=lost", "status"),
+    ] {
+        let res = get(&app, &m, q).await;
+        assert!(res.status().is_client_error(), "{q}");
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"]["field"], field, "{q}: {err}");
+    }
+    let res = get(&app, &m, "/api/v1/payments?colour=red").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["field"],
+        "colour"
+    );
+}
+
+#[tokio::test]
+async fn the_csv_export_streams_every_payment_with_safe_cells() {
+    let app = spawn_app().await;
+    let m = app.register("h4@shop.kh", "sokha@aclb").await;
+    for i in 0..3 {
+        let c = app.charge(&m, "5000", "KHR").await;
+        let mut body = payment_for(&c, &format!("tx-c-{i}"));
+        body["payer"]["wallet"] = json!("=HYPERLINK(\"x\")");
+        app.notify(&body).await;
+    }
+    let res = get(&app, &m, "/api/v1/payments.csv").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("received_at,paid_at,payment_id"));
+    assert!(lines[1].contains(",5000,KHR,"));
+    assert!(
+        lines[1].contains("'=HYPERLINK"),
+        "formula cells are neutralised: {}",
+        lines[1]
+    );
+}

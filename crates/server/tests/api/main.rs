@@ -1,0 +1,14 @@
+//! Server integration tests: the real app on port 0 with a fresh SQLite database per test.
+// reason: test code: a failed step should panic and fail the test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod charges;
+mod events;
+mod helpers;
+mod history;
+mod merchants;
+mod notifications;
+mod openapi;
+mod session;
+mod staff;
+mod stores;
