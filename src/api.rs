@@ -1,0 +1,144 @@
+//! Typed client for tonle's REST API (same origin; the session cookie rides along).
+//! Errors keep what the UI needs: offline vs. a coded server error with its field.
+
+use gloo_net::http::{Request, Response};
+use protocol as api;
+use serde::de::DeserializeOwned;
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// no answer from the server
+    Network,
+    /// the server answered with a coded error
+    Api(api::ErrorDetail),
+    /// the answer was not what we expected
+    Decode,
+}
+
+impl ClientError {
+    /// The field at fault, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Api(d) => d.field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ClientError> {
+    if res.ok() {
+        res.json::<T>().await.map_err(|_| ClientError::Decode)
+    } else {
+        match res.json::<api::ErrorBody>().await {
+            Ok(body) => Err(ClientError::Api(body.error)),
+            Err(_) => Err(ClientError::Decode),
+        }
+    }
+}
+
+async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    idempotency_key: Option<&str>,
+) -> Result<T, ClientError> {
+    let mut req = Request::post(url);
+    if let Some(k) = idempotency_key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let req = req.json(body).map_err(|_| ClientError::Decode)?;
+    let res = req.send().await.map_err(|_| ClientError::Network)?;
+    read(res).await
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
+    let res = Request::get(url)
+        .send()
+        .await
+        .map_err(|_| ClientError::Network)?;
+    read(res).await
+}
+
+/// `POST /api/v1/merchants`
+pub async fn register(body: &api::RegisterMerchant) -> Result<api::SessionView, ClientError> {
+    post("/api/v1/merchants", body, None).await
+}
+
+/// `POST /api/v1/session`
+pub async fn login(body: &api::Login) -> Result<api::SessionView, ClientError> {
+    post("/api/v1/session", body, None).await
+}
+
+/// `GET /api/v1/session`
+pub async fn session() -> Result<api::SessionView, ClientError> {
+    get("/api/v1/session").await
+}
+
+/// `DELETE /api/v1/session`
+pub async fn logout() -> Result<(), ClientError> {
+    let res = Request::delete("/api/v1/session")
+        .send()
+        .await
+        .map_err(|_| ClientError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(ClientError::Decode)
+    }
+}
+
+/// `POST /api/v1/charges` with an idempotency key, so a retried tap never makes two charges.
+pub async fn create_charge(
+    body: &api::CreateCharge,
+    key: &str,
+) -> Result<api::ChargeView, ClientError> {
+    post("/api/v1/charges", body, Some(key)).await
+}
+
+/// `POST /api/v1/charges/{id}/cancel`
+pub async fn cancel_charge(id: &str) -> Result<api::ChargeView, ClientError> {
+    post(
+        &format!("/api/v1/charges/{id}/cancel"),
+        &serde_json::json!({}),
+        None,
+    )
+    .await
+}
+
+/// `GET /api/v1/charges/{id}`
+pub async fn charge(id: &str) -> Result<api::ChargeView, ClientError> {
+    get(&format!("/api/v1/charges/{id}")).await
+}
+
+/// `GET /api/v1/payments`
+pub async fn recent_payments(limit: u32) -> Result<Vec<api::PaymentView>, ClientError> {
+    let page: api::Page<api::PaymentView> = get(&format!("/api/v1/payments?limit={limit}")).await?;
+    Ok(page.items)
+}
+
+/// A fresh idempotency key.
+pub fn new_idempotency_key() -> String {
+    let a = (js_sys::Math::random() * 1e15) as u64;
+    let b = (js_sys::Math::random() * 1e15) as u64;
+    format!("app-{a:x}{b:x}")
+}
+
+/// The translated message for an error.
+pub fn error_key(e: &ClientError) -> crate::i18n::Key {
+    use crate::i18n::Key;
+    match e {
+        ClientError::Network => Key::ErrNetwork,
+        ClientError::Decode => Key::ErrGeneric,
+        ClientError::Api(d) => match (d.code, d.field.as_deref()) {
+            (api::ErrorCode::Conflict, Some("email")) => Key::ErrEmailTaken,
+            (_, Some("email")) => Key::ErrEmail,
+            (_, Some("password")) => Key::ErrPassword,
+            (_, Some("business_name")) => Key::ErrBusinessName,
+            (_, Some("merchant_city")) => Key::ErrCity,
+            (_, Some("bakong_account_id")) => Key::ErrBakong,
+            (_, Some("amount")) => Key::ErrAmount,
+            (api::ErrorCode::Unauthorized, _) => Key::ErrCredentials,
+            _ => Key::ErrGeneric,
+        },
+    }
+}

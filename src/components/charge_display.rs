@@ -1,0 +1,77 @@
+//! The QR for the customer with amount, merchant name and countdown, and the paid/expired states.
+
+use leptos::prelude::*;
+use protocol::{ChargeStatus, ChargeView};
+
+use crate::components::qr_code::QrImage;
+use crate::format;
+use crate::i18n::{Key, tr};
+
+/// A charge on screen.
+#[component]
+pub fn ChargeDisplay(
+    /// the charge as created
+    charge: ChargeView,
+    /// its live status
+    #[prop(into)]
+    status: Signal<ChargeStatus>,
+    /// wall clock, epoch ms
+    #[prop(into)]
+    now: Signal<i64>,
+    /// start over
+    on_new: Callback<()>,
+    /// cancel this charge
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let expires = charge.expires_at_ms;
+    let expired = move || {
+        status.get() == ChargeStatus::Expired
+            || (status.get() == ChargeStatus::Pending && now.get() >= expires)
+    };
+    let paid = move || matches!(status.get(), ChargeStatus::Paid | ChargeStatus::PaidLate);
+    let amount = format::amount(&charge.amount, charge.currency);
+    let payload = charge.payload.clone();
+    let state = move || {
+        if paid() {
+            "paid"
+        } else if expired() {
+            "expired"
+        } else if status.get() == ChargeStatus::Cancelled {
+            "cancelled"
+        } else {
+            "pending"
+        }
+    };
+    view! {
+        <section class="charge-display card" data-testid="charge-display" data-state=state data-bill=charge.bill_number.clone()>
+            <p class="merchant-on-qr">{charge.merchant_name.clone()}</p>
+            <p class="amount-big" data-testid="charge-amount-display">{amount.clone()}</p>
+            <Show when=move || state() == "pending" fallback=|| ()>
+                <QrImage payload=payload.clone() label=Signal::derive(tr(Key::ScanToPay))/>
+                <p class="hint">{tr(Key::ScanToPay)}</p>
+                <p class="countdown" data-testid="charge-countdown">
+                    {tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}
+                </p>
+                <p class="muted">{tr(Key::Waiting)}</p>
+                <button type="button" class="secondary" data-testid="charge-cancel" on:click=move |_| on_cancel.run(())>{tr(Key::Cancel)}</button>
+            </Show>
+            <Show when=paid fallback=|| ()>
+                <div class="paid-overlay" data-testid="charge-paid" role="status" aria-live="assertive">
+                    <span class="tick" aria-hidden="true">"✓"</span>
+                    <p class="paid-title">{tr(Key::Paid)}</p>
+                    <p class="amount-big">{amount.clone()}</p>
+                    <button type="button" class="primary big" data-testid="charge-new" on:click=move |_| on_new.run(())>{tr(Key::NewCharge)}</button>
+                </div>
+            </Show>
+            <Show when=move || state() == "expired" fallback=|| ()>
+                <p class="expired" data-testid="charge-expired" role="status">{tr(Key::Expired)}</p>
+                <button type="button" class="primary big" data-testid="charge-renew" on:click=move |_| on_new.run(())>{tr(Key::NewQr)}</button>
+            </Show>
+            <Show when=move || state() == "cancelled" fallback=|| ()>
+                <p class="muted" data-testid="charge-cancelled">{tr(Key::Cancelled)}</p>
+                <button type="button" class="primary big" data-testid="charge-new" on:click=move |_| on_new.run(())>{tr(Key::NewCharge)}</button>
+            </Show>
+            <p class="bill muted">{tr(Key::Bill)}" "{charge.bill_number.clone()}</p>
+        </section>
+    }
+}

@@ -1,0 +1,71 @@
+//! Amount entry: the amount, KHR/USD switch, optional note and the Charge button.
+
+use khqr::Currency;
+use leptos::prelude::*;
+
+use crate::format;
+use crate::i18n::{Key, t, tr, use_i18n};
+
+/// What the cashier typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeRequest {
+    /// decimal string
+    pub amount: String,
+    /// currency
+    pub currency: Currency,
+    /// note
+    pub note: Option<String>,
+}
+
+/// The entry form.
+#[component]
+pub fn ChargeForm(
+    /// starting currency
+    currency: Currency,
+    /// busy: creating a charge
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// error to show
+    #[prop(into)]
+    error: Signal<Option<Key>>,
+    /// submit
+    on_charge: Callback<ChargeRequest>,
+) -> impl IntoView {
+    let amount = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let currency = RwSignal::new(currency);
+    let lang = use_i18n().lang;
+    let valid = move || format::amount_ok(amount.get().trim(), currency.get());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = note.get_untracked();
+        on_charge.run(ChargeRequest {
+            amount: amount.get_untracked().trim().to_owned(),
+            currency: currency.get_untracked(),
+            note: (!n.trim().is_empty()).then_some(n),
+        });
+    };
+    let cur_button = move |c: Currency, testid: &'static str| {
+        view! {
+            <button type="button" data-testid=testid aria-pressed=move || if currency.get() == c { "true" } else { "false" } on:click=move |_| currency.set(c)>
+                {c.code()}
+            </button>
+        }
+    };
+    view! {
+        <form class="charge-form card" on:submit=submit data-testid="charge-form" novalidate>
+            <div class="currency-switch" role="group">
+                {cur_button(Currency::Khr, "currency-khr")}
+                {cur_button(Currency::Usd, "currency-usd")}
+            </div>
+            <label for="amount">{tr(Key::Amount)}</label>
+            <input id="amount" class="amount-input" inputmode="decimal" autocomplete="off" data-testid="charge-amount"
+                prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))
+                aria-describedby="amount-err" />
+            <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
+            <label for="note">{tr(Key::Note)}</label>
+            <input id="note" maxlength="200" data-testid="charge-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+            <button type="submit" class="primary big" data-testid="charge-submit" disabled=move || busy.get() || !valid()>{tr(Key::Charge)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,295 @@
+//! Every user-visible string, in English, Khmer and Chinese. Views ask for a `Key`; the language is
+//! one signal in context, switchable at any time and remembered in localStorage.
+
+use leptos::prelude::*;
+
+/// A language of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English
+    En,
+    /// Khmer
+    Km,
+    /// Chinese (simplified)
+    Zh,
+}
+
+impl Lang {
+    /// All, in switcher order.
+    pub const ALL: [Lang; 3] = [Lang::Km, Lang::Zh, Lang::En];
+
+    /// BCP 47 tag, for `lang=` and speech.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Km => "km",
+            Self::Zh => "zh",
+        }
+    }
+
+    /// The language's own name.
+    pub const fn endonym(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Km => "ខ្មែរ",
+            Self::Zh => "中文",
+        }
+    }
+
+    /// From a stored tag.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.tag() == tag)
+    }
+}
+
+/// A translatable string.
+#[allow(missing_docs)] // reason: each key is named after its English text, which `t` holds
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    CreateAccountTitle,
+    SignInTitle,
+    Email,
+    Password,
+    BusinessName,
+    City,
+    BakongAccount,
+    CreateAccount,
+    SignIn,
+    HaveAccount,
+    NoAccount,
+    Amount,
+    Note,
+    Charge,
+    ScanToPay,
+    ExpiresIn,
+    Paid,
+    PaidVoice,
+    Expired,
+    NewQr,
+    NewCharge,
+    Cancel,
+    Cancelled,
+    RecentPayments,
+    NoPayments,
+    Live,
+    Reconnecting,
+    SignOut,
+    Loading,
+    Waiting,
+    PaidWith,
+    Bill,
+    PreviewQr,
+    ErrNetwork,
+    ErrEmail,
+    ErrEmailTaken,
+    ErrPassword,
+    ErrBusinessName,
+    ErrCity,
+    ErrBakong,
+    ErrAmount,
+    ErrCredentials,
+    ErrSession,
+    ErrGeneric,
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    let [en, km, zh] = table(key);
+    match lang {
+        Lang::En => en,
+        Lang::Km => km,
+        Lang::Zh => zh,
+    }
+}
+
+fn table(key: Key) -> [&'static str; 3] {
+    use Key::*;
+    match key {
+        CreateAccountTitle => [
+            "Create your merchant account",
+            "បង្កើតគណនីអាជីវករ",
+            "创建商户账户",
+        ],
+        SignInTitle => ["Sign in to tonle", "ចូលគណនី tonle", "登录 tonle"],
+        Email => ["Email", "អ៊ីមែល", "电子邮箱"],
+        Password => [
+            "Password (at least 10 characters)",
+            "ពាក្យសម្ងាត់ (យ៉ាងតិច ១០ តួ)",
+            "密码（至少10个字符）",
+        ],
+        BusinessName => [
+            "Business name (shown on the QR)",
+            "ឈ្មោះអាជីវកម្ម (បង្ហាញលើ QR)",
+            "商户名称（显示在二维码上）",
+        ],
+        City => ["City", "ទីក្រុង", "城市"],
+        BakongAccount => [
+            "Bakong account ID (e.g. shop@aclb)",
+            "អត្តសញ្ញាណគណនីបាគង (ឧ. shop@aclb)",
+            "Bakong 账户ID（例如 shop@aclb）",
+        ],
+        CreateAccount => ["Create account", "បង្កើតគណនី", "创建账户"],
+        SignIn => ["Sign in", "ចូលគណនី", "登录"],
+        HaveAccount => [
+            "Already have an account? Sign in",
+            "មានគណនីរួចហើយ? ចូលគណនី",
+            "已有账户？登录",
+        ],
+        NoAccount => [
+            "New to tonle? Create an account",
+            "ថ្មីនៅ tonle? បង្កើតគណនី",
+            "初次使用 tonle？创建账户",
+        ],
+        Amount => ["Amount", "ចំនួនទឹកប្រាក់", "金额"],
+        Note => ["Note (optional)", "កំណត់ចំណាំ (ស្រេចចិត្ត)", "备注（可选）"],
+        Charge => ["Charge", "គិតប្រាក់", "收款"],
+        ScanToPay => [
+            "Scan with Bakong or any UnionPay wallet",
+            "ស្កេនជាមួយបាគង ឬកាបូប UnionPay",
+            "请使用 Bakong 或任意银联钱包扫码",
+        ],
+        ExpiresIn => ["Expires in", "ផុតកំណត់ក្នុង", "剩余时间"],
+        Paid => ["Paid", "បានបង់ប្រាក់", "已支付"],
+        PaidVoice => ["Payment received", "បានទទួលការទូទាត់", "收款成功"],
+        Expired => ["QR expired", "QR ផុតកំណត់", "二维码已过期"],
+        NewQr => ["Make a new QR", "បង្កើត QR ថ្មី", "重新生成二维码"],
+        NewCharge => ["New charge", "គិតប្រាក់ថ្មី", "新的收款"],
+        Cancel => ["Cancel", "បោះបង់", "取消"],
+        Cancelled => ["Cancelled", "បានបោះបង់", "已取消"],
+        RecentPayments => ["Recent payments", "ការទូទាត់ថ្មីៗ", "最近收款"],
+        NoPayments => ["No payments yet", "មិនទាន់មានការទូទាត់", "暂无收款"],
+        Live => ["Live", "បានភ្ជាប់", "已连接"],
+        Reconnecting => ["Reconnecting…", "កំពុងភ្ជាប់ឡើងវិញ…", "正在重新连接…"],
+        SignOut => ["Sign out", "ចាកចេញ", "退出登录"],
+        Loading => ["Loading…", "កំពុងផ្ទុក…", "加载中…"],
+        Waiting => ["Waiting for payment", "កំពុងរង់ចាំការទូទាត់", "等待付款"],
+        PaidWith => ["Paid with", "បង់តាម", "支付方式"],
+        Bill => ["Bill", "វិក្កយបត្រ", "账单号"],
+        PreviewQr => [
+            "Your counter QR (any amount)",
+            "QR នៅតុគិតលុយរបស់អ្នក (ចំនួនណាក៏បាន)",
+            "您的收款台二维码（任意金额）",
+        ],
+        ErrNetwork => [
+            "Cannot reach the server. Check the connection and try again.",
+            "មិនអាចភ្ជាប់ទៅម៉ាស៊ីនមេបានទេ។ សូមពិនិត្យការតភ្ជាប់ ហើយព្យាយាមម្តងទៀត។",
+            "无法连接服务器，请检查网络后重试。",
+        ],
+        ErrEmail => [
+            "Enter an email address like owner@shop.com",
+            "សូមបញ្ចូលអ៊ីមែល ដូចជា owner@shop.com",
+            "请输入有效的邮箱，例如 owner@shop.com",
+        ],
+        ErrEmailTaken => [
+            "This email already has an account",
+            "អ៊ីមែលនេះមានគណនីរួចហើយ",
+            "该邮箱已注册",
+        ],
+        ErrPassword => [
+            "Use at least 10 characters",
+            "សូមប្រើយ៉ាងតិច ១០ តួអក្សរ",
+            "密码至少需要10个字符",
+        ],
+        ErrBusinessName => [
+            "Enter a business name of at most 25 characters",
+            "សូមបញ្ចូលឈ្មោះអាជីវកម្ម មិនលើស ២៥ តួ",
+            "请输入商户名称，最多25个字符",
+        ],
+        ErrCity => [
+            "Enter a city of at most 15 characters",
+            "សូមបញ្ចូលទីក្រុង មិនលើស ១៥ តួ",
+            "请输入城市，最多15个字符",
+        ],
+        ErrBakong => [
+            "Enter a Bakong account ID like name@bank",
+            "សូមបញ្ចូលអត្តសញ្ញាណគណនីបាគង ដូចជា name@bank",
+            "请输入 Bakong 账户ID，例如 name@bank",
+        ],
+        ErrAmount => [
+            "Enter an amount: whole riel, or dollars with up to 2 decimals",
+            "សូមបញ្ចូលចំនួនទឹកប្រាក់៖ រៀលគត់ ឬដុល្លារមានទសភាគ ២ ខ្ទង់",
+            "请输入金额：瑞尔为整数，美元最多两位小数",
+        ],
+        ErrCredentials => [
+            "Email or password is wrong",
+            "អ៊ីមែល ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ",
+            "邮箱或密码错误",
+        ],
+        ErrSession => ["Please sign in again", "សូមចូលគណនីម្តងទៀត", "请重新登录"],
+        ErrGeneric => [
+            "Something went wrong. Try again.",
+            "មានបញ្ហាកើតឡើង។ សូមព្យាយាមម្តងទៀត។",
+            "出错了，请重试。",
+        ],
+    }
+}
+
+/// The language signal in context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    /// current language
+    pub lang: RwSignal<Lang>,
+}
+
+const STORAGE_KEY: &str = "tonle.lang";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Provides the language, restored from localStorage (Khmer by default), and keeps `<html lang>` in step.
+pub fn provide_i18n() -> I18n {
+    let saved = storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|t| Lang::from_tag(&t));
+    let lang = RwSignal::new(saved.unwrap_or(Lang::Km));
+    Effect::new(move |_| {
+        let l = lang.get();
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, l.tag());
+        }
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.set_attribute("lang", l.tag());
+        }
+    });
+    let i = I18n { lang };
+    provide_context(i);
+    i
+}
+
+/// The language context.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        lang: RwSignal::new(Lang::Km),
+    })
+}
+
+/// A reactive text for `key`.
+pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_i18n().lang;
+    move || t(lang.get(), key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_three_non_empty_distinct_texts() {
+        for key in [
+            Key::Charge,
+            Key::Paid,
+            Key::ErrAmount,
+            Key::Live,
+            Key::ScanToPay,
+        ] {
+            let [en, km, zh] = table(key);
+            assert!(!en.is_empty() && !km.is_empty() && !zh.is_empty());
+            assert_ne!(en, km);
+            assert_ne!(en, zh);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! tonle's web app (Leptos, client-side rendered): registration, the charge screen and live payments.
+//! Pages own data loading; components are presentational; realtime owns the one websocket.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod realtime;
+pub mod sound;

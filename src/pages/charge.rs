@@ -1,0 +1,129 @@
+//! `/charge`: type an amount, show the QR, see it paid live with a chime and a voice.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use protocol::{ChargeStatus, ChargeView, CreateCharge};
+
+use crate::api::{self, error_key};
+use crate::app::use_session;
+use crate::components::charge_display::ChargeDisplay;
+use crate::components::charge_form::{ChargeForm, ChargeRequest};
+use crate::components::payment_list::PaymentList;
+use crate::components::top_bar::TopBar;
+use crate::i18n::{Key, t, use_i18n};
+use crate::realtime::use_realtime;
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// The charge screen.
+#[component]
+pub fn ChargePage() -> impl IntoView {
+    let session = use_session().0;
+    let rt = use_realtime();
+    let lang = use_i18n().lang;
+    let navigate = use_navigate();
+    let current = RwSignal::new(None::<ChargeView>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<Key>);
+    let now = RwSignal::new(now_ms());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(now_ms()),
+        std::time::Duration::from_millis(250),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    if let Some(rt) = rt {
+        spawn_local(async move {
+            if let Ok(list) = api::recent_payments(10).await {
+                rt.merge_payments(list);
+            }
+        });
+    }
+
+    let status = Signal::derive(move || {
+        let Some(c) = current.get() else {
+            return ChargeStatus::Unknown;
+        };
+        rt.and_then(|rt| rt.charges.with(|m| m.get(&c.id).map(|x| x.status)))
+            .unwrap_or(c.status)
+    });
+    // Announce a payment once: chime, then the confirmation spoken in the chosen language.
+    let announced = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let paid = matches!(status.get(), ChargeStatus::Paid | ChargeStatus::PaidLate);
+        let id = current.with(|c| c.as_ref().map(|c| c.id.clone()));
+        if paid && id.is_some() && announced.get_untracked() != id {
+            announced.set(id);
+            crate::sound::chime();
+            let l = lang.get_untracked();
+            crate::sound::speak(t(l, Key::PaidVoice), l.tag());
+        }
+    });
+
+    let on_charge = Callback::new(move |req: ChargeRequest| {
+        busy.set(true);
+        error.set(None);
+        let body = CreateCharge {
+            amount: req.amount,
+            currency: req.currency,
+            note: req.note,
+            terminal_id: None,
+        };
+        let key = api::new_idempotency_key();
+        spawn_local(async move {
+            match api::create_charge(&body, &key).await {
+                Ok(c) => current.set(Some(c)),
+                Err(e) => error.set(Some(error_key(&e))),
+            }
+            busy.set(false);
+        });
+    });
+    let on_new = Callback::new(move |_| current.set(None));
+    let on_cancel = Callback::new(move |_| {
+        let Some(id) = current.with_untracked(|c| c.as_ref().map(|c| c.id.clone())) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(c) = api::cancel_charge(&id).await
+                && let Some(rt) = rt
+            {
+                rt.charges.update(|m| {
+                    m.insert(c.id.clone(), c);
+                });
+            }
+        });
+    });
+    let on_sign_out = Callback::new(move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = api::logout().await;
+            session.set(None);
+            navigate("/login", Default::default());
+        });
+    });
+    let merchant = Signal::derive(move || {
+        session.with(|s| {
+            s.as_ref()
+                .map(|s| s.merchant.profile.business_name.clone())
+                .unwrap_or_default()
+        })
+    });
+    let default_currency = session
+        .with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.default_currency))
+        .unwrap_or(khqr::Currency::Khr);
+    let payments = Signal::derive(move || rt.map(|rt| rt.payments.get()).unwrap_or_default());
+
+    view! {
+        <TopBar merchant=merchant on_sign_out=on_sign_out/>
+        <div class="charge-page">
+            {move || match current.get() {
+                None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
+                Some(c) => view! { <ChargeDisplay charge=c status=status now=now on_new=on_new on_cancel=on_cancel/> }.into_any(),
+            }}
+            <PaymentList payments=payments/>
+        </div>
+    }
+}

@@ -1,0 +1,126 @@
+//! `/register`: a merchant signs up and lands on the charge screen.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use protocol as api;
+
+use crate::api::{ClientError, error_key};
+use crate::app::use_session;
+use crate::components::field::Field;
+use crate::components::qr_code::QrImage;
+use crate::components::top_bar::LangSwitch;
+use crate::i18n::{Key, tr};
+
+/// Which field an error belongs to, for placing it.
+fn on_field(err: &Option<ClientError>, name: &str) -> Option<Key> {
+    err.as_ref()
+        .filter(|e| e.field() == Some(name))
+        .map(error_key)
+}
+
+/// The static KHQR this profile would print, checked by the codec itself as the merchant types.
+fn preview(account: &str, name: &str, city: &str) -> Result<String, khqr::KhqrError> {
+    let input = khqr::KhqrInput {
+        bakong_account_id: account.trim().to_owned(),
+        merchant_name: name.trim().to_owned(),
+        merchant_city: Some(city.trim().to_owned()),
+        ..Default::default()
+    };
+    khqr::khqr::encode(&input, 0).map(|e| e.payload)
+}
+
+/// The form field a codec error is about, and its message.
+fn codec_field(e: &khqr::KhqrError) -> (&'static str, Key) {
+    match e.field {
+        "merchant_name" => ("business_name", Key::ErrBusinessName),
+        "merchant_city" => ("merchant_city", Key::ErrCity),
+        _ => ("bakong_account_id", Key::ErrBakong),
+    }
+}
+
+/// The sign-up form.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let business = RwSignal::new(String::new());
+    let city = RwSignal::new("Phnom Penh".to_owned());
+    let bakong = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ClientError>);
+    let busy = RwSignal::new(false);
+    let session = use_session().0;
+    let navigate = use_navigate();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let body = api::RegisterMerchant {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            business_name: business.get_untracked(),
+            merchant_city: city.get_untracked(),
+            bakong_account_id: Some(bakong.get_untracked()),
+            country: api::Country::KH,
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match crate::api::register(&body).await {
+                Ok(s) => {
+                    session.set(Some(s));
+                    navigate("/charge", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let live = Memo::new(move |_| preview(&bakong.get(), &business.get(), &city.get()));
+    // A field is judged live once the merchant has typed in it; the server's word wins after submit.
+    let typed = move |name: &str| match name {
+        "business_name" => !business.with(String::is_empty),
+        "merchant_city" => !city.with(String::is_empty),
+        "bakong_account_id" => !bakong.with(String::is_empty),
+        _ => false,
+    };
+    let err_for = move |name: &'static str| {
+        Signal::derive(move || {
+            error.with(|e| on_field(e, name)).or_else(|| {
+                live.with(|r| r.as_ref().err().map(codec_field))
+                    .filter(|(f, _)| *f == name && typed(name))
+                    .map(|(_, k)| k)
+            })
+        })
+    };
+    let preview_payload =
+        Signal::derive(move || live.with(|r| r.as_ref().ok().cloned().unwrap_or_default()));
+    let general = move || error.with(|e| e.as_ref().filter(|e| e.field().is_none()).map(error_key));
+
+    view! {
+        <div class="auth-page">
+            <LangSwitch/>
+            <form class="card" on:submit=submit data-testid="register-form" novalidate>
+                <h1>{tr(Key::CreateAccountTitle)}</h1>
+                <Field label=Key::Email value=email testid="register-email" kind="email" autocomplete="email" error=err_for("email")/>
+                <Field label=Key::Password value=password testid="register-password" kind="password" autocomplete="new-password" error=err_for("password")/>
+                <Field label=Key::BusinessName value=business testid="register-business-name" autocomplete="organization" error=err_for("business_name")/>
+                <Field label=Key::City value=city testid="register-city" autocomplete="address-level2" error=err_for("merchant_city")/>
+                <Field label=Key::BakongAccount value=bakong testid="register-bakong" error=err_for("bakong_account_id")/>
+                <Show when=move || live.with(Result::is_ok) fallback=|| ()>
+                    <figure class="qr-preview" data-testid="register-preview">
+                        <QrImage payload=preview_payload label=Signal::derive(tr(Key::PreviewQr)) testid="register-preview-qr"/>
+                        <figcaption>{tr(Key::PreviewQr)}</figcaption>
+                    </figure>
+                </Show>
+                <p class="form-error" role="alert" data-testid="register-error">
+                    {move || general().map(|k| crate::i18n::t(crate::i18n::use_i18n().lang.get(), k))}
+                </p>
+                <button type="submit" class="primary" data-testid="register-submit" disabled=move || busy.get()>{tr(Key::CreateAccount)}</button>
+                <a href="/login" data-testid="to-login">{tr(Key::HaveAccount)}</a>
+            </form>
+        </div>
+    }
+}

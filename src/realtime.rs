@@ -1,0 +1,154 @@
+//! The one websocket of a tab: resumes from the last sequence number, reconnects with capped
+//! exponential backoff and jitter, and folds events into the charge and payment stores.
+
+pub mod machine;
+
+use std::collections::HashMap;
+
+use futures::StreamExt;
+use gloo_net::websocket::{Message, futures::WebSocket};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol as api;
+
+/// Connection state shown by the live badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkStatus {
+    /// connected and streaming
+    Live,
+    /// connecting or waiting to retry
+    Reconnecting,
+}
+
+/// What the socket has told us, as signals.
+#[derive(Debug, Clone, Copy)]
+pub struct Realtime {
+    /// badge state
+    pub status: RwSignal<LinkStatus>,
+    /// last applied sequence number
+    pub last_seq: RwSignal<Option<u64>>,
+    /// latest known state of each charge, by id
+    pub charges: RwSignal<HashMap<String, api::ChargeView>>,
+    /// payments, newest first
+    pub payments: RwSignal<Vec<api::PaymentView>>,
+    started: RwSignal<bool>,
+}
+
+impl Realtime {
+    fn apply(&self, event: api::Event) {
+        self.last_seq.set(Some(event.seq));
+        match event.data {
+            api::EventData::ChargeCreated { charge }
+            | api::EventData::ChargeCancelled { charge }
+            | api::EventData::ChargeExpired { charge }
+            | api::EventData::ChargeResolved { charge } => {
+                self.charges.update(|m| {
+                    m.insert(charge.id.clone(), charge);
+                });
+            }
+            api::EventData::ChargePaid { charge, payment } => {
+                self.charges.update(|m| {
+                    m.insert(charge.id.clone(), charge);
+                });
+                self.add_payment(payment);
+            }
+            api::EventData::PaymentUnmatched { payment } => self.add_payment(payment),
+            api::EventData::Unknown => {}
+        }
+    }
+
+    /// Merges payments loaded over REST (the socket adds newer ones).
+    pub fn merge_payments(&self, loaded: Vec<api::PaymentView>) {
+        for p in loaded.into_iter().rev() {
+            self.add_payment(p);
+        }
+        self.payments
+            .update(|l| l.sort_by_key(|p| std::cmp::Reverse(p.received_at_ms)));
+    }
+
+    fn add_payment(&self, payment: api::PaymentView) {
+        self.payments.update(|list| {
+            if !list.iter().any(|p| p.id == payment.id) {
+                list.insert(0, payment);
+                list.truncate(50);
+            }
+        });
+    }
+}
+
+fn events_url(since: Option<u64>) -> Option<String> {
+    let loc = web_sys::window()?.location();
+    let scheme = if loc.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    let host = loc.host().ok()?;
+    Some(match since {
+        Some(s) => format!("{scheme}://{host}/api/v1/events?since={s}"),
+        None => format!("{scheme}://{host}/api/v1/events"),
+    })
+}
+
+/// Provides the realtime context; the socket starts with [`start`] once signed in.
+pub fn provide_realtime() -> Realtime {
+    let rt = Realtime {
+        status: RwSignal::new(LinkStatus::Reconnecting),
+        last_seq: RwSignal::new(None),
+        charges: RwSignal::new(HashMap::new()),
+        payments: RwSignal::new(Vec::new()),
+        started: RwSignal::new(false),
+    };
+    provide_context(rt);
+    rt
+}
+
+/// Starts the socket loop once per tab.
+pub fn start(rt: Realtime) {
+    if !rt.started.get_untracked() {
+        rt.started.set(true);
+        spawn_local(run(rt));
+    }
+}
+
+/// The realtime context.
+pub fn use_realtime() -> Option<Realtime> {
+    use_context::<Realtime>()
+}
+
+async fn run(rt: Realtime) {
+    let mut backoff = machine::Backoff::default();
+    loop {
+        let Some(url) = events_url(rt.last_seq.get_untracked()) else {
+            return;
+        };
+        if let Ok(socket) = WebSocket::open(&url) {
+            let (_tx, mut rx) = socket.split();
+            while let Some(msg) = rx.next().await {
+                let Ok(Message::Text(text)) = msg else { break };
+                let Ok(server) = serde_json::from_str::<api::ServerMsg>(&text) else {
+                    continue;
+                };
+                match server {
+                    api::ServerMsg::Hello { head } => {
+                        rt.status.set(LinkStatus::Live);
+                        backoff.reset();
+                        if rt.last_seq.get_untracked().is_none() {
+                            rt.last_seq.set(Some(head));
+                        }
+                    }
+                    api::ServerMsg::Event { event } => {
+                        let last = rt.last_seq.get_untracked().unwrap_or(0);
+                        if event.seq > last {
+                            rt.apply(event);
+                        }
+                    }
+                    api::ServerMsg::Heartbeat { .. } | api::ServerMsg::Unknown => {}
+                }
+            }
+        }
+        rt.status.set(LinkStatus::Reconnecting);
+        let wait = backoff.next_delay_ms(js_sys::Math::random());
+        gloo_timers::future::TimeoutFuture::new(wait).await;
+    }
+}

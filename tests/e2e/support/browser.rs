@@ -1,0 +1,175 @@
+//! chromedriver on a free port and a headless Chromium session, with find/act/check helpers that
+//! select only by `data-testid` and wait instead of sleeping.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// How long a step may wait for the page.
+pub const STEP: Duration = Duration::from_secs(10);
+
+/// chromedriver plus one browser session; both end on drop.
+pub struct Browser {
+    driver: Child,
+    /// the WebDriver client
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium.
+    pub async fn start() -> Self {
+        let port = free_port();
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {driver_bin}: {e} (apt-get install chromium-driver)")
+            });
+        let profile = tempfile::tempdir().expect("profile dir");
+        let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            "--autoplay-policy=no-user-gesture-required".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": chrome, "args": args }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_err = String::new();
+        // chromedriver needs a moment to listen: retry the session a bounded number of times.
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Self {
+                        driver,
+                        client,
+                        _profile: profile,
+                    };
+                }
+                Err(e) => {
+                    last_err = e.to_string();
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("no WebDriver session from {driver_bin}: {last_err}");
+    }
+
+    fn css(testid: &str) -> String {
+        format!("[data-testid=\"{testid}\"]")
+    }
+
+    /// Waits for an element by test id.
+    pub async fn find(&self, testid: &str) -> Result<fantoccini::elements::Element, String> {
+        let sel = Self::css(testid);
+        self.client
+            .wait()
+            .at_most(STEP)
+            .for_element(Locator::Css(&sel))
+            .await
+            .map_err(|e| format!("waiting for {testid}: {e}"))
+    }
+
+    /// Types into an input (clearing it first).
+    pub async fn fill(&self, testid: &str, text: &str) -> Result<(), String> {
+        let el = self.find(testid).await?;
+        el.clear()
+            .await
+            .map_err(|e| format!("clear {testid}: {e}"))?;
+        el.send_keys(text)
+            .await
+            .map_err(|e| format!("type into {testid}: {e}"))
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, testid: &str) -> Result<(), String> {
+        self.find(testid)
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("click {testid}: {e}"))
+    }
+
+    /// Reads an attribute.
+    pub async fn attr(&self, testid: &str, name: &str) -> Result<String, String> {
+        let el = self.find(testid).await?;
+        el.attr(name)
+            .await
+            .map_err(|e| format!("attr {name} of {testid}: {e}"))?
+            .ok_or_else(|| format!("{testid} has no {name}"))
+    }
+
+    /// Waits until an element's attribute equals `want`.
+    pub async fn wait_attr(&self, testid: &str, name: &str, want: &str) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            if let Ok(v) = self.attr(testid, name).await
+                && v == want
+            {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{testid} never had {name}={want:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Saves a PNG screenshot under `TONLE_SCREENSHOTS` (default tests/screenshots).
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::env::var("TONLE_SCREENSHOTS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots")
+            });
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let path = dir.join(format!("{name}.png"));
+            let _ = std::fs::write(&path, png);
+            eprintln!("screenshot: {}", path.display());
+        }
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

@@ -1,0 +1,110 @@
+//! Runs the real `tonle` binary on port 0 with a temp data dir and the built web app.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// A running `tonle serve`; killed on drop.
+pub struct Server {
+    child: Child,
+    /// base URL, e.g. http://127.0.0.1:43123
+    pub url: String,
+    /// its data dir
+    pub data_dir: tempfile::TempDir,
+}
+
+/// The `tonle` binary: `TONLE_BIN`, else next to this test executable's target dir.
+pub fn tonle_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("TONLE_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("test exe path");
+    // target/<profile>/deps/e2e-<hash>  ->  target/<profile>/tonle
+    let bin = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .join("tonle");
+    assert!(
+        bin.is_file(),
+        "{} not found: run `cargo build -p tonle-server` first or set TONLE_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// The built web app: `TONLE_DIST`, else `dist/` at the repo root.
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var("TONLE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "{} has no index.html: run `trunk build --release` first",
+        dir.display()
+    );
+    dir
+}
+
+impl Server {
+    /// Starts the server and waits for its "listening" line.
+    pub fn start() -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut child = Command::new(tonle_bin())
+            .args(["serve", "--addr", "127.0.0.1:0", "--sandbox", "--data-dir"])
+            .arg(data_dir.path())
+            .arg("--static-dir")
+            .arg(dist_dir())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn tonle serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("tonle serve exited before listening")
+                .expect("read stdout");
+            if let Some(url) = line.strip_prefix("tonle listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        Self {
+            child,
+            url,
+            data_dir,
+        }
+    }
+
+    /// Runs `tonle simulate pay` against this server; returns (success, stdout).
+    pub fn simulate_pay(&self, payload: &str, extra: &[&str]) -> (bool, String) {
+        let out = Command::new(tonle_bin())
+            .args([
+                "simulate",
+                "pay",
+                "--payload",
+                payload,
+                "--server",
+                &self.url,
+                "--data-dir",
+            ])
+            .arg(self.data_dir.path())
+            .args(extra)
+            .output()
+            .expect("run tonle simulate pay");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
