@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every check tonle has: fmt, clippy (native and wasm), unit, integration and headless-browser tests.
+set -euo pipefail
+export TONLE_SETUP_BROWSER=1
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+
+# PostgreSQL is part of the machine's contract; start it when it is installed but down.
+if command -v pg_ctlcluster >/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  say "starting PostgreSQL"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+fi
+
+say "cargo fmt --check"
+cargo fmt --all --check
+say "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+say "clippy (wasm app)"
+cargo clippy -p tonle-app --target wasm32-unknown-unknown --locked -- -D warnings
+say "shared crates build for wasm"
+cargo build -p khqr -p protocol --target wasm32-unknown-unknown --locked
+say "web app (trunk, release)"
+trunk build --release --offline
+say "server binary for the end-to-end tests"
+cargo build -p tonle-server --bin tonle --locked
+say "fuzz target builds"
+cargo build --manifest-path fuzz/Cargo.toml --locked
+# The differential test runs the NBC's official SDK on node when node is here.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [ ! -f crates/khqr/tests/sdk/node_modules/bakong-khqr/package.json ]; then
+    say "installing the official KHQR SDK for the differential test"
+    npm ci --silent --no-audit --no-fund --prefix crates/khqr/tests/sdk
+  fi
+  export TONLE_REQUIRE_PARITY=1
+fi
+say "tests: unit, integration, property, SDK parity, headless browser"
+cargo test --workspace --locked
