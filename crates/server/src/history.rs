@@ -83,6 +83,8 @@ pub struct HistoryQuery {
     pub status: Option<String>,
     /// terminal id
     pub terminal: Option<String>,
+    /// payments only: `true` lists those that settled no charge (the review queue)
+    pub unmatched: Option<bool>,
     /// page size (1–200, default 50)
     pub limit: Option<u32>,
     /// from a previous page's `next_cursor`

@@ -298,6 +298,8 @@ pub struct PaymentQuery {
     pub bill_number: Option<String>,
     /// terminal of the settled charge
     pub terminal_id: Option<String>,
+    /// only payments that settled no charge: none named, a wrong amount, or a second payment
+    pub unmatched: bool,
     /// keyset: (created_at, id) of the last item already seen
     pub before: Option<(i64, String)>,
     /// page size

@@ -72,6 +72,7 @@ async fn payment_query(
         network: q.network.clone(),
         bill_number: q.bill_number.clone(),
         terminal_id: q.terminal.clone(),
+        unmatched: q.unmatched.unwrap_or(false),
         before: q.before()?,
         limit: q.limit()?,
     })

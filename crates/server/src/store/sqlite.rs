@@ -33,24 +33,29 @@ struct PaymentJob {
 const GROUP_MAX: usize = 128;
 
 /// The named task that writes payments: it takes every notification waiting (up to
-/// `GROUP_MAX`), records each inside its own savepoint, and commits them together, so one fsync
-/// covers the group. Each caller hears its outcome only after that commit: durable before 2xx.
+/// `GROUP_MAX`), records them in one transaction, so one fsync covers the group. Each caller hears
+/// its outcome only after that commit: durable before 2xx. A refused notification writes nothing
+/// but its receipt, so no savepoints are needed; should the group fail as a whole, each
+/// notification is retried in its own transaction so one bad row cannot sink its neighbours.
 async fn payment_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<PaymentJob>) {
     let mut batch = Vec::with_capacity(GROUP_MAX);
     while jobs.recv_many(&mut batch, GROUP_MAX).await > 0 {
-        let outcomes = write_group(&pool, &batch).await;
-        match outcomes {
+        match write_group(&pool, batch.iter().map(|j| &j.new)).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(outcome);
+                    let _ = job.reply.send(Ok(outcome));
                 }
             }
             Err(e) => {
-                tracing::error!(error = ?e, "payment group failed to commit");
+                tracing::warn!(error = ?e, size = batch.len(), "payment group failed; writing one by one");
                 for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(other(anyhow::anyhow!(
-                        "payment group failed to commit: {e}"
-                    ))));
+                    let outcome = write_group(&pool, std::iter::once(&job.new))
+                        .await
+                        .map(|mut o| o.remove(0));
+                    if let Err(e) = &outcome {
+                        tracing::error!(error = ?e, "payment failed to commit");
+                    }
+                    let _ = job.reply.send(outcome);
                 }
             }
         }
@@ -59,22 +64,12 @@ async fn payment_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<PaymentJob>) 
 
 async fn write_group(
     pool: &SqlitePool,
-    batch: &[PaymentJob],
-) -> StoreResult<Vec<StoreResult<PaymentOutcome>>> {
+    jobs: impl ExactSizeIterator<Item = &NewPayment>,
+) -> StoreResult<Vec<PaymentOutcome>> {
     let mut tx = pool.begin().await?;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for job in batch {
-        sqlx::query("savepoint payment").execute(&mut *tx).await?;
-        let outcome = record_payment_in(&mut tx, &job.new).await;
-        let keep = matches!(
-            outcome,
-            Ok(PaymentOutcome::Recorded { .. } | PaymentOutcome::Duplicate { .. })
-        );
-        if !keep {
-            sqlx::query("rollback to payment").execute(&mut *tx).await?;
-        }
-        sqlx::query("release payment").execute(&mut *tx).await?;
-        outcomes.push(outcome);
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for new in jobs {
+        outcomes.push(record_payment_in(&mut tx, new).await?);
     }
     tx.commit().await?;
     Ok(outcomes)
@@ -269,20 +264,18 @@ async fn append_event(
     data: api::EventData,
     now: i64,
 ) -> StoreResult<api::Event> {
-    let seq: i64 =
-        sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from event where merchant_id = $1")
-            .bind(merchant_id)
-            .fetch_one(&mut *tx)
-            .await?;
     let json = serde_json::to_string(&data).map_err(other)?;
-    sqlx::query("insert into event (merchant_id, seq, kind, data, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
-        .bind(merchant_id)
-        .bind(seq)
-        .bind(kind(&data))
-        .bind(json)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    let seq: i64 = sqlx::query_scalar(
+        "insert into event (merchant_id, seq, kind, data, created_at, updated_at) \
+         select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $4 from event where merchant_id = $1 \
+         returning seq",
+    )
+    .bind(merchant_id)
+    .bind(kind(&data))
+    .bind(json)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(api::Event {
         seq: seq as u64,
         at_ms: now,
@@ -297,36 +290,22 @@ async fn set_charge_status(
     tx: &mut SqliteConnection,
     charge_id: &str,
     status: api::ChargeStatus,
-    paid_at: Option<i64>,
+    settled_by: Option<(&str, i64)>,
     now: i64,
 ) -> StoreResult<ChargeRow> {
     let sql = format!(
-        "update charge set status = $1, paid_at = coalesce($2, paid_at), updated_at = $3 where charge_id = $4 returning {CHARGE_COLS}"
+        "update charge set status = $1, paid_at = coalesce($2, paid_at), payment_id = coalesce($5, payment_id), updated_at = $3 where charge_id = $4 returning {CHARGE_COLS}"
     );
+    let (payment_id, paid_at) = settled_by.unzip();
     let row = sqlx::query(&sql)
         .bind(status.as_str())
         .bind(paid_at)
         .bind(now)
         .bind(charge_id)
+        .bind(payment_id)
         .fetch_one(&mut *tx)
         .await?;
     charge_row(&row)
-}
-
-async fn payment_by_key(
-    conn: &mut sqlx::SqliteConnection,
-    network: &str,
-    transaction_id: &str,
-) -> StoreResult<Option<PaymentRow>> {
-    let sql = format!(
-        "select {PAYMENT_COLS} from payment p left join charge c on c.charge_id = p.charge_id where p.network = $1 and p.transaction_id = $2"
-    );
-    let row = sqlx::query(&sql)
-        .bind(network)
-        .bind(transaction_id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(payment_row).transpose()
 }
 
 #[async_trait]
@@ -801,6 +780,7 @@ impl Store for SqliteStore {
                and ($4 is null or p.network = $4) and ($5 is null or c.bill_number = $5) \
                and ($6 is null or p.created_at < $6 or (p.created_at = $6 and p.payment_id < $7)) \
                and ($9 is null or c.terminal_id = $9) \
+               and ($10 = 0 or c.payment_id is null or c.payment_id <> p.payment_id) \
              order by p.created_at desc, p.payment_id desc limit $8"
         );
         let (before_at, before_id) = q.before.clone().unzip();
@@ -814,6 +794,7 @@ impl Store for SqliteStore {
             .bind(before_id)
             .bind(i64::from(q.limit))
             .bind(&q.terminal_id)
+            .bind(q.unmatched)
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(payment_row).collect()
@@ -904,94 +885,48 @@ impl Store for SqliteStore {
     }
 }
 
+/// Records one notification inside the group's transaction, in as few statements as it can:
+/// each statement is a round trip to SQLite's worker thread, which bounds ingest throughput.
 async fn record_payment_in(
     tx: &mut SqliteConnection,
     new: &NewPayment,
 ) -> StoreResult<PaymentOutcome> {
-    let prior: Option<String> = sqlx::query_scalar(
-        "select body_hash from webhook_receipt where network = $1 and webhook_id = $2",
+    // The receipt: inserted, or the earlier one's body hash returned (the update changes nothing).
+    let hash: String = sqlx::query_scalar(
+        "insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) \
+         values ($1, $2, $3, $4, $4) \
+         on conflict (network, webhook_id) do update set updated_at = webhook_receipt.updated_at \
+         returning body_hash",
     )
     .bind(&new.network)
     .bind(&new.webhook_id)
-    .fetch_optional(&mut *tx)
+    .bind(&new.body_hash)
+    .bind(new.now)
+    .fetch_one(&mut *tx)
     .await?;
-    match prior {
-        Some(hash) if hash != new.body_hash => return Ok(PaymentOutcome::WebhookIdReused),
-        Some(_) => {}
-        None => {
-            sqlx::query("insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) values ($1, $2, $3, $4, $4)")
-                .bind(&new.network)
-                .bind(&new.webhook_id)
-                .bind(&new.body_hash)
-                .bind(new.now)
-                .execute(&mut *tx)
-                .await?;
-        }
+    if hash != new.body_hash {
+        return Ok(PaymentOutcome::WebhookIdReused);
     }
-    if let Some(payment) = payment_by_key(tx, &new.network, &new.transaction_id).await? {
-        let status: Option<String> = match &payment.charge_id {
-            Some(id) => {
-                sqlx::query_scalar("select status from charge where charge_id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-            None => None,
-        };
-        return Ok(PaymentOutcome::Duplicate {
-            payment,
-            charge_status: status.as_deref().map(api::ChargeStatus::parse),
-        });
-    }
-    let sql = format!("select {CHARGE_COLS} from charge where md5 = $1");
-    let mut found = match &new.md5 {
-        Some(md5) => {
-            sqlx::query(&sql)
-                .bind(md5.to_ascii_lowercase())
-                .fetch_optional(&mut *tx)
-                .await?
-        }
-        None => None,
-    };
-    if found.is_none()
-        && let Some(bill) = &new.bill_number
-    {
-        let sql = format!("select {CHARGE_COLS} from charge where bill_number = $1");
-        found = sqlx::query(&sql)
-            .bind(bill)
+    // The charge: by md5 first, then by bill number.
+    let sql = format!(
+        "select {CHARGE_COLS} from charge where md5 = $1 or bill_number = $2 \
+         order by md5 = $1 desc limit 1"
+    );
+    let found = if new.md5.is_some() || new.bill_number.is_some() {
+        sqlx::query(&sql)
+            .bind(new.md5.as_deref().map(str::to_ascii_lowercase))
+            .bind(new.bill_number.as_deref())
             .fetch_optional(&mut *tx)
-            .await?;
-    }
+            .await?
+    } else {
+        None
+    };
     let Some(row) = found else {
         return record_unmatched(tx, new).await;
     };
     let charge = charge_row(&row)?;
-    sqlx::query(
-        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-    )
-    .bind(&new.payment_id)
-    .bind(&charge.merchant_id)
-    .bind(&new.network)
-    .bind(&new.transaction_id)
-    .bind(&charge.charge_id)
-    .bind(new.money.amount.get() as i64)
-    .bind(new.money.currency.code())
-    .bind(serde_json::to_string(&new.payer).map_err(other)?)
-    .bind(new.paid_at)
-    .bind(new.now)
-    .execute(&mut *tx)
-    .await?;
-    let payment = PaymentRow {
-        payment_id: new.payment_id.clone(),
-        merchant_id: charge.merchant_id.clone(),
-        network: new.network.clone(),
-        transaction_id: new.transaction_id.clone(),
-        charge_id: Some(charge.charge_id.clone()),
-        bill_number: Some(charge.bill_number.clone()),
-        money: new.money,
-        payer: new.payer.clone(),
-        paid_at: new.paid_at,
-        created_at: new.now,
+    let Some(payment) = insert_payment(tx, new, &charge.merchant_id, Some(&charge)).await? else {
+        return duplicate(tx, new).await;
     };
     // A payment settles the charge only when the amount is right and the charge is still open.
     let settles = new.money == charge.money
@@ -1006,8 +941,8 @@ async fn record_payment_in(
         } else {
             api::ChargeStatus::Paid
         };
-        let after =
-            set_charge_status(tx, &charge.charge_id, status, Some(new.paid_at), new.now).await?;
+        let settled_by = Some((payment.payment_id.as_str(), new.paid_at));
+        let after = set_charge_status(tx, &charge.charge_id, status, settled_by, new.now).await?;
         let data = api::EventData::ChargePaid {
             charge: crate::views::charge(&after),
             payment: crate::views::payment(&payment),
@@ -1029,54 +964,107 @@ async fn record_payment_in(
     })
 }
 
-/// A payment that names no charge but names its payee account: kept for that merchant's review.
-async fn record_unmatched(
+/// Inserts the payment unless its (network, transaction id) is already recorded (then `None`).
+async fn insert_payment(
     tx: &mut SqliteConnection,
     new: &NewPayment,
-) -> StoreResult<PaymentOutcome> {
-    let Some(account) = new
-        .merchant_account
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-    else {
-        return Ok(PaymentOutcome::UnknownCharge);
-    };
-    let merchants: Vec<String> = sqlx::query_scalar(
-        "select merchant_id from merchant where bakong_account_id = $1 or substr(upi_account, 17) = $1 limit 2",
-    )
-    .bind(account)
-    .fetch_all(&mut *tx)
-    .await?;
-    // Exactly one payee: anything else cannot be attributed safely.
-    let [merchant_id] = merchants.as_slice() else {
-        return Ok(PaymentOutcome::UnknownCharge);
-    };
-    sqlx::query(
-        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) values ($1, $2, $3, $4, null, $5, $6, $7, $8, $9, $9)",
+    merchant_id: &str,
+    charge: Option<&ChargeRow>,
+) -> StoreResult<Option<PaymentRow>> {
+    let inserted = sqlx::query(
+        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         on conflict (network, transaction_id) do nothing",
     )
     .bind(&new.payment_id)
     .bind(merchant_id)
     .bind(&new.network)
     .bind(&new.transaction_id)
+    .bind(charge.map(|c| c.charge_id.as_str()))
     .bind(new.money.amount.get() as i64)
     .bind(new.money.currency.code())
     .bind(serde_json::to_string(&new.payer).map_err(other)?)
     .bind(new.paid_at)
     .bind(new.now)
     .execute(&mut *tx)
-    .await?;
-    let payment = PaymentRow {
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then(|| PaymentRow {
         payment_id: new.payment_id.clone(),
-        merchant_id: merchant_id.clone(),
+        merchant_id: merchant_id.to_owned(),
         network: new.network.clone(),
         transaction_id: new.transaction_id.clone(),
-        charge_id: None,
-        bill_number: None,
+        charge_id: charge.map(|c| c.charge_id.clone()),
+        bill_number: charge.map(|c| c.bill_number.clone()),
         money: new.money,
         payer: new.payer.clone(),
         paid_at: new.paid_at,
         created_at: new.now,
+    }))
+}
+
+/// The earlier payment with this (network, transaction id), and its charge's state now.
+async fn earlier(
+    tx: &mut SqliteConnection,
+    new: &NewPayment,
+) -> StoreResult<Option<PaymentOutcome>> {
+    let sql = format!(
+        "select {PAYMENT_COLS}, c.status as charge_status from payment p left join charge c on c.charge_id = p.charge_id where p.network = $1 and p.transaction_id = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(&new.network)
+        .bind(&new.transaction_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let status: Option<String> = row.try_get("charge_status")?;
+    Ok(Some(PaymentOutcome::Duplicate {
+        payment: payment_row(&row)?,
+        charge_status: status.as_deref().map(api::ChargeStatus::parse),
+    }))
+}
+
+/// The outcome for a payment whose insert found its (network, transaction id) taken.
+async fn duplicate(tx: &mut SqliteConnection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
+    earlier(tx, new).await?.ok_or_else(|| {
+        other(anyhow::anyhow!(
+            "payment {}/{} conflicted but cannot be read",
+            new.network,
+            new.transaction_id
+        ))
+    })
+}
+
+/// A payment that names no charge but names its payee account: kept for that merchant's review.
+async fn record_unmatched(
+    tx: &mut SqliteConnection,
+    new: &NewPayment,
+) -> StoreResult<PaymentOutcome> {
+    let account = new
+        .merchant_account
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    let merchants: Vec<String> = match account {
+        Some(account) => {
+            sqlx::query_scalar(
+                "select merchant_id from merchant where bakong_account_id = $1 or substr(upi_account, 17) = $1 limit 2",
+            )
+            .bind(account)
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        None => Vec::new(),
+    };
+    // Exactly one payee: anything else cannot be attributed safely.
+    let [merchant_id] = merchants.as_slice() else {
+        // Unless the same transaction was kept before, under an account named then.
+        return Ok(earlier(tx, new)
+            .await?
+            .unwrap_or(PaymentOutcome::UnknownCharge));
+    };
+    let Some(payment) = insert_payment(tx, new, merchant_id, None).await? else {
+        return duplicate(tx, new).await;
     };
     let event = append_event(
         tx,

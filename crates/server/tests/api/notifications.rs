@@ -163,6 +163,19 @@ async fn a_second_payment_for_a_paid_charge_is_kept_for_review_not_credited_to_i
         .await
         .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 2, "never dropped");
+    let queue: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/payments?unmatched=true"))
+        .header("cookie", &m.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only the payment that settled nothing");
+    assert_eq!(items[0]["transaction_id"], "tx-8");
 }
 
 #[tokio::test]
