@@ -116,6 +116,87 @@ pub async fn recent_payments(limit: u32) -> Result<Vec<api::PaymentView>, Client
     Ok(page.items)
 }
 
+/// Filters of a history list, as the server's query string names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    /// first local day, `YYYY-MM-DD`
+    pub from: Option<String>,
+    /// last local day, `YYYY-MM-DD`
+    pub to: Option<String>,
+    /// bakong, unionpay or sandbox
+    pub network: Option<String>,
+    /// exact bill number
+    pub bill_number: Option<String>,
+    /// charge status (charges only)
+    pub status: Option<String>,
+    /// payments that settled no charge (payments only)
+    pub unmatched: bool,
+    /// page size
+    pub limit: Option<u32>,
+    /// from a previous page
+    pub cursor: Option<String>,
+}
+
+impl HistoryFilter {
+    /// The query string, without the `?`.
+    pub fn query(&self) -> String {
+        let mut q = web_sys::UrlSearchParams::new().ok();
+        let mut add = |k: &str, v: Option<&str>| {
+            if let (Some(q), Some(v)) = (q.as_mut(), v.filter(|v| !v.trim().is_empty())) {
+                q.append(k, v.trim());
+            }
+        };
+        add("from", self.from.as_deref());
+        add("to", self.to.as_deref());
+        add("network", self.network.as_deref());
+        add("bill_number", self.bill_number.as_deref());
+        add("status", self.status.as_deref());
+        add("unmatched", self.unmatched.then_some("true"));
+        let limit = self.limit.map(|l| l.to_string());
+        add("limit", limit.as_deref());
+        add("cursor", self.cursor.as_deref());
+        q.map(|q| String::from(q.to_string())).unwrap_or_default()
+    }
+}
+
+/// `GET /api/v1/payments`
+pub async fn payments(f: &HistoryFilter) -> Result<api::Page<api::PaymentView>, ClientError> {
+    get(&format!("/api/v1/payments?{}", f.query())).await
+}
+
+/// `GET /api/v1/charges`
+pub async fn charges(f: &HistoryFilter) -> Result<api::Page<api::ChargeView>, ClientError> {
+    get(&format!("/api/v1/charges?{}", f.query())).await
+}
+
+/// The CSV export's address for these filters (a link the browser downloads).
+pub fn payments_csv_url(f: &HistoryFilter) -> String {
+    let f = HistoryFilter {
+        cursor: None,
+        limit: None,
+        ..f.clone()
+    };
+    format!("/api/v1/payments.csv?{}", f.query())
+}
+
+/// `GET /api/v1/reports/daily`
+pub async fn daily_totals(from: &str, to: &str) -> Result<Vec<api::DailyTotal>, ClientError> {
+    get(&format!("/api/v1/reports/daily?from={from}&to={to}")).await
+}
+
+/// `POST /api/v1/charges/{id}/resolve`
+pub async fn resolve_charge(
+    id: &str,
+    resolution: api::Resolution,
+) -> Result<api::ChargeView, ClientError> {
+    post(
+        &format!("/api/v1/charges/{id}/resolve"),
+        &api::ResolveCharge { resolution },
+        None,
+    )
+    .await
+}
+
 /// A fresh idempotency key.
 pub fn new_idempotency_key() -> String {
     let a = (js_sys::Math::random() * 1e15) as u64;

@@ -8,7 +8,10 @@ use leptos_router::path;
 use protocol as api;
 
 use crate::i18n::{Key, provide_i18n, tr};
-use crate::pages::{charge::ChargePage, login::LoginPage, register::RegisterPage};
+use crate::pages::{
+    charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, login::LoginPage,
+    register::RegisterPage,
+};
 
 /// The signed-in user, once known.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +36,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/charge") view=|| view! { <SignedIn><ChargePage/></SignedIn> }/>
+                    <Route path=path!("/dashboard") view=|| view! { <SignedIn><DashboardPage/></SignedIn> }/>
+                    <Route path=path!("/history") view=|| view! { <SignedIn><HistoryPage/></SignedIn> }/>
                 </Routes>
             </main>
         </Router>

@@ -2,7 +2,10 @@
 
 pub mod charge_display;
 pub mod charge_form;
+pub mod daily_chart;
 pub mod field;
+pub mod keypad;
 pub mod payment_list;
 pub mod qr_code;
+pub mod review_queue;
 pub mod top_bar;

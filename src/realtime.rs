@@ -32,6 +32,8 @@ pub struct Realtime {
     /// payments, newest first
     pub payments: RwSignal<Vec<api::PaymentView>>,
     started: RwSignal<bool>,
+    /// bumped when the device wakes, comes online or the tab is shown: retry now, not after backoff
+    wake: RwSignal<u32>,
 }
 
 impl Realtime {
@@ -98,6 +100,7 @@ pub fn provide_realtime() -> Realtime {
         charges: RwSignal::new(HashMap::new()),
         payments: RwSignal::new(Vec::new()),
         started: RwSignal::new(false),
+        wake: RwSignal::new(0),
     };
     provide_context(rt);
     rt
@@ -107,6 +110,7 @@ pub fn provide_realtime() -> Realtime {
 pub fn start(rt: Realtime) {
     if !rt.started.get_untracked() {
         rt.started.set(true);
+        watch_wake(rt);
         spawn_local(run(rt));
     }
 }
@@ -149,6 +153,32 @@ async fn run(rt: Realtime) {
         }
         rt.status.set(LinkStatus::Reconnecting);
         let wait = backoff.next_delay_ms(js_sys::Math::random());
-        gloo_timers::future::TimeoutFuture::new(wait).await;
+        let woken = rt.wake.get_untracked();
+        // Sleep in short slices so a wake-up (online, tab shown) retries at once.
+        let mut slept = 0;
+        while slept < wait && rt.wake.get_untracked() == woken {
+            gloo_timers::future::TimeoutFuture::new(WAKE_SLICE_MS.min(wait - slept)).await;
+            slept += WAKE_SLICE_MS;
+        }
     }
+}
+
+/// Granularity of the backoff sleep, so a wake-up is acted on within this long.
+const WAKE_SLICE_MS: u32 = 100;
+
+/// Retries at once when the browser comes online or the tab becomes visible again (a tablet
+/// waking from sleep), and closes a socket the browser kept open through the sleep.
+fn watch_wake(rt: Realtime) {
+    let bump = move || rt.wake.update(|w| *w = w.wrapping_add(1));
+    let online = window_event_listener(leptos::ev::online, move |_| bump());
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        let shown = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if shown {
+            bump();
+        }
+    });
+    // The listeners live as long as the tab: the socket loop is per tab.
+    std::mem::forget((online, visible));
 }

@@ -7,6 +7,9 @@ use crate::components::qr_code::QrImage;
 use crate::format;
 use crate::i18n::{Key, tr};
 
+/// How long the full-screen confirmation stays before the next charge.
+const AUTO_RESET_MS: u64 = 8_000;
+
 /// A charge on screen.
 #[component]
 pub fn ChargeDisplay(
@@ -29,6 +32,17 @@ pub fn ChargeDisplay(
             || (status.get() == ChargeStatus::Pending && now.get() >= expires)
     };
     let paid = move || matches!(status.get(), ChargeStatus::Paid | ChargeStatus::PaidLate);
+    // After a payment the screen resets itself for the next customer.
+    Effect::new(move |_| {
+        if paid()
+            && let Ok(h) = set_timeout_with_handle(
+                move || on_new.run(()),
+                std::time::Duration::from_millis(AUTO_RESET_MS),
+            )
+        {
+            on_cleanup(move || h.clear());
+        }
+    });
     let amount = format::amount(&charge.amount, charge.currency);
     let payload = charge.payload.clone();
     let state = move || {
@@ -60,6 +74,7 @@ pub fn ChargeDisplay(
                     <span class="tick" aria-hidden="true">"✓"</span>
                     <p class="paid-title">{tr(Key::Paid)}</p>
                     <p class="amount-big">{amount.clone()}</p>
+                    <p class="muted">{tr(Key::NextCustomer)}</p>
                     <button type="button" class="primary big" data-testid="charge-new" on:click=move |_| on_new.run(())>{tr(Key::NewCharge)}</button>
                 </div>
             </Show>

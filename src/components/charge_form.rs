@@ -3,6 +3,7 @@
 use khqr::Currency;
 use leptos::prelude::*;
 
+use crate::components::keypad::Keypad;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
 
@@ -45,9 +46,31 @@ pub fn ChargeForm(
             note: (!n.trim().is_empty()).then_some(n),
         });
     };
+    // Keys typed anywhere but a text field go to the amount, as on a till.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if in_field || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        if let Some(k) = format::pad_key_of(&ev.key()) {
+            ev.prevent_default();
+            amount.update(|a| *a = format::keypad_press(a, k, currency.get_untracked()));
+        }
+    });
+    on_cleanup(move || handle.remove());
+    // Marks the moment the charge screen can take an amount (read by the first-render budget).
+    Effect::new(move |_| {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark("tonle:charge-ready");
+        }
+    });
     let cur_button = move |c: Currency, testid: &'static str| {
         view! {
-            <button type="button" data-testid=testid aria-pressed=move || if currency.get() == c { "true" } else { "false" } on:click=move |_| currency.set(c)>
+            <button type="button" data-testid=testid aria-pressed=move || if currency.get() == c { "true" } else { "false" }
+                on:click=move |_| currency.set(c)>
                 {c.code()}
             </button>
         }
@@ -62,6 +85,7 @@ pub fn ChargeForm(
             <input id="amount" class="amount-input" inputmode="decimal" autocomplete="off" data-testid="charge-amount"
                 prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))
                 aria-describedby="amount-err" />
+            <Keypad amount=amount currency=currency/>
             <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
             <label for="note">{tr(Key::Note)}</label>
             <input id="note" maxlength="200" data-testid="charge-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />

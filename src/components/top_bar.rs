@@ -1,6 +1,11 @@
 //! The bar over every signed-in screen: merchant, live badge, language switch, sign out.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::app::use_session;
 
 use crate::i18n::{Key, Lang, tr, use_i18n};
 use crate::realtime::{LinkStatus, use_realtime};
@@ -37,22 +42,46 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
-/// The top bar.
+/// The sections of the signed-in app; the router marks the current one with `aria-current`.
 #[component]
-pub fn TopBar(
-    /// merchant name
-    #[prop(into)]
-    merchant: Signal<String>,
-    /// sign-out handler
-    on_sign_out: Callback<()>,
-) -> impl IntoView {
+pub fn Nav() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="tonle">
+            <A href="/charge" attr:data-testid="nav-charge">{tr(Key::NavCharge)}</A>
+            <A href="/dashboard" attr:data-testid="nav-dashboard">{tr(Key::NavDashboard)}</A>
+            <A href="/history" attr:data-testid="nav-history">{tr(Key::NavHistory)}</A>
+        </nav>
+    }
+}
+
+/// The top bar over every signed-in screen.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let session = use_session().0;
+    let navigate = use_navigate();
+    let merchant = move || {
+        session.with(|s| {
+            s.as_ref()
+                .map(|s| s.merchant.profile.business_name.clone())
+                .unwrap_or_default()
+        })
+    };
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = crate::api::logout().await;
+            session.set(None);
+            navigate("/login", Default::default());
+        });
+    };
     view! {
         <header class="top-bar">
             <span class="brand">"tonle"</span>
-            <span class="merchant" data-testid="merchant-name">{move || merchant.get()}</span>
+            <span class="merchant" data-testid="merchant-name">{merchant}</span>
+            <Nav/>
             <LiveBadge/>
             <LangSwitch/>
-            <button type="button" class="link" data-testid="sign-out" on:click=move |_| on_sign_out.run(())>{tr(Key::SignOut)}</button>
+            <button type="button" class="link" data-testid="sign-out" on:click=sign_out>{tr(Key::SignOut)}</button>
         </header>
     }
 }

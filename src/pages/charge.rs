@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use protocol::{ChargeStatus, ChargeView, CreateCharge};
 
 use crate::api::{self, error_key};
@@ -24,7 +23,6 @@ pub fn ChargePage() -> impl IntoView {
     let session = use_session().0;
     let rt = use_realtime();
     let lang = use_i18n().lang;
-    let navigate = use_navigate();
     let current = RwSignal::new(None::<ChargeView>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Key>);
@@ -96,28 +94,13 @@ pub fn ChargePage() -> impl IntoView {
             }
         });
     });
-    let on_sign_out = Callback::new(move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let _ = api::logout().await;
-            session.set(None);
-            navigate("/login", Default::default());
-        });
-    });
-    let merchant = Signal::derive(move || {
-        session.with(|s| {
-            s.as_ref()
-                .map(|s| s.merchant.profile.business_name.clone())
-                .unwrap_or_default()
-        })
-    });
     let default_currency = session
         .with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.default_currency))
         .unwrap_or(khqr::Currency::Khr);
     let payments = Signal::derive(move || rt.map(|rt| rt.payments.get()).unwrap_or_default());
 
     view! {
-        <TopBar merchant=merchant on_sign_out=on_sign_out/>
+        <TopBar/>
         <div class="charge-page">
             {move || match current.get() {
                 None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),

@@ -4,5 +4,6 @@
 // reason: this is a test harness: a failed setup step should panic and fail the test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod screens;
 mod support;
 mod walking_skeleton;

@@ -7,40 +7,9 @@ use serde::Deserialize;
 use crate::api;
 use crate::error::ApiError;
 
-/// The merchant's UTC offset: Cambodia +7, China +8 (neither has daylight saving).
-pub fn utc_offset_ms(country: api::Country) -> i64 {
-    match country {
-        api::Country::KH => 7 * 3_600_000,
-        api::Country::CN => 8 * 3_600_000,
-    }
-}
+pub use api::calendar::{civil_from_days, days_from_civil, utc_offset_ms};
 
 const DAY_MS: i64 = 86_400_000;
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// `YYYY-MM-DD` of a day index.
-pub fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 /// Parses `YYYY-MM-DD` into the day index, naming the field when it is not a real date.
 pub fn parse_day(text: &str, field: &str) -> Result<i64, ApiError> {

@@ -145,6 +145,72 @@ impl Browser {
         }
     }
 
+    /// The visible text of an element.
+    pub async fn text(&self, testid: &str) -> Result<String, String> {
+        self.find(testid)
+            .await?
+            .text()
+            .await
+            .map_err(|e| format!("text of {testid}: {e}"))
+    }
+
+    /// Waits until an element's text contains `want`.
+    pub async fn wait_text(&self, testid: &str, want: &str) -> Result<String, String> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let got = self.text(testid).await.unwrap_or_default();
+            if got.contains(want) {
+                return Ok(got);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{testid} never showed {want:?} (last: {got:?})"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// How many elements carry a test id now.
+    pub async fn count(&self, testid: &str) -> Result<usize, String> {
+        self.client
+            .find_all(Locator::Css(&Self::css(testid)))
+            .await
+            .map(|v| v.len())
+            .map_err(|e| format!("count {testid}: {e}"))
+    }
+
+    /// Waits until exactly `n` elements carry a test id.
+    pub async fn wait_count(&self, testid: &str, n: usize) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let got = self.count(testid).await?;
+            if got == n {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("expected {n} × {testid}, found {got}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// A DOM property (such as an input's current `value`).
+    pub async fn prop(&self, testid: &str, name: &str) -> Result<String, String> {
+        self.find(testid)
+            .await?
+            .prop(name)
+            .await
+            .map_err(|e| format!("prop {name} of {testid}: {e}"))?
+            .ok_or_else(|| format!("{testid} has no {name}"))
+    }
+
+    /// Opens a path of the app.
+    pub async fn goto(&self, url: &str) -> Result<(), String> {
+        self.client
+            .goto(url)
+            .await
+            .map_err(|e| format!("open {url}: {e}"))
+    }
+
     /// Saves a PNG screenshot under `TONLE_SCREENSHOTS` (default tests/screenshots).
     pub async fn screenshot(&self, name: &str) {
         let dir = std::env::var("TONLE_SCREENSHOTS")

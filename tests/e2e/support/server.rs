@@ -47,35 +47,30 @@ pub fn dist_dir() -> PathBuf {
 }
 
 impl Server {
-    /// Starts the server and waits for its "listening" line.
+    /// Starts the server on a free port and waits for its "listening" line.
     pub fn start() -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut child = Command::new(tonle_bin())
-            .args(["serve", "--addr", "127.0.0.1:0", "--sandbox", "--data-dir"])
-            .arg(data_dir.path())
-            .arg("--static-dir")
-            .arg(dist_dir())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn tonle serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("tonle serve exited before listening")
-                .expect("read stdout");
-            if let Some(url) = line.strip_prefix("tonle listening on ") {
-                break url.trim().to_owned();
-            }
-        };
+        let (child, url) = spawn("127.0.0.1:0", &data_dir);
         Self {
             child,
             url,
             data_dir,
         }
+    }
+
+    /// Kills the server (as a crash would) and leaves it down.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same address and data dir.
+    pub fn restart(&mut self) {
+        self.kill();
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let (child, url) = spawn(&addr, &self.data_dir);
+        assert_eq!(url, self.url, "restarted on another address");
+        self.child = child;
     }
 
     /// Runs `tonle simulate pay` against this server; returns (success, stdout).
@@ -100,6 +95,31 @@ impl Server {
                 + &String::from_utf8_lossy(&out.stderr),
         )
     }
+}
+
+fn spawn(addr: &str, data_dir: &tempfile::TempDir) -> (Child, String) {
+    let mut child = Command::new(tonle_bin())
+        .args(["serve", "--addr", addr, "--sandbox", "--data-dir"])
+        .arg(data_dir.path())
+        .arg("--static-dir")
+        .arg(dist_dir())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn tonle serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("tonle serve exited before listening")
+            .expect("read stdout");
+        if let Some(url) = line.strip_prefix("tonle listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    (child, url)
 }
 
 impl Drop for Server {
