@@ -57,6 +57,8 @@ if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then
 fi
 
 if [ "${TONLE_SETUP_BROWSER:-0}" = 1 ]; then
+  # npm installs axe-core (accessibility checks) and the official KHQR SDK (parity tests).
+  command -v npm >/dev/null || ensure_apt nodejs npm
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     ensure_apt chromium chromium-driver fonts-noto-core fonts-noto-cjk
   fi

@@ -33,5 +33,9 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
   fi
   export TONLE_REQUIRE_PARITY=1
 fi
+if [ ! -f tests/e2e/axe/node_modules/axe-core/axe.min.js ]; then
+  say "installing axe-core for the accessibility checks"
+  npm ci --silent --no-audit --no-fund --prefix tests/e2e/axe
+fi
 say "tests: unit, integration, property, SDK parity, headless browser"
 cargo test --workspace --locked

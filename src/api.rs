@@ -197,6 +197,71 @@ pub async fn resolve_charge(
     .await
 }
 
+async fn put<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+) -> Result<T, ClientError> {
+    let req = Request::put(url)
+        .json(body)
+        .map_err(|_| ClientError::Decode)?;
+    let res = req.send().await.map_err(|_| ClientError::Network)?;
+    read(res).await
+}
+
+/// `PUT /api/v1/merchant`
+pub async fn update_merchant(p: &api::MerchantProfile) -> Result<api::MerchantView, ClientError> {
+    put("/api/v1/merchant", p).await
+}
+
+/// `GET /api/v1/stores`
+pub async fn stores() -> Result<Vec<api::StoreView>, ClientError> {
+    get("/api/v1/stores").await
+}
+
+/// `POST /api/v1/stores`
+pub async fn create_store(name: &str) -> Result<api::StoreView, ClientError> {
+    let body = api::CreateStore {
+        name: name.to_owned(),
+    };
+    post("/api/v1/stores", &body, None).await
+}
+
+/// `GET /api/v1/terminals`
+pub async fn terminals() -> Result<Vec<api::TerminalView>, ClientError> {
+    get("/api/v1/terminals").await
+}
+
+/// `POST /api/v1/terminals`
+pub async fn create_terminal(body: &api::CreateTerminal) -> Result<api::TerminalView, ClientError> {
+    post("/api/v1/terminals", body, None).await
+}
+
+/// `GET /api/v1/terminals/{id}/qr`: the counter's static QR.
+pub async fn terminal_qr(id: &str) -> Result<api::StaticQr, ClientError> {
+    get(&format!("/api/v1/terminals/{id}/qr")).await
+}
+
+/// `GET /api/v1/staff`
+pub async fn staff() -> Result<Vec<api::StaffMember>, ClientError> {
+    get("/api/v1/staff").await
+}
+
+/// `POST /api/v1/staff/invitations`
+pub async fn invite(body: &api::InviteStaff) -> Result<api::Invitation, ClientError> {
+    post("/api/v1/staff/invitations", body, None).await
+}
+
+/// `POST /api/v1/invitations/{token}/accept`: the invitee sets a password and is signed in.
+pub async fn accept_invitation(
+    token: &str,
+    password: &str,
+) -> Result<api::SessionView, ClientError> {
+    let body = api::AcceptInvitation {
+        password: password.to_owned(),
+    };
+    post(&format!("/api/v1/invitations/{token}/accept"), &body, None).await
+}
+
 /// A fresh idempotency key.
 pub fn new_idempotency_key() -> String {
     let a = (js_sys::Math::random() * 1e15) as u64;
@@ -218,6 +283,8 @@ pub fn error_key(e: &ClientError) -> crate::i18n::Key {
             (_, Some("merchant_city")) => Key::ErrCity,
             (_, Some("bakong_account_id")) => Key::ErrBakong,
             (_, Some("amount")) => Key::ErrAmount,
+            (api::ErrorCode::Conflict, Some("name" | "label")) => Key::ErrTaken,
+            (_, Some(_)) => Key::ErrField,
             (api::ErrorCode::Unauthorized, _) => Key::ErrCredentials,
             _ => Key::ErrGeneric,
         },

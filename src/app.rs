@@ -9,8 +9,8 @@ use protocol as api;
 
 use crate::i18n::{Key, provide_i18n, tr};
 use crate::pages::{
-    charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, login::LoginPage,
-    register::RegisterPage,
+    charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, join::JoinPage,
+    login::LoginPage, poster::PosterPage, register::RegisterPage, settings::SettingsPage,
 };
 
 /// The signed-in user, once known.
@@ -38,6 +38,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/charge") view=|| view! { <SignedIn><ChargePage/></SignedIn> }/>
                     <Route path=path!("/dashboard") view=|| view! { <SignedIn><DashboardPage/></SignedIn> }/>
                     <Route path=path!("/history") view=|| view! { <SignedIn><HistoryPage/></SignedIn> }/>
+                    <Route path=path!("/settings") view=|| view! { <SignedIn><SettingsPage/></SignedIn> }/>
+                    <Route path=path!("/poster/:terminal") view=|| view! { <SignedIn><PosterPage/></SignedIn> }/>
+                    <Route path=path!("/join/:token") view=JoinPage/>
                 </Routes>
             </main>
         </Router>

@@ -7,5 +7,6 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod profile;
 pub mod realtime;
 pub mod sound;

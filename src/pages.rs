@@ -3,5 +3,8 @@
 pub mod charge;
 pub mod dashboard;
 pub mod history;
+pub mod join;
 pub mod login;
+pub mod poster;
 pub mod register;
+pub mod settings;

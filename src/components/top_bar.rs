@@ -50,6 +50,7 @@ pub fn Nav() -> impl IntoView {
             <A href="/charge" attr:data-testid="nav-charge">{tr(Key::NavCharge)}</A>
             <A href="/dashboard" attr:data-testid="nav-dashboard">{tr(Key::NavDashboard)}</A>
             <A href="/history" attr:data-testid="nav-history">{tr(Key::NavHistory)}</A>
+            <A href="/settings" attr:data-testid="nav-settings">{tr(Key::NavSettings)}</A>
         </nav>
     }
 }

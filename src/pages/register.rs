@@ -11,32 +11,13 @@ use crate::components::field::Field;
 use crate::components::qr_code::QrImage;
 use crate::components::top_bar::LangSwitch;
 use crate::i18n::{Key, tr};
+use crate::profile::{codec_field, static_qr};
 
 /// Which field an error belongs to, for placing it.
 fn on_field(err: &Option<ClientError>, name: &str) -> Option<Key> {
     err.as_ref()
         .filter(|e| e.field() == Some(name))
         .map(error_key)
-}
-
-/// The static KHQR this profile would print, checked by the codec itself as the merchant types.
-fn preview(account: &str, name: &str, city: &str) -> Result<String, khqr::KhqrError> {
-    let input = khqr::KhqrInput {
-        bakong_account_id: account.trim().to_owned(),
-        merchant_name: name.trim().to_owned(),
-        merchant_city: Some(city.trim().to_owned()),
-        ..Default::default()
-    };
-    khqr::khqr::encode(&input, 0).map(|e| e.payload)
-}
-
-/// The form field a codec error is about, and its message.
-fn codec_field(e: &khqr::KhqrError) -> (&'static str, Key) {
-    match e.field {
-        "merchant_name" => ("business_name", Key::ErrBusinessName),
-        "merchant_city" => ("merchant_city", Key::ErrCity),
-        _ => ("bakong_account_id", Key::ErrBakong),
-    }
 }
 
 /// The sign-up form.
@@ -78,7 +59,21 @@ pub fn RegisterPage() -> impl IntoView {
             busy.set(false);
         });
     };
-    let live = Memo::new(move |_| preview(&bakong.get(), &business.get(), &city.get()));
+    let live = Memo::new(move |_| {
+        static_qr(&api::MerchantProfile {
+            business_name: business.get(),
+            merchant_city: city.get(),
+            country: api::Country::KH,
+            merchant_category_code: "5999".into(),
+            bakong_account_id: Some(bakong.get()),
+            merchant_id: None,
+            acquiring_bank: None,
+            upi: None,
+            alternate: None,
+            default_currency: khqr::Currency::Khr,
+            qr_lifetime_secs: 300,
+        })
+    });
     // A field is judged live once the merchant has typed in it; the server's word wins after submit.
     let typed = move |name: &str| match name {
         "business_name" => !business.with(String::is_empty),

@@ -5,5 +5,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod screens;
+mod settings;
 mod support;
 mod walking_skeleton;

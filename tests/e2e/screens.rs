@@ -6,9 +6,10 @@ use crate::support::browser::Browser;
 use crate::support::server::Server;
 
 /// Signs up a merchant through the form and waits for the charge screen.
-async fn sign_up(b: &Browser, server: &Server, email: &str) -> Result<(), String> {
+pub async fn sign_up(b: &Browser, server: &Server, email: &str) -> Result<(), String> {
     b.goto(&format!("{}/register", server.url)).await?;
     b.click("lang-en").await?;
+    b.axe("registration").await?;
     b.fill("register-email", email).await?;
     b.fill("register-password", "a long enough password")
         .await?;
@@ -34,10 +35,11 @@ async fn charge_on_keypad(b: &Browser, keys: &[&str], want: &str) -> Result<Stri
     b.click("charge-submit").await?;
     b.wait_attr("charge-display", "data-state", "pending")
         .await?;
+    b.axe("charge (QR on screen)").await?;
     b.attr("charge-qr", "data-payload").await
 }
 
-const LANGS: [(&str, &str); 3] = [("en", "Dashboard"), ("km", "ផ្ទាំងគ្រប់គ្រង"), ("zh", "概览")];
+pub const LANGS: [(&str, &str); 3] = [("en", "Dashboard"), ("km", "ផ្ទាំងគ្រប់គ្រង"), ("zh", "概览")];
 
 async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     sign_up(b, server, "owner@dara-mart.kh").await?;
@@ -68,6 +70,19 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
         b.click(&format!("lang-{lang}")).await?;
         b.wait_text("nav-dashboard", nav).await?;
         b.screenshot(&format!("dashboard-{lang}")).await;
+        b.axe(&format!("dashboard ({lang})")).await?;
+    }
+    // The Khmer web font ships with the app, so Khmer renders the same on every tablet.
+    let faces = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; document.fonts.load('700 16px \"tonle Khmer\"', 'ក').then(f => done(f.length), () => done(-1));",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("load font: {e}"))?;
+    if faces.as_i64().unwrap_or(0) < 1 {
+        return Err(format!("the Khmer web font did not load: {faces}"));
     }
     // The language is remembered across a reload (zh was chosen last).
     b.goto(&format!("{}/dashboard", server.url)).await?;
@@ -80,6 +95,7 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     for (lang, _) in LANGS {
         b.click(&format!("lang-{lang}")).await?;
         b.screenshot(&format!("history-{lang}")).await;
+        b.axe(&format!("history ({lang})")).await?;
     }
     // The CSV the link downloads has both payments under its header.
     let csv = b
@@ -109,6 +125,7 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     for (lang, _) in LANGS {
         b.click(&format!("lang-{lang}")).await?;
         b.screenshot(&format!("charge-{lang}")).await;
+        b.axe(&format!("charge ({lang})")).await?;
     }
     Ok(())
 }

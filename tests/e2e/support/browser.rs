@@ -211,6 +211,40 @@ impl Browser {
             .map_err(|e| format!("open {url}: {e}"))
     }
 
+    /// Runs axe-core in the page; fails on any serious or critical violation, naming each.
+    pub async fn axe(&self, screen: &str) -> Result<(), String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/e2e/axe/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "{}: {e} (npm ci --prefix tests/e2e/axe; the test command does it)",
+                path.display()
+            )
+        })?;
+        self.client
+            .execute(&source, vec![])
+            .await
+            .map_err(|e| format!("inject axe: {e}"))?;
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+                   r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))
+                 ), e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("run axe: {e}"))?;
+        let list: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+        if list.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("accessibility of {screen}: {}", list.join("; ")))
+        }
+    }
+
     /// Saves a PNG screenshot under `TONLE_SCREENSHOTS` (default tests/screenshots).
     pub async fn screenshot(&self, name: &str) {
         let dir = std::env::var("TONLE_SCREENSHOTS")

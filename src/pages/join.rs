@@ -1,0 +1,67 @@
+//! `/join/{token}`: an invited staff member sets a password and is signed in to their team.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::{ClientError, error_key};
+use crate::app::use_session;
+use crate::components::field::Field;
+use crate::components::top_bar::LangSwitch;
+use crate::i18n::{Key, t, tr, use_i18n};
+
+/// The join form.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let params = use_params_map();
+    let lang = use_i18n().lang;
+    let session = use_session().0;
+    let navigate = use_navigate();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ClientError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let token = params
+            .with_untracked(|p| p.get("token"))
+            .unwrap_or_default();
+        let pw = password.get_untracked();
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match crate::api::accept_invitation(&token, &pw).await {
+                Ok(s) => {
+                    session.set(Some(s));
+                    navigate("/charge", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let pw_err = Signal::derive(move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field() == Some("password"))
+                .map(error_key)
+        })
+    });
+    let general = move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field() != Some("password"))
+                .map(error_key)
+        })
+    };
+    view! {
+        <div class="auth-page">
+            <LangSwitch/>
+            <form class="card" on:submit=submit data-testid="join-form" novalidate>
+                <h1>{tr(Key::JoinTitle)}</h1>
+                <Field label=Key::Password value=password testid="join-password" kind="password" autocomplete="new-password" error=pw_err/>
+                <p class="form-error" role="alert" data-testid="join-error">{move || general().map(|k| t(lang.get(), k))}</p>
+                <button type="submit" class="primary" data-testid="join-submit" disabled=move || busy.get()>{tr(Key::Join)}</button>
+            </form>
+        </div>
+    }
+}
