@@ -16,66 +16,16 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::*;
 
+mod ingest;
+
 /// SQLite-backed [`Store`].
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
-    payments: mpsc::Sender<PaymentJob>,
+    payments: mpsc::Sender<ingest::PaymentJob>,
 }
 
-/// A notification waiting for the payment writer, and where its outcome goes.
-struct PaymentJob {
-    new: NewPayment,
-    reply: oneshot::Sender<StoreResult<PaymentOutcome>>,
-}
-
-/// Most notifications one transaction takes.
-const GROUP_MAX: usize = 128;
-
-/// The named task that writes payments: it takes every notification waiting (up to
-/// `GROUP_MAX`), records them in one transaction, so one fsync covers the group. Each caller hears
-/// its outcome only after that commit: durable before 2xx. A refused notification writes nothing
-/// but its receipt, so no savepoints are needed; should the group fail as a whole, each
-/// notification is retried in its own transaction so one bad row cannot sink its neighbours.
-async fn payment_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<PaymentJob>) {
-    let mut batch = Vec::with_capacity(GROUP_MAX);
-    while jobs.recv_many(&mut batch, GROUP_MAX).await > 0 {
-        match write_group(&pool, batch.iter().map(|j| &j.new)).await {
-            Ok(outcomes) => {
-                for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = ?e, size = batch.len(), "payment group failed; writing one by one");
-                for job in batch.drain(..) {
-                    let outcome = write_group(&pool, std::iter::once(&job.new))
-                        .await
-                        .map(|mut o| o.remove(0));
-                    if let Err(e) = &outcome {
-                        tracing::error!(error = ?e, "payment failed to commit");
-                    }
-                    let _ = job.reply.send(outcome);
-                }
-            }
-        }
-    }
-}
-
-async fn write_group(
-    pool: &SqlitePool,
-    jobs: impl ExactSizeIterator<Item = &NewPayment>,
-) -> StoreResult<Vec<PaymentOutcome>> {
-    let mut tx = pool.begin().await?;
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for new in jobs {
-        outcomes.push(record_payment_in(&mut tx, new).await?);
-    }
-    tx.commit().await?;
-    Ok(outcomes)
-}
-
-fn other(e: impl Into<anyhow::Error>) -> StoreError {
+pub(crate) fn other(e: impl Into<anyhow::Error>) -> StoreError {
     StoreError::Other(e.into())
 }
 
@@ -130,8 +80,7 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(opts.read_only(true))
             .await?;
-        let (payments, jobs) = mpsc::channel(4 * GROUP_MAX);
-        tokio::spawn(payment_writer(writer.clone(), jobs));
+        let payments = ingest::spawn(path).context("starting the payment writer")?;
         Ok(Self {
             writer,
             reader,
@@ -145,11 +94,31 @@ fn currency(code: &str) -> Result<Currency, StoreError> {
         .ok_or_else(|| other(anyhow::anyhow!("unknown currency {code} in database")))
 }
 
-fn money(row: &SqliteRow) -> Result<Money, StoreError> {
-    let minor: i64 = row.try_get("amount_minor")?;
+/// Reading a column by name, from sqlx's rows and from the payment writer's rusqlite rows alike,
+/// so each row type is mapped once.
+pub(crate) trait Cols {
+    fn text(&self, col: &str) -> StoreResult<String>;
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>>;
+    fn int(&self, col: &str) -> StoreResult<i64>;
+}
+
+impl Cols for SqliteRow {
+    fn text(&self, col: &str) -> StoreResult<String> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &str) -> StoreResult<i64> {
+        Ok(self.try_get(col)?)
+    }
+}
+
+fn money(row: &impl Cols) -> Result<Money, StoreError> {
+    let minor = row.int("amount_minor")?;
     Ok(Money::new(
         MinorUnits::new(minor.max(0) as u64),
-        currency(row.try_get("currency")?)?,
+        currency(&row.text("currency")?)?,
     ))
 }
 
@@ -185,28 +154,26 @@ fn country_code(c: api::Country) -> &'static str {
     }
 }
 
-fn charge_row(r: &SqliteRow) -> Result<ChargeRow, StoreError> {
+pub(crate) fn charge_row(r: &impl Cols) -> Result<ChargeRow, StoreError> {
     Ok(ChargeRow {
-        charge_id: r.try_get("charge_id")?,
-        merchant_id: r.try_get("merchant_id")?,
-        bill_number: r.try_get("bill_number")?,
+        charge_id: r.text("charge_id")?,
+        merchant_id: r.text("merchant_id")?,
+        bill_number: r.text("bill_number")?,
         money: money(r)?,
-        status: api::ChargeStatus::parse(r.try_get("status")?),
-        payload: r.try_get("payload")?,
-        md5: r.try_get("md5")?,
-        merchant_name: r.try_get("merchant_name")?,
-        note: r.try_get("note")?,
-        request_hash: r.try_get("request_hash")?,
-        terminal_id: r.try_get("terminal_id")?,
-        resolution: r
-            .try_get::<Option<String>, _>("resolution")?
-            .map(|x| match x.as_str() {
-                "accepted" => api::Resolution::Accepted,
-                "refund_due" => api::Resolution::RefundDue,
-                _ => api::Resolution::Unknown,
-            }),
-        expires_at: r.try_get("expires_at")?,
-        created_at: r.try_get("created_at")?,
+        status: api::ChargeStatus::parse(&r.text("status")?),
+        payload: r.text("payload")?,
+        md5: r.text("md5")?,
+        merchant_name: r.text("merchant_name")?,
+        note: r.opt_text("note")?,
+        request_hash: r.opt_text("request_hash")?,
+        terminal_id: r.opt_text("terminal_id")?,
+        resolution: r.opt_text("resolution")?.map(|x| match x.as_str() {
+            "accepted" => api::Resolution::Accepted,
+            "refund_due" => api::Resolution::RefundDue,
+            _ => api::Resolution::Unknown,
+        }),
+        expires_at: r.int("expires_at")?,
+        created_at: r.int("created_at")?,
     })
 }
 
@@ -220,19 +187,19 @@ fn terminal_row(r: &SqliteRow) -> Result<TerminalRow, StoreError> {
     })
 }
 
-fn payment_row(r: &SqliteRow) -> Result<PaymentRow, StoreError> {
-    let payer: String = r.try_get("payer")?;
+pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
+    let payer = r.text("payer")?;
     Ok(PaymentRow {
-        payment_id: r.try_get("payment_id")?,
-        merchant_id: r.try_get("merchant_id")?,
-        network: r.try_get("network")?,
-        transaction_id: r.try_get("transaction_id")?,
-        charge_id: r.try_get("charge_id")?,
-        bill_number: r.try_get("bill_number")?,
+        payment_id: r.text("payment_id")?,
+        merchant_id: r.text("merchant_id")?,
+        network: r.text("network")?,
+        transaction_id: r.text("transaction_id")?,
+        charge_id: r.opt_text("charge_id")?,
+        bill_number: r.opt_text("bill_number")?,
         money: money(r)?,
         payer: serde_json::from_str(&payer).map_err(other)?,
-        paid_at: r.try_get("paid_at")?,
-        created_at: r.try_get("created_at")?,
+        paid_at: r.int("paid_at")?,
+        created_at: r.int("created_at")?,
     })
 }
 
@@ -245,7 +212,7 @@ fn event_row(r: &SqliteRow) -> Result<api::Event, StoreError> {
     })
 }
 
-fn kind(data: &api::EventData) -> &'static str {
+pub(crate) fn kind(data: &api::EventData) -> &'static str {
     match data {
         api::EventData::ChargeCreated { .. } => "charge_created",
         api::EventData::ChargePaid { .. } => "charge_paid",
@@ -257,6 +224,12 @@ fn kind(data: &api::EventData) -> &'static str {
     }
 }
 
+/// Appends an event with the merchant's next sequence number: one statement, so the sequence is
+/// gap-free under the write lock. Binds: merchant, kind, JSON data, time.
+pub(crate) const APPEND_EVENT: &str = "insert into event (merchant_id, seq, kind, data, created_at, updated_at) \
+     select ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?4 from event where merchant_id = ?1 \
+     returning seq";
+
 /// Appends an event inside the caller's transaction, with the merchant's next sequence number.
 async fn append_event(
     tx: &mut SqliteConnection,
@@ -265,17 +238,13 @@ async fn append_event(
     now: i64,
 ) -> StoreResult<api::Event> {
     let json = serde_json::to_string(&data).map_err(other)?;
-    let seq: i64 = sqlx::query_scalar(
-        "insert into event (merchant_id, seq, kind, data, created_at, updated_at) \
-         select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $4 from event where merchant_id = $1 \
-         returning seq",
-    )
-    .bind(merchant_id)
-    .bind(kind(&data))
-    .bind(json)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let seq: i64 = sqlx::query_scalar(APPEND_EVENT)
+        .bind(merchant_id)
+        .bind(kind(&data))
+        .bind(json)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
     Ok(api::Event {
         seq: seq as u64,
         at_ms: now,
@@ -283,8 +252,12 @@ async fn append_event(
     })
 }
 
-const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
-const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at";
+/// Binds: status, paid_at, now, charge id, settling payment id.
+pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = ?1, paid_at = coalesce(?2, paid_at), \
+     payment_id = coalesce(?5, payment_id), updated_at = ?3 where charge_id = ?4";
+
+pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
+pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at";
 
 async fn set_charge_status(
     tx: &mut SqliteConnection,
@@ -293,9 +266,7 @@ async fn set_charge_status(
     settled_by: Option<(&str, i64)>,
     now: i64,
 ) -> StoreResult<ChargeRow> {
-    let sql = format!(
-        "update charge set status = $1, paid_at = coalesce($2, paid_at), payment_id = coalesce($5, payment_id), updated_at = $3 where charge_id = $4 returning {CHARGE_COLS}"
-    );
+    let sql = format!("{SET_CHARGE_STATUS} returning {CHARGE_COLS}");
     let (payment_id, paid_at) = settled_by.unzip();
     let row = sqlx::query(&sql)
         .bind(status.as_str())
@@ -312,7 +283,7 @@ async fn set_charge_status(
 impl Store for SqliteStore {
     async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow> {
         let m = &new.merchant;
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
         sqlx::query(
             "insert into merchant (merchant_id, business_name, merchant_city, country, bakong_account_id, default_currency, qr_lifetime_secs, bill_prefix, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
@@ -415,7 +386,7 @@ impl Store for SqliteStore {
         password_hash: &str,
         now: i64,
     ) -> StoreResult<UserRow> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
         // Claiming the invitation and creating the user are one step: a link works exactly once.
         let row = sqlx::query(
             "update invitation set used_at = $2, updated_at = $2 where token_hash = $1 and used_at is null and expires_at > $2 returning merchant_id, email, role, terminal_id",
@@ -607,7 +578,7 @@ impl Store for SqliteStore {
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let c = &new.charge;
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
         sqlx::query(
             "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
         )
@@ -657,7 +628,7 @@ impl Store for SqliteStore {
         charge_id: &str,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
         let sql =
             format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
         let current = charge_row(
@@ -692,7 +663,7 @@ impl Store for SqliteStore {
         resolution: api::Resolution,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
         let name = match resolution {
             api::Resolution::Accepted => "accepted",
             api::Resolution::RefundDue => "refund_due",
@@ -731,7 +702,7 @@ impl Store for SqliteStore {
     }
 
     async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
         let ids: Vec<String> = sqlx::query_scalar(
             "select charge_id from charge where status = 'pending' and expires_at <= $1 limit 500",
         )
@@ -760,7 +731,7 @@ impl Store for SqliteStore {
     async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome> {
         let (reply, answer) = oneshot::channel();
         self.payments
-            .send(PaymentJob { new, reply })
+            .send(ingest::PaymentJob { new, reply })
             .await
             .map_err(|_| other(anyhow::anyhow!("payment writer stopped")))?;
         answer
@@ -883,201 +854,4 @@ impl Store for SqliteStore {
                 .await?;
         Ok(seq as u64)
     }
-}
-
-/// Records one notification inside the group's transaction, in as few statements as it can:
-/// each statement is a round trip to SQLite's worker thread, which bounds ingest throughput.
-async fn record_payment_in(
-    tx: &mut SqliteConnection,
-    new: &NewPayment,
-) -> StoreResult<PaymentOutcome> {
-    // The receipt: inserted, or the earlier one's body hash returned (the update changes nothing).
-    let hash: String = sqlx::query_scalar(
-        "insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) \
-         values ($1, $2, $3, $4, $4) \
-         on conflict (network, webhook_id) do update set updated_at = webhook_receipt.updated_at \
-         returning body_hash",
-    )
-    .bind(&new.network)
-    .bind(&new.webhook_id)
-    .bind(&new.body_hash)
-    .bind(new.now)
-    .fetch_one(&mut *tx)
-    .await?;
-    if hash != new.body_hash {
-        return Ok(PaymentOutcome::WebhookIdReused);
-    }
-    // The charge: by md5 first, then by bill number.
-    let sql = format!(
-        "select {CHARGE_COLS} from charge where md5 = $1 or bill_number = $2 \
-         order by md5 = $1 desc limit 1"
-    );
-    let found = if new.md5.is_some() || new.bill_number.is_some() {
-        sqlx::query(&sql)
-            .bind(new.md5.as_deref().map(str::to_ascii_lowercase))
-            .bind(new.bill_number.as_deref())
-            .fetch_optional(&mut *tx)
-            .await?
-    } else {
-        None
-    };
-    let Some(row) = found else {
-        return record_unmatched(tx, new).await;
-    };
-    let charge = charge_row(&row)?;
-    let Some(payment) = insert_payment(tx, new, &charge.merchant_id, Some(&charge)).await? else {
-        return duplicate(tx, new).await;
-    };
-    // A payment settles the charge only when the amount is right and the charge is still open.
-    let settles = new.money == charge.money
-        && matches!(
-            charge.status,
-            api::ChargeStatus::Pending | api::ChargeStatus::Expired
-        );
-    let (charge_after, data) = if settles {
-        let late = new.paid_at > charge.expires_at || charge.status == api::ChargeStatus::Expired;
-        let status = if late {
-            api::ChargeStatus::PaidLate
-        } else {
-            api::ChargeStatus::Paid
-        };
-        let settled_by = Some((payment.payment_id.as_str(), new.paid_at));
-        let after = set_charge_status(tx, &charge.charge_id, status, settled_by, new.now).await?;
-        let data = api::EventData::ChargePaid {
-            charge: crate::views::charge(&after),
-            payment: crate::views::payment(&payment),
-        };
-        (after, data)
-    } else {
-        (
-            charge.clone(),
-            api::EventData::PaymentUnmatched {
-                payment: crate::views::payment(&payment),
-            },
-        )
-    };
-    let event = append_event(tx, &charge.merchant_id, data, new.now).await?;
-    Ok(PaymentOutcome::Recorded {
-        payment,
-        charge: Some(charge_after),
-        event,
-    })
-}
-
-/// Inserts the payment unless its (network, transaction id) is already recorded (then `None`).
-async fn insert_payment(
-    tx: &mut SqliteConnection,
-    new: &NewPayment,
-    merchant_id: &str,
-    charge: Option<&ChargeRow>,
-) -> StoreResult<Option<PaymentRow>> {
-    let inserted = sqlx::query(
-        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-         on conflict (network, transaction_id) do nothing",
-    )
-    .bind(&new.payment_id)
-    .bind(merchant_id)
-    .bind(&new.network)
-    .bind(&new.transaction_id)
-    .bind(charge.map(|c| c.charge_id.as_str()))
-    .bind(new.money.amount.get() as i64)
-    .bind(new.money.currency.code())
-    .bind(serde_json::to_string(&new.payer).map_err(other)?)
-    .bind(new.paid_at)
-    .bind(new.now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    Ok((inserted == 1).then(|| PaymentRow {
-        payment_id: new.payment_id.clone(),
-        merchant_id: merchant_id.to_owned(),
-        network: new.network.clone(),
-        transaction_id: new.transaction_id.clone(),
-        charge_id: charge.map(|c| c.charge_id.clone()),
-        bill_number: charge.map(|c| c.bill_number.clone()),
-        money: new.money,
-        payer: new.payer.clone(),
-        paid_at: new.paid_at,
-        created_at: new.now,
-    }))
-}
-
-/// The earlier payment with this (network, transaction id), and its charge's state now.
-async fn earlier(
-    tx: &mut SqliteConnection,
-    new: &NewPayment,
-) -> StoreResult<Option<PaymentOutcome>> {
-    let sql = format!(
-        "select {PAYMENT_COLS}, c.status as charge_status from payment p left join charge c on c.charge_id = p.charge_id where p.network = $1 and p.transaction_id = $2"
-    );
-    let row = sqlx::query(&sql)
-        .bind(&new.network)
-        .bind(&new.transaction_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let status: Option<String> = row.try_get("charge_status")?;
-    Ok(Some(PaymentOutcome::Duplicate {
-        payment: payment_row(&row)?,
-        charge_status: status.as_deref().map(api::ChargeStatus::parse),
-    }))
-}
-
-/// The outcome for a payment whose insert found its (network, transaction id) taken.
-async fn duplicate(tx: &mut SqliteConnection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
-    earlier(tx, new).await?.ok_or_else(|| {
-        other(anyhow::anyhow!(
-            "payment {}/{} conflicted but cannot be read",
-            new.network,
-            new.transaction_id
-        ))
-    })
-}
-
-/// A payment that names no charge but names its payee account: kept for that merchant's review.
-async fn record_unmatched(
-    tx: &mut SqliteConnection,
-    new: &NewPayment,
-) -> StoreResult<PaymentOutcome> {
-    let account = new
-        .merchant_account
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty());
-    let merchants: Vec<String> = match account {
-        Some(account) => {
-            sqlx::query_scalar(
-                "select merchant_id from merchant where bakong_account_id = $1 or substr(upi_account, 17) = $1 limit 2",
-            )
-            .bind(account)
-            .fetch_all(&mut *tx)
-            .await?
-        }
-        None => Vec::new(),
-    };
-    // Exactly one payee: anything else cannot be attributed safely.
-    let [merchant_id] = merchants.as_slice() else {
-        // Unless the same transaction was kept before, under an account named then.
-        return Ok(earlier(tx, new)
-            .await?
-            .unwrap_or(PaymentOutcome::UnknownCharge));
-    };
-    let Some(payment) = insert_payment(tx, new, merchant_id, None).await? else {
-        return duplicate(tx, new).await;
-    };
-    let event = append_event(
-        tx,
-        merchant_id,
-        api::EventData::PaymentUnmatched {
-            payment: crate::views::payment(&payment),
-        },
-        new.now,
-    )
-    .await?;
-    Ok(PaymentOutcome::Recorded {
-        payment,
-        charge: None,
-        event,
-    })
 }

@@ -1,0 +1,316 @@
+//! The payment writer: one named OS thread with its own synchronous SQLite connection. It takes
+//! every notification waiting (up to `GROUP_MAX`), records them in one immediate transaction, and
+//! commits once, so one fsync covers the group; each caller hears its outcome only after that
+//! commit (durable before 2xx). Running the statements on this thread, instead of handing each one
+//! to an async driver's worker, is what lets ingestion keep up with a busy network.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{
+    APPEND_EVENT, CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other,
+    payment_row,
+};
+use crate::store::{ChargeRow, NewPayment, PaymentOutcome, PaymentRow, StoreError, StoreResult};
+use protocol as api;
+
+/// A notification waiting for the payment writer, and where its outcome goes.
+pub(crate) struct PaymentJob {
+    pub(crate) new: NewPayment,
+    pub(crate) reply: oneshot::Sender<StoreResult<PaymentOutcome>>,
+}
+
+/// Most notifications one transaction takes.
+const GROUP_MAX: usize = 128;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            e => other(e),
+        }
+    }
+}
+
+impl Cols for rusqlite::Row<'_> {
+    fn text(&self, col: &str) -> StoreResult<String> {
+        Ok(self.get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>> {
+        Ok(self.get(col)?)
+    }
+    fn int(&self, col: &str) -> StoreResult<i64> {
+        Ok(self.get(col)?)
+    }
+}
+
+/// Opens the writer's connection (after migrations ran) and starts its thread.
+pub(crate) fn spawn(path: &Path) -> anyhow::Result<mpsc::Sender<PaymentJob>> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "wal")?;
+    conn.pragma_update(None, "synchronous", "full")?;
+    conn.pragma_update(None, "foreign_keys", "on")?;
+    let (tx, rx) = mpsc::channel(4 * GROUP_MAX);
+    std::thread::Builder::new()
+        .name("tonle-payment-writer".into())
+        .spawn(move || run(conn, rx))?;
+    Ok(tx)
+}
+
+fn run(mut conn: Connection, mut jobs: mpsc::Receiver<PaymentJob>) {
+    let mut batch = Vec::with_capacity(GROUP_MAX);
+    while let Some(first) = jobs.blocking_recv() {
+        batch.push(first);
+        while batch.len() < GROUP_MAX {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match write_group(&mut conn, batch.iter().map(|j| &j.new)) {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                // One bad notification must not sink its neighbours: write each on its own.
+                tracing::warn!(error = ?e, size = batch.len(), "payment group failed; writing one by one");
+                for job in batch.drain(..) {
+                    let outcome =
+                        write_group(&mut conn, std::iter::once(&job.new)).map(|mut o| o.remove(0));
+                    if let Err(e) = &outcome {
+                        tracing::error!(error = ?e, "payment failed to commit");
+                    }
+                    let _ = job.reply.send(outcome);
+                }
+            }
+        }
+    }
+}
+
+fn write_group<'a>(
+    conn: &mut Connection,
+    jobs: impl ExactSizeIterator<Item = &'a NewPayment>,
+) -> StoreResult<Vec<PaymentOutcome>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for new in jobs {
+        outcomes.push(record(&tx, new)?);
+    }
+    tx.commit()?;
+    Ok(outcomes)
+}
+
+/// Records one notification: a refused one writes nothing but its receipt.
+fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
+    // The receipt: inserted, or the earlier one's body hash returned (the update changes nothing).
+    let hash: String = tx
+        .prepare_cached(
+            "insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) \
+             values (?1, ?2, ?3, ?4, ?4) \
+             on conflict (network, webhook_id) do update set updated_at = webhook_receipt.updated_at \
+             returning body_hash",
+        )?
+        .query_row(
+            params![new.network, new.webhook_id, new.body_hash, new.now],
+            |r| r.get(0),
+        )?;
+    if hash != new.body_hash {
+        return Ok(PaymentOutcome::WebhookIdReused);
+    }
+    // The charge: by md5 first, then by bill number.
+    let found = if new.md5.is_some() || new.bill_number.is_some() {
+        let sql = format!(
+            "select {CHARGE_COLS} from charge where md5 = ?1 or bill_number = ?2 \
+             order by md5 = ?1 desc limit 1"
+        );
+        let md5 = new.md5.as_deref().map(str::to_ascii_lowercase);
+        tx.prepare_cached(&sql)?
+            .query_row(params![md5, new.bill_number], |r| Ok(charge_row(r)))
+            .optional()?
+            .transpose()?
+    } else {
+        None
+    };
+    let Some(charge) = found else {
+        return record_unmatched(tx, new);
+    };
+    let Some(payment) = insert_payment(tx, new, &charge.merchant_id, Some(&charge))? else {
+        return duplicate(tx, new);
+    };
+    // A payment settles the charge only when the amount is right and the charge is still open.
+    let settles = new.money == charge.money
+        && matches!(
+            charge.status,
+            api::ChargeStatus::Pending | api::ChargeStatus::Expired
+        );
+    let (charge_after, data) = if settles {
+        let late = new.paid_at > charge.expires_at || charge.status == api::ChargeStatus::Expired;
+        let status = if late {
+            api::ChargeStatus::PaidLate
+        } else {
+            api::ChargeStatus::Paid
+        };
+        let sql = format!("{SET_CHARGE_STATUS} returning {CHARGE_COLS}");
+        let after = tx.prepare_cached(&sql)?.query_row(
+            params![
+                status.as_str(),
+                new.paid_at,
+                new.now,
+                charge.charge_id,
+                payment.payment_id
+            ],
+            |r| Ok(charge_row(r)),
+        )??;
+        let data = api::EventData::ChargePaid {
+            charge: crate::views::charge(&after),
+            payment: crate::views::payment(&payment),
+        };
+        (after, data)
+    } else {
+        (
+            charge.clone(),
+            api::EventData::PaymentUnmatched {
+                payment: crate::views::payment(&payment),
+            },
+        )
+    };
+    let event = append_event(tx, &charge.merchant_id, data, new.now)?;
+    Ok(PaymentOutcome::Recorded {
+        payment,
+        charge: Some(charge_after),
+        event,
+    })
+}
+
+fn append_event(
+    tx: &Connection,
+    merchant_id: &str,
+    data: api::EventData,
+    now: i64,
+) -> StoreResult<api::Event> {
+    let json = serde_json::to_string(&data).map_err(other)?;
+    let seq: i64 = tx
+        .prepare_cached(APPEND_EVENT)?
+        .query_row(params![merchant_id, kind(&data), json, now], |r| r.get(0))?;
+    Ok(api::Event {
+        seq: seq as u64,
+        at_ms: now,
+        data,
+    })
+}
+
+/// Inserts the payment unless its (network, transaction id) is already recorded (then `None`).
+fn insert_payment(
+    tx: &Connection,
+    new: &NewPayment,
+    merchant_id: &str,
+    charge: Option<&ChargeRow>,
+) -> StoreResult<Option<PaymentRow>> {
+    let inserted = tx
+        .prepare_cached(
+            "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) \
+             on conflict (network, transaction_id) do nothing",
+        )?
+        .execute(params![
+            new.payment_id,
+            merchant_id,
+            new.network,
+            new.transaction_id,
+            charge.map(|c| c.charge_id.as_str()),
+            new.money.amount.get() as i64,
+            new.money.currency.code(),
+            serde_json::to_string(&new.payer).map_err(other)?,
+            new.paid_at,
+            new.now,
+        ])?;
+    Ok((inserted == 1).then(|| PaymentRow {
+        payment_id: new.payment_id.clone(),
+        merchant_id: merchant_id.to_owned(),
+        network: new.network.clone(),
+        transaction_id: new.transaction_id.clone(),
+        charge_id: charge.map(|c| c.charge_id.clone()),
+        bill_number: charge.map(|c| c.bill_number.clone()),
+        money: new.money,
+        payer: new.payer.clone(),
+        paid_at: new.paid_at,
+        created_at: new.now,
+    }))
+}
+
+/// The earlier payment with this (network, transaction id), and its charge's state now.
+fn earlier(tx: &Connection, new: &NewPayment) -> StoreResult<Option<PaymentOutcome>> {
+    let sql = format!(
+        "select {PAYMENT_COLS}, c.status as charge_status from payment p \
+         left join charge c on c.charge_id = p.charge_id \
+         where p.network = ?1 and p.transaction_id = ?2"
+    );
+    tx.prepare_cached(&sql)?
+        .query_row(params![new.network, new.transaction_id], |r| {
+            Ok((|| {
+                let status = r.opt_text("charge_status")?;
+                Ok(PaymentOutcome::Duplicate {
+                    payment: payment_row(r)?,
+                    charge_status: status.as_deref().map(api::ChargeStatus::parse),
+                })
+            })())
+        })
+        .optional()?
+        .transpose()
+}
+
+/// The outcome for a payment whose insert found its (network, transaction id) taken.
+fn duplicate(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
+    earlier(tx, new)?.ok_or_else(|| {
+        other(anyhow::anyhow!(
+            "payment {}/{} conflicted but cannot be read",
+            new.network,
+            new.transaction_id
+        ))
+    })
+}
+
+/// A payment that names no charge but names its payee account: kept for that merchant's review.
+fn record_unmatched(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
+    let account = new
+        .merchant_account
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    let merchants: Vec<String> = match account {
+        Some(account) => tx
+            .prepare_cached(
+                "select merchant_id from merchant where bakong_account_id = ?1 or substr(upi_account, 17) = ?1 limit 2",
+            )?
+            .query_map(params![account], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    // Exactly one payee: anything else cannot be attributed safely.
+    let [merchant_id] = merchants.as_slice() else {
+        // Unless the same transaction was kept before, under an account named then.
+        return Ok(earlier(tx, new)?.unwrap_or(PaymentOutcome::UnknownCharge));
+    };
+    let Some(payment) = insert_payment(tx, new, merchant_id, None)? else {
+        return duplicate(tx, new);
+    };
+    let event = append_event(
+        tx,
+        merchant_id,
+        api::EventData::PaymentUnmatched {
+            payment: crate::views::payment(&payment),
+        },
+        new.now,
+    )?;
+    Ok(PaymentOutcome::Recorded {
+        payment,
+        charge: None,
+        event,
+    })
+}
