@@ -100,6 +100,8 @@ async fn main() {
         times.push(ms);
     }
     b.close().await;
+    // Stopped here: `exit` below would skip its drop and leave it running.
+    drop(server);
     times.sort_by(f64::total_cmp);
     let p50 = times[times.len() / 2];
     let max = times[times.len() - 1];

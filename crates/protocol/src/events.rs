@@ -96,4 +96,6 @@ pub mod close {
     pub const SHUTDOWN: u16 = 4001;
     /// credentials no longer valid
     pub const UNAUTHORIZED: u16 = 4501;
+    /// this device was revoked from settings; pair again
+    pub const REVOKED: u16 = 4503;
 }

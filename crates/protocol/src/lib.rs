@@ -5,6 +5,7 @@
 
 pub mod calendar;
 mod charges;
+mod devices;
 mod error;
 mod events;
 mod merchants;
@@ -13,6 +14,7 @@ mod staff;
 mod stores;
 
 pub use charges::*;
+pub use devices::*;
 pub use error::*;
 pub use events::*;
 pub use khqr::{Currency, MinorUnits, Money};

@@ -18,6 +18,11 @@ use crate::startup::AppState;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "tonle_session";
+/// Name of a paired device's cookie.
+pub const DEVICE_COOKIE: &str = "tonle_device";
+/// Prefix that tells a device token from a session token.
+pub const DEVICE_TOKEN_PREFIX: &str = "dev_";
+
 /// Session lifetime.
 pub const SESSION_DAYS: i64 = 30;
 
@@ -62,6 +67,15 @@ pub enum Caller {
         /// a cashier's terminal
         terminal_id: Option<String>,
     },
+    /// a paired customer-facing device (kiosk), scoped to one terminal; it only watches
+    Device {
+        /// device
+        device_id: String,
+        /// merchant
+        merchant_id: String,
+        /// the terminal it serves
+        terminal_id: String,
+    },
 }
 
 impl Caller {
@@ -69,6 +83,15 @@ impl Caller {
     pub fn user_id(&self) -> &str {
         match self {
             Self::Staff { user_id, .. } => user_id,
+            Self::Device { device_id, .. } => device_id,
+        }
+    }
+
+    /// The paired device behind this caller, when it is one.
+    pub fn device_id(&self) -> Option<&str> {
+        match self {
+            Self::Staff { .. } => None,
+            Self::Device { device_id, .. } => Some(device_id),
         }
     }
 
@@ -76,6 +99,7 @@ impl Caller {
     pub fn terminal_id(&self) -> Option<&str> {
         match self {
             Self::Staff { terminal_id, .. } => terminal_id.as_deref(),
+            Self::Device { terminal_id, .. } => Some(terminal_id),
         }
     }
 
@@ -83,13 +107,15 @@ impl Caller {
     pub fn role(&self) -> Role {
         match self {
             Self::Staff { role, .. } => *role,
+            // Least privilege: what a cashier of that terminal may see, never more.
+            Self::Device { .. } => Role::Cashier,
         }
     }
 
     /// The merchant whose data this caller may touch; every query is scoped by it.
     pub fn merchant_id(&self) -> &str {
         match self {
-            Self::Staff { merchant_id, .. } => merchant_id,
+            Self::Staff { merchant_id, .. } | Self::Device { merchant_id, .. } => merchant_id,
         }
     }
 }
@@ -141,7 +167,23 @@ pub fn clear_cookie(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
 }
 
+/// The `Set-Cookie` value for a paired device (a year; revoked from settings, not by time).
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000{secure}")
+}
+
+/// The `Set-Cookie` value that makes a browser forget its device token.
+pub fn clear_device_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
 fn cookie_token(parts: &Parts) -> Option<String> {
+    named_cookie(parts, SESSION_COOKIE).or_else(|| named_cookie(parts, DEVICE_COOKIE))
+}
+
+fn named_cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -150,7 +192,7 @@ fn cookie_token(parts: &Parts) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|kv| {
             let (k, v) = kv.trim().split_once('=')?;
-            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+            (k == name && !v.is_empty()).then(|| v.to_owned())
         })
 }
 
@@ -197,6 +239,18 @@ impl FromRequestParts<AppState> for Caller {
             return Err(ApiError::Forbidden("cross-site request refused".into()));
         }
         let hash = token_hash(&token);
+        if token.starts_with(DEVICE_TOKEN_PREFIX) {
+            let d = state.store.device(&hash).await?.ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "this device was revoked or never paired; pair it again".into(),
+                )
+            })?;
+            return Ok(Self::Device {
+                device_id: d.device_id,
+                merchant_id: d.merchant_id,
+                terminal_id: d.terminal_id,
+            });
+        }
         let session = state.store.session(&hash, now_ms()).await?;
         let s = session
             .ok_or_else(|| ApiError::Unauthorized("session expired; sign in again".into()))?;

@@ -6,7 +6,9 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{charges, events, merchants, notifications, payments, session, staff, stores};
+use crate::routes::{
+    charges, devices, events, merchants, notifications, payments, session, staff, stores,
+};
 use crate::startup::AppState;
 
 /// The document.
@@ -21,10 +23,11 @@ use crate::startup::AppState;
         notifications::receive, events::upgrade,
         stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,
         staff::invite, staff::list, staff::accept,
+        devices::open_pairing, devices::pair, devices::list, devices::revoke,
     ),
     components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData)),
     modifiers(&Security),
-    security(("session" = []), ("bearer" = [])),
+    security(("session" = []), ("device" = []), ("bearer" = [])),
 )]
 pub struct ApiDoc;
 
@@ -38,6 +41,10 @@ impl Modify for Security {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
                 crate::auth::SESSION_COOKIE,
             ))),
+        );
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::DEVICE_COOKIE))),
         );
         components.add_security_scheme(
             "bearer",

@@ -1,6 +1,7 @@
 //! The HTTP surface, one module per resource, merged here under `/api/v1`.
 
 pub mod charges;
+pub mod devices;
 pub mod events;
 pub mod health;
 pub mod merchants;
@@ -24,7 +25,8 @@ pub fn api() -> Router<AppState> {
         .merge(notifications::router())
         .merge(events::router())
         .merge(stores::router())
-        .merge(staff::router());
+        .merge(staff::router())
+        .merge(devices::router());
     Router::new()
         .nest("/api/v1", v1)
         .merge(health::router())

@@ -35,6 +35,8 @@ pub struct AppState {
     pub sandbox_secret: Option<WebhookSecret>,
     /// sign-in failure counters
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    /// ids of devices revoked while running: their open websockets close at once
+    pub revocations: tokio::sync::broadcast::Sender<String>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -99,6 +101,7 @@ impl Application {
             settings: Arc::new(settings),
             sandbox_secret,
             login_throttle: Arc::default(),
+            revocations: tokio::sync::broadcast::channel(64).0,
             shutdown,
         };
         Ok(Self {

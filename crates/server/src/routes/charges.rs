@@ -138,6 +138,11 @@ async fn create(
     headers: HeaderMap,
     AppJson(req): AppJson<api::CreateCharge>,
 ) -> Result<(StatusCode, Json<api::ChargeView>), ApiError> {
+    if caller.device_id().is_some() {
+        return Err(ApiError::Forbidden(
+            "a paired display shows charges; staff make them".into(),
+        ));
+    }
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let (money, note) = parse_request(&merchant, &req)?;
     // A cashier charges at their own terminal.

@@ -38,11 +38,10 @@ async fn upgrade(
     AppQuery(q): AppQuery<EventsQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let merchant_id = caller.merchant_id().to_owned();
     // Without `since` a client starts at the head: it loaded current state over REST.
     let since = q.since;
     Ok(ws.on_upgrade(move |socket| async move {
-        if let Err(e) = run_session(socket, state, merchant_id, since).await {
+        if let Err(e) = run_session(socket, state, caller, since).await {
             tracing::debug!(error = %e, "websocket session ended");
         }
     }))
@@ -64,19 +63,41 @@ async fn send(
     Ok(())
 }
 
+/// Whether a caller may see an event: a paired device sees only its terminal's charges.
+fn visible(caller: &Caller, event: &api::Event) -> bool {
+    let Caller::Device { terminal_id, .. } = caller else {
+        return true;
+    };
+    match &event.data {
+        api::EventData::ChargeCreated { charge }
+        | api::EventData::ChargeCancelled { charge }
+        | api::EventData::ChargeExpired { charge }
+        | api::EventData::ChargeResolved { charge }
+        | api::EventData::ChargePaid { charge, .. } => {
+            charge.terminal_id.as_deref() == Some(terminal_id.as_str())
+        }
+        api::EventData::PaymentUnmatched { .. } | api::EventData::Unknown => false,
+    }
+}
+
 /// Sends every event after `last` from the log; returns the new `last`.
 async fn catch_up(
     ws: &mut futures::stream::SplitSink<WebSocket, Message>,
     state: &AppState,
-    merchant_id: &str,
+    caller: &Caller,
     mut last: u64,
 ) -> anyhow::Result<u64> {
     loop {
-        let page = state.store.events_since(merchant_id, last, PAGE).await?;
+        let page = state
+            .store
+            .events_since(caller.merchant_id(), last, PAGE)
+            .await?;
         let n = page.len();
         for event in page {
             last = event.seq;
-            send(ws, &api::ServerMsg::Event { event }).await?;
+            if visible(caller, &event) {
+                send(ws, &api::ServerMsg::Event { event }).await?;
+            }
         }
         if n < PAGE as usize {
             return Ok(last);
@@ -87,21 +108,17 @@ async fn catch_up(
 async fn run_session(
     socket: WebSocket,
     state: AppState,
-    merchant_id: String,
+    caller: Caller,
     since: Option<u64>,
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
+    let merchant_id = caller.merchant_id().to_owned();
+    let mut revoked = state.revocations.subscribe();
     // Subscribe before reading the log so nothing committed in between is missed.
     let mut live = state.bus.subscribe(&merchant_id);
     let head = state.store.head_seq(&merchant_id).await?;
     send(&mut tx, &api::ServerMsg::Hello { head }).await?;
-    let mut last = catch_up(
-        &mut tx,
-        &state,
-        &merchant_id,
-        since.unwrap_or(head).min(head),
-    )
-    .await?;
+    let mut last = catch_up(&mut tx, &state, &caller, since.unwrap_or(head).min(head)).await?;
     let mut beat = tokio::time::interval(HEARTBEAT);
     beat.reset();
     let ended = loop {
@@ -113,10 +130,12 @@ async fn run_session(
                     }
                     if event.seq == last + 1 {
                         last = event.seq;
-                        send(&mut tx, &api::ServerMsg::Event { event: (*event).clone() }).await?;
+                        if visible(&caller, &event) {
+                            send(&mut tx, &api::ServerMsg::Event { event: (*event).clone() }).await?;
+                        }
                     } else {
                         // Published out of order or missed: the log is the truth.
-                        last = catch_up(&mut tx, &state, &merchant_id, last).await?;
+                        last = catch_up(&mut tx, &state, &caller, last).await?;
                     }
                 }
                 Err(RecvError::Lagged(_)) => break Ended::Code(api::close::LAGGED, "lagged; reconnect with since"),
@@ -129,6 +148,16 @@ async fn run_session(
             _ = beat.tick() => {
                 send(&mut tx, &api::ServerMsg::Heartbeat { head: last }).await?;
             }
+            gone = revoked.recv() => match gone {
+                Ok(id) if caller.device_id() == Some(id.as_str()) => break Ended::Code(api::close::REVOKED, "device revoked"),
+                Ok(_) => {}
+                // Missed revocations: check this device is still paired.
+                Err(_) => if let Some(id) = caller.device_id()
+                    && !state.store.devices(&merchant_id).await?.iter().any(|d| d.device_id == id && d.revoked_at.is_none())
+                {
+                    break Ended::Code(api::close::REVOKED, "device revoked");
+                },
+            },
             _ = state.shutdown_signal() => break Ended::Code(api::close::SHUTDOWN, "server shutting down"),
         }
     };

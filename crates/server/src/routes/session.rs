@@ -79,18 +79,19 @@ async fn current(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<api::SessionView>, ApiError> {
-    let Caller::Staff {
-        email,
-        role,
-        merchant_id,
-        ..
-    } = caller;
-    let merchant = state.store.merchant(&merchant_id).await?;
-    let role = match role {
-        auth::Role::Owner => "owner",
-        auth::Role::Manager => "manager",
-        auth::Role::Cashier => "cashier",
+    let (email, role) = match &caller {
+        Caller::Staff { email, role, .. } => (
+            email.clone(),
+            match role {
+                auth::Role::Owner => "owner",
+                auth::Role::Manager => "manager",
+                auth::Role::Cashier => "cashier",
+            },
+        ),
+        // A paired kiosk: named by its device id, with the role the app shows a kiosk for.
+        Caller::Device { device_id, .. } => (device_id.clone(), "device"),
     };
+    let merchant = state.store.merchant(caller.merchant_id()).await?;
     Ok(Json(api::SessionView {
         email,
         role: role.into(),
@@ -100,8 +101,13 @@ async fn current(
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "signed out"), (status = 401, description = "not signed in", body = api::ErrorBody)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let Caller::Staff { token_hash, .. } = caller;
-    state.store.delete_session(&token_hash).await?;
-    let cookie = auth::clear_cookie(state.settings.secure_cookies);
+    // A device leaving kiosk mode only forgets its cookie; revoking it is for settings.
+    let cookie = match caller {
+        Caller::Staff { token_hash, .. } => {
+            state.store.delete_session(&token_hash).await?;
+            auth::clear_cookie(state.settings.secure_cookies)
+        }
+        Caller::Device { .. } => auth::clear_device_cookie(state.settings.secure_cookies),
+    };
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }

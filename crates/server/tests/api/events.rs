@@ -5,10 +5,10 @@ use tonle_server::api;
 
 use crate::helpers::{Merchant, TestApp, payment_for, spawn_app};
 
-type Ws =
+pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, m: &Merchant, since: Option<u64>) -> Ws {
+pub async fn connect(app: &TestApp, m: &Merchant, since: Option<u64>) -> Ws {
     let q = since.map(|s| format!("?since={s}")).unwrap_or_default();
     let mut req = format!("ws://{}/api/v1/events{q}", app.addr)
         .into_client_request()
@@ -18,7 +18,7 @@ async fn connect(app: &TestApp, m: &Merchant, since: Option<u64>) -> Ws {
     tokio_tungstenite::connect_async(req).await.unwrap().0
 }
 
-async fn next_msg(ws: &mut Ws) -> api::ServerMsg {
+pub async fn next_msg(ws: &mut Ws) -> api::ServerMsg {
     loop {
         let msg = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next())
             .await
@@ -31,7 +31,7 @@ async fn next_msg(ws: &mut Ws) -> api::ServerMsg {
     }
 }
 
-async fn next_event(ws: &mut Ws) -> api::Event {
+pub async fn next_event(ws: &mut Ws) -> api::Event {
     loop {
         match next_msg(ws).await {
             api::ServerMsg::Event { event } => return event,
