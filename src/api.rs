@@ -262,6 +262,43 @@ pub async fn accept_invitation(
     post(&format!("/api/v1/invitations/{token}/accept"), &body, None).await
 }
 
+/// `POST /api/v1/terminals/{id}/pairing`
+pub async fn open_pairing(terminal_id: &str) -> Result<api::PairingCode, ClientError> {
+    post(
+        &format!("/api/v1/terminals/{terminal_id}/pairing"),
+        &serde_json::json!({}),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1/devices/pair`: this browser becomes the terminal's display (cookie set).
+pub async fn pair_device(code: &str) -> Result<api::DevicePaired, ClientError> {
+    let body = api::PairDevice {
+        code: code.to_owned(),
+        name: Some("Kiosk".into()),
+    };
+    post("/api/v1/devices/pair", &body, None).await
+}
+
+/// `GET /api/v1/devices`
+pub async fn devices() -> Result<Vec<api::DeviceView>, ClientError> {
+    get("/api/v1/devices").await
+}
+
+/// `DELETE /api/v1/devices/{id}`
+pub async fn revoke_device(id: &str) -> Result<(), ClientError> {
+    let res = Request::delete(&format!("/api/v1/devices/{id}"))
+        .send()
+        .await
+        .map_err(|_| ClientError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
+}
+
 /// A fresh idempotency key.
 pub fn new_idempotency_key() -> String {
     let a = (js_sys::Math::random() * 1e15) as u64;
@@ -283,6 +320,7 @@ pub fn error_key(e: &ClientError) -> crate::i18n::Key {
             (_, Some("merchant_city")) => Key::ErrCity,
             (_, Some("bakong_account_id")) => Key::ErrBakong,
             (_, Some("amount")) => Key::ErrAmount,
+            (_, Some("code")) => Key::ErrCode,
             (api::ErrorCode::Conflict, Some("name" | "label")) => Key::ErrTaken,
             (_, Some(_)) => Key::ErrField,
             (api::ErrorCode::Unauthorized, _) => Key::ErrCredentials,

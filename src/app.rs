@@ -10,7 +10,8 @@ use protocol as api;
 use crate::i18n::{Key, provide_i18n, tr};
 use crate::pages::{
     charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, join::JoinPage,
-    login::LoginPage, poster::PosterPage, register::RegisterPage, settings::SettingsPage,
+    kiosk::KioskPage, login::LoginPage, poster::PosterPage, register::RegisterPage,
+    settings::SettingsPage,
 };
 
 /// The signed-in user, once known.
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=|| view! { <SignedIn><SettingsPage/></SignedIn> }/>
                     <Route path=path!("/poster/:terminal") view=|| view! { <SignedIn><PosterPage/></SignedIn> }/>
                     <Route path=path!("/join/:token") view=JoinPage/>
+                    <Route path=path!("/kiosk") view=KioskPage/>
                 </Routes>
             </main>
         </Router>

@@ -4,6 +4,7 @@ pub mod charge;
 pub mod dashboard;
 pub mod history;
 pub mod join;
+pub mod kiosk;
 pub mod login;
 pub mod poster;
 pub mod register;

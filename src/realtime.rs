@@ -34,6 +34,8 @@ pub struct Realtime {
     started: RwSignal<bool>,
     /// bumped when the device wakes, comes online or the tab is shown: retry now, not after backoff
     wake: RwSignal<u32>,
+    /// the server closed the socket because this paired device was revoked
+    pub revoked: RwSignal<bool>,
 }
 
 impl Realtime {
@@ -101,6 +103,7 @@ pub fn provide_realtime() -> Realtime {
         payments: RwSignal::new(Vec::new()),
         started: RwSignal::new(false),
         wake: RwSignal::new(0),
+        revoked: RwSignal::new(false),
     };
     provide_context(rt);
     rt
@@ -112,6 +115,14 @@ pub fn start(rt: Realtime) {
         rt.started.set(true);
         watch_wake(rt);
         spawn_local(run(rt));
+    }
+}
+
+/// After a revoked device is paired again: the socket loop may start anew.
+pub fn rearm(rt: Realtime) {
+    if rt.revoked.get_untracked() {
+        rt.revoked.set(false);
+        rt.started.set(false);
     }
 }
 
@@ -128,8 +139,28 @@ async fn run(rt: Realtime) {
         };
         if let Ok(socket) = WebSocket::open(&url) {
             let (_tx, mut rx) = socket.split();
-            while let Some(msg) = rx.next().await {
-                let Ok(Message::Text(text)) = msg else { break };
+            loop {
+                // Silence longer than two heartbeats means the link is gone even if no close came
+                // (Wi-Fi dropped, tablet slept): show it and reconnect.
+                let next = futures::future::select(
+                    rx.next(),
+                    gloo_timers::future::TimeoutFuture::new(SILENCE_MS),
+                )
+                .await;
+                let futures::future::Either::Left((Some(msg), _)) = next else {
+                    break;
+                };
+                let text = match msg {
+                    Ok(Message::Text(text)) => text,
+                    Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
+                        if ev.code == api::close::REVOKED =>
+                    {
+                        rt.revoked.set(true);
+                        rt.status.set(LinkStatus::Reconnecting);
+                        return;
+                    }
+                    _ => break,
+                };
                 let Ok(server) = serde_json::from_str::<api::ServerMsg>(&text) else {
                     continue;
                 };
@@ -162,6 +193,9 @@ async fn run(rt: Realtime) {
         }
     }
 }
+
+/// The server sends a heartbeat every second; this long without any message ends the socket.
+const SILENCE_MS: u32 = 1_900;
 
 /// Granularity of the backoff sleep, so a wake-up is acted on within this long.
 const WAKE_SLICE_MS: u32 = 100;

@@ -10,8 +10,14 @@ use crate::components::charge_display::ChargeDisplay;
 use crate::components::charge_form::{ChargeForm, ChargeRequest};
 use crate::components::payment_list::PaymentList;
 use crate::components::top_bar::TopBar;
-use crate::i18n::{Key, t, use_i18n};
+use crate::i18n::{Key, t, tr, use_i18n};
 use crate::realtime::use_realtime;
+
+const COUNTER_KEY: &str = "tonle.counter";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
 
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -61,6 +67,42 @@ pub fn ChargePage() -> impl IntoView {
         }
     });
 
+    // The counter this device charges at (owners and managers pick it; a cashier's is fixed),
+    // remembered on the device so its customer display shows every charge made here.
+    let counter = RwSignal::new(
+        storage()
+            .and_then(|s| s.get_item(COUNTER_KEY).ok().flatten())
+            .unwrap_or_default(),
+    );
+    Effect::new(move |_| {
+        if let Some(s) = storage() {
+            let _ = s.set_item(COUNTER_KEY, &counter.get());
+        }
+    });
+    let picks = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role != "cashier"));
+    let counters = LocalResource::new(move || async move {
+        if picks {
+            api::terminals().await.unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    });
+    let picker = move || {
+        let list = counters.get().unwrap_or_default();
+        (!list.is_empty()).then(|| {
+            view! {
+                <label class="counter-pick">{tr(Key::Counter)}
+                    <select data-testid="charge-terminal" on:change=move |ev| counter.set(event_target_value(&ev))>
+                        <option value="" selected=move || counter.get().is_empty()>{tr(Key::NoCounter)}</option>
+                        {list.into_iter().map(|c| {
+                            let id = c.id.clone();
+                            view! { <option value=c.id.clone() selected=move || counter.get() == id>{c.label.clone()}" · "{c.store_name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    };
     let on_charge = Callback::new(move |req: ChargeRequest| {
         busy.set(true);
         error.set(None);
@@ -68,7 +110,7 @@ pub fn ChargePage() -> impl IntoView {
             amount: req.amount,
             currency: req.currency,
             note: req.note,
-            terminal_id: None,
+            terminal_id: Some(counter.get_untracked()).filter(|c| !c.is_empty()),
         };
         let key = api::new_idempotency_key();
         spawn_local(async move {
@@ -102,6 +144,7 @@ pub fn ChargePage() -> impl IntoView {
     view! {
         <TopBar/>
         <div class="charge-page">
+            {picker}
             {move || match current.get() {
                 None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
                 Some(c) => view! { <ChargeDisplay charge=c status=status now=now on_new=on_new on_cancel=on_cancel/> }.into_any(),

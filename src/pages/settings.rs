@@ -11,6 +11,7 @@ use crate::app::use_session;
 use crate::components::field::Field;
 use crate::components::qr_code::QrImage;
 use crate::components::top_bar::{LangSwitch, TopBar};
+use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
 use crate::profile::{codec_field, static_qr};
 
@@ -288,6 +289,56 @@ fn StoresSection() -> impl IntoView {
             })
         })
     };
+    let pairing = RwSignal::new(None::<api::PairingCode>);
+    let devices = LocalResource::new(client::devices);
+    let open_pairing = move |terminal: String| {
+        spawn_local(async move {
+            match client::open_pairing(&terminal).await {
+                Ok(code) => pairing.set(Some(code)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let revoke = move |id: String| {
+        spawn_local(async move {
+            match client::revoke_device(&id).await {
+                Ok(()) => devices.refetch(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let pairing_panel = move || {
+        pairing.get().map(|p| {
+            let link = format!("{origin}/kiosk?code={}", p.code);
+            view! {
+                <div class="pairing" data-testid="pairing-panel" role="status">
+                    <p class="pairing-code" data-testid="pairing-code">{p.code.clone()}</p>
+                    <QrImage payload=link label=Signal::derive(tr(Key::PairDisplay)) testid="pairing-qr"/>
+                    <p class="muted">{tr(Key::PairHint)}</p>
+                </div>
+            }
+        })
+    };
+    let devices_list = move || {
+        devices.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
+            let id = d.id.clone();
+            let revoked = d.revoked_at_ms.is_some();
+            let paired = d.paired_at_ms;
+            view! {
+                <li data-testid="device-row" data-device-id=d.id.clone()>
+                    <span>{d.name.clone()}" · "{move || format::date_time(lang.get(), paired, api::Country::KH)}</span>
+                    {if revoked {
+                        view! { <span class="muted">{tr(Key::Revoked)}</span> }.into_any()
+                    } else {
+                        view! { <button type="button" data-testid="device-revoke" on:click=move |_| revoke(id.clone())>{tr(Key::Revoke)}</button> }.into_any()
+                    }}
+                </li>
+            }
+        }).collect_view()
+    };
     view! {
         <section class="card" aria-labelledby="stores-title" data-testid="stores-section">
             <h2 id="stores-title">{tr(Key::StoresTitle)}</h2>
@@ -302,7 +353,11 @@ fn StoresSection() -> impl IntoView {
                         {terminals.into_iter().map(|term| view! {
                             <li data-testid="counter-row">
                                 <span><strong>{term.label.clone()}</strong>" · "{term.store_name.clone()}</span>
-                                <a href=format!("/poster/{}", term.id) data-testid="counter-poster">{tr(Key::Poster)}</a>
+                                <span class="actions">
+                                    <a href=format!("/poster/{}", term.id) data-testid="counter-poster">{tr(Key::Poster)}</a>
+                                    <button type="button" data-testid="counter-pair"
+                                        on:click={let id = term.id.clone(); move |_| open_pairing(id.clone())}>{tr(Key::PairDisplay)}</button>
+                                </span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -321,6 +376,9 @@ fn StoresSection() -> impl IntoView {
                 <Field label=Key::StoreName value=store_name testid="store-name" error=err_for("name")/>
                 <button type="submit" data-testid="store-add">{tr(Key::AddStore)}</button>
             </form>
+            {pairing_panel}
+            <h3>{tr(Key::Devices)}</h3>
+            <ul class="counter-list" data-testid="devices-list">{devices_list}</ul>
         </section>
     }
 }

@@ -27,7 +27,8 @@ struct EventsQuery {
     since: Option<u64>,
 }
 
-const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Often enough that a client notices a silent cut within two seconds.
+const HEARTBEAT: Duration = Duration::from_secs(1);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE: u32 = 500;
 

@@ -1,0 +1,326 @@
+//! `/kiosk`: the customer-facing display of one counter. Unpaired, it asks for the pairing code
+//! from Settings (or takes it from a scanned link); paired, it shows the merchant's name while idle,
+//! the QR of every charge made for its counter with the amount and a countdown, and a full-screen
+//! "thank you" with a chime and voice when paid, then returns to idle by itself. It keeps the screen
+//! awake, can go fullscreen, and leaving needs the PIN chosen at pairing.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use protocol::{self as api, ChargeStatus, ChargeView};
+use wasm_bindgen::JsCast;
+
+use crate::api::{ClientError, error_key};
+use crate::app::use_session;
+use crate::components::qr_code::QrImage;
+use crate::components::top_bar::{LangSwitch, LiveBadge};
+use crate::format;
+use crate::i18n::{Key, Lang, t, tr, use_i18n};
+use crate::realtime::use_realtime;
+
+/// How long "thank you" and "expired" stay before the idle screen.
+const BACK_TO_IDLE_MS: i64 = 6_000;
+const PIN_KEY: &str = "tonle.kiosk.pin";
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The kiosk: pairing form or display, by what the server says this browser is.
+#[component]
+pub fn KioskPage() -> impl IntoView {
+    let session = use_session().0;
+    let checked = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(s) = crate::api::session().await
+            && s.role == "device"
+        {
+            session.set(Some(s));
+        }
+        checked.set(true);
+    });
+    // Revoked from settings: the server closed the socket; back to pairing at once.
+    let revoked = use_realtime().map(|rt| rt.revoked);
+    let paired = move || {
+        session.with(|s| s.as_ref().is_some_and(|s| s.role == "device"))
+            && !revoked.is_some_and(|r| r.get())
+    };
+    view! {
+        <div class="kiosk">
+            {move || if !checked.get() {
+                view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }.into_any()
+            } else if paired() {
+                view! { <KioskDisplay/> }.into_any()
+            } else {
+                view! { <PairForm/> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The pairing form: code and the PIN that will guard leaving.
+#[component]
+fn PairForm() -> impl IntoView {
+    let session = use_session().0;
+    let lang = use_i18n().lang;
+    let query = use_query_map();
+    let code = RwSignal::new(query.with_untracked(|q| q.get("code")).unwrap_or_default());
+    let pin = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Key>);
+    let busy = RwSignal::new(false);
+    let rt = use_realtime();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let p = pin.get_untracked();
+        if p.len() != 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            error.set(Some(Key::ErrPin));
+            return;
+        }
+        busy.set(true);
+        let c = code.get_untracked();
+        spawn_local(async move {
+            match crate::api::pair_device(&c).await {
+                Ok(_) => {
+                    if let Some(s) = storage() {
+                        let _ = s.set_item(PIN_KEY, &p);
+                    }
+                    if let Some(rt) = rt {
+                        crate::realtime::rearm(rt);
+                    }
+                    if let Ok(s) = crate::api::session().await {
+                        session.set(Some(s));
+                    }
+                }
+                Err(ClientError::Api(d)) if d.code == api::ErrorCode::NotFound => {
+                    error.set(Some(Key::ErrCode));
+                }
+                Err(e) => error.set(Some(error_key(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="card kiosk-pair" on:submit=submit data-testid="kiosk-pair-form" novalidate>
+            <LangSwitch/>
+            <h1>{tr(Key::KioskTitle)}</h1>
+            <label for="kiosk-code">{tr(Key::PairingCode)}</label>
+            <input id="kiosk-code" class="code-input" inputmode="numeric" autocomplete="one-time-code" maxlength="8"
+                data-testid="kiosk-code" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+            <label for="kiosk-pin">{tr(Key::KioskPin)}</label>
+            <input id="kiosk-pin" class="code-input" type="password" inputmode="numeric" maxlength="4"
+                data-testid="kiosk-pin" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/>
+            <p class="form-error" role="alert" data-testid="kiosk-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
+            <button type="submit" class="primary big" data-testid="kiosk-pair" disabled=move || busy.get()>{tr(Key::Pair)}</button>
+        </form>
+    }
+}
+
+/// Keeps the screen on while the kiosk shows (Screen Wake Lock, where the browser has it), and
+/// asks again when the tab is shown (the lock is released when hidden).
+fn keep_awake() {
+    let request = || {
+        let Some(nav) = web_sys::window().map(|w| w.navigator()) else {
+            return;
+        };
+        let Ok(lock) = js_sys::Reflect::get(&nav, &"wakeLock".into()) else {
+            return;
+        };
+        if lock.is_undefined() {
+            return;
+        }
+        if let Ok(f) = js_sys::Reflect::get(&lock, &"request".into())
+            && let Ok(f) = f.dyn_into::<js_sys::Function>()
+        {
+            // A refused lock (battery saver) leaves a promise we need not await.
+            let _ = f.call1(&lock, &"screen".into());
+        }
+    };
+    request();
+    let handle = window_event_listener(leptos::ev::visibilitychange, move |_| request());
+    on_cleanup(move || handle.remove());
+}
+
+/// The newest charge of this counter: the one a customer at the counter is paying.
+fn newest(charges: &std::collections::HashMap<String, ChargeView>) -> Option<ChargeView> {
+    charges
+        .values()
+        .filter(|c| c.status != ChargeStatus::Unknown)
+        .max_by_key(|c| c.created_at_ms)
+        .cloned()
+}
+
+/// The paired display.
+#[component]
+fn KioskDisplay() -> impl IntoView {
+    let session = use_session().0;
+    let lang = use_i18n().lang;
+    let rt = use_realtime();
+    if let Some(rt) = rt {
+        crate::realtime::start(rt);
+    }
+    keep_awake();
+    // A charge already open at this counter when the display (re)loads is shown too.
+    if let Some(rt) = rt {
+        spawn_local(async move {
+            let pending = crate::api::HistoryFilter {
+                status: Some("pending".into()),
+                limit: Some(1),
+                ..Default::default()
+            };
+            if let Ok(page) = crate::api::charges(&pending).await {
+                rt.charges.update(|m| {
+                    for c in page.items {
+                        m.entry(c.id.clone()).or_insert(c);
+                    }
+                });
+            }
+        });
+    }
+    let now = RwSignal::new(now_ms());
+    if let Ok(h) = set_interval_with_handle(
+        move || now.set(now_ms()),
+        std::time::Duration::from_millis(250),
+    ) {
+        on_cleanup(move || h.clear());
+    }
+    // When each charge was last seen changing, so "thank you" stays a fixed while.
+    let changed_at = RwSignal::new(std::collections::HashMap::<String, (ChargeStatus, i64)>::new());
+    Effect::new(move |_| {
+        let Some(rt) = rt else { return };
+        rt.charges.with(|m| {
+            changed_at.update(|seen| {
+                for c in m.values() {
+                    let entry = seen.entry(c.id.clone()).or_insert((c.status, now_ms()));
+                    if entry.0 != c.status {
+                        *entry = (c.status, now_ms());
+                    }
+                }
+            });
+        });
+    });
+    let current = Memo::new(move |_| {
+        let t = now.get();
+        let rt = rt?;
+        let c = rt.charges.with(newest)?;
+        let since = changed_at.with(|s| s.get(&c.id).map(|x| x.1)).unwrap_or(t);
+        let fresh = c.status == ChargeStatus::Pending && t < c.expires_at_ms;
+        (fresh || t - since < BACK_TO_IDLE_MS).then_some(c)
+    });
+    let state = move || match current.get() {
+        None => "idle",
+        Some(c) => match c.status {
+            ChargeStatus::Paid | ChargeStatus::PaidLate => "paid",
+            ChargeStatus::Pending if now.get() < c.expires_at_ms => "pending",
+            ChargeStatus::Cancelled => "idle",
+            _ => "expired",
+        },
+    };
+    // Announce each payment once, and count them (a kiosk script can check none is missed).
+    let announced = RwSignal::new(std::collections::HashSet::<String>::new());
+    Effect::new(move |_| {
+        if state() == "paid"
+            && let Some(c) = current.get_untracked()
+            && !announced.with_untracked(|a| a.contains(&c.id))
+        {
+            announced.update(|a| {
+                a.insert(c.id.clone());
+            });
+            crate::sound::chime();
+            let l = lang.get_untracked();
+            crate::sound::speak(t(l, Key::PaidVoice), l.tag());
+        }
+    });
+    let (name, alt) = session
+        .with_untracked(|s| {
+            s.as_ref().map(|s| {
+                let p = &s.merchant.profile;
+                (
+                    p.business_name.clone(),
+                    p.alternate.as_ref().map(|a| a.name.clone()),
+                )
+            })
+        })
+        .unwrap_or_default();
+    let pin_open = RwSignal::new(false);
+    let pin = RwSignal::new(String::new());
+    let leave = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let stored = storage().and_then(|s| s.get_item(PIN_KEY).ok().flatten());
+        if stored.as_deref() == Some(pin.get_untracked().as_str()) {
+            spawn_local(async move {
+                let _ = crate::api::logout().await;
+                if let Some(s) = storage() {
+                    let _ = s.remove_item(PIN_KEY);
+                }
+                session.set(None);
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_href("/kiosk");
+                }
+            });
+        }
+        pin.set(String::new());
+    };
+    let fullscreen = move |_| {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.request_fullscreen();
+        }
+    };
+    view! {
+        <section class="kiosk-display" data-testid="kiosk-display" data-state=state
+            data-paid-count=move || announced.with(|a| a.len())>
+            <header class="kiosk-head">
+                <LiveBadge/>
+                <LangSwitch/>
+                <button type="button" class="link" data-testid="kiosk-fullscreen" on:click=fullscreen>{tr(Key::StartKiosk)}</button>
+                <button type="button" class="link" data-testid="kiosk-leave" on:click=move |_| pin_open.update(|o| *o = !*o)>{tr(Key::LeaveKiosk)}</button>
+            </header>
+            <Show when=move || pin_open.get() fallback=|| ()>
+                <form class="kiosk-leave" on:submit=leave>
+                    <label for="leave-pin">{tr(Key::EnterPin)}</label>
+                    <input id="leave-pin" type="password" inputmode="numeric" maxlength="4" data-testid="kiosk-leave-pin"
+                        prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/>
+                    <button type="submit" data-testid="kiosk-leave-submit">{tr(Key::LeaveKiosk)}</button>
+                </form>
+            </Show>
+            <h1 class="kiosk-name" data-testid="kiosk-merchant">{name.clone()}</h1>
+            {alt.clone().map(|a| view! { <p class="kiosk-alt">{a}</p> })}
+            {move || match (state(), current.get()) {
+                ("pending", Some(c)) => {
+                    let expires = c.expires_at_ms;
+                    view! {
+                        <div class="kiosk-charge" data-testid="kiosk-charge" data-charge-id=c.id.clone()
+                            data-created-at=c.created_at_ms data-shown-at=js_sys::Date::now() as i64>
+                            <p class="amount-big" data-testid="kiosk-amount">{format::amount(&c.amount, c.currency)}</p>
+                            <QrImage payload=c.payload.clone() label=Signal::derive(tr(Key::ScanToPay)) testid="kiosk-qr"/>
+                            <ul class="poster-scan">
+                                {[Lang::Km, Lang::Zh, Lang::En].into_iter().map(|l| view! { <li lang=l.tag()>{t(l, Key::ScanToPay)}</li> }).collect_view()}
+                            </ul>
+                            <p class="countdown">{tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}</p>
+                        </div>
+                    }.into_any()
+                }
+                ("paid", Some(c)) => view! {
+                    <div class="paid-overlay" data-testid="kiosk-paid" role="status" aria-live="assertive">
+                        <span class="tick" aria-hidden="true">"✓"</span>
+                        <p class="paid-title">{tr(Key::ThankYou)}</p>
+                        <p class="amount-big">{format::amount(&c.amount, c.currency)}</p>
+                    </div>
+                }.into_any(),
+                ("expired", _) => view! { <p class="expired" data-testid="kiosk-expired" role="status">{tr(Key::Expired)}</p> }.into_any(),
+                _ => view! {
+                    <div class="kiosk-idle" data-testid="kiosk-idle">
+                        <p class="kiosk-welcome">{tr(Key::Welcome)}</p>
+                        <p class="muted">{tr(Key::KioskIdle)}</p>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
