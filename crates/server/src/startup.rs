@@ -48,6 +48,9 @@ impl AppState {
     }
 }
 
+/// Kernel send buffer of each connection.
+const SEND_BUFFER: usize = 256 * 1024;
+
 /// Request body cap for every endpoint.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -135,8 +138,11 @@ impl Application {
         };
         let app = router.into_make_service_with_connect_info::<SocketAddr>();
         // Small pushes (a payment event) must leave at once, not wait for Nagle's delayed ACK.
+        // A bounded send buffer caps what a frozen client can make the kernel hold for it (10k
+        // sockets × autotuned 4 MB would be 40 GB); past it, the websocket's send timeout drops it.
         let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
+            let _ = socket2::SockRef::from(&*tcp).set_send_buffer_size(SEND_BUFFER);
         });
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(signal)

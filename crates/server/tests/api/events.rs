@@ -113,3 +113,61 @@ async fn the_event_socket_needs_a_session() {
         .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+/// A websocket client that stops reading (a frozen tablet) never slows the ingest path or other
+/// clients, and the server drops it instead of holding events for it without bound.
+#[tokio::test]
+async fn a_client_that_stops_reading_is_dropped_and_blocks_nobody() {
+    let app = spawn_app().await;
+    let m = app.register("slow@shop.kh", "slow@aclb").await;
+    // The frozen client: a tiny receive window, and it never reads.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(app.addr).await.unwrap();
+    let mut req = format!("ws://{}/api/v1/events", app.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("cookie", m.cookie.parse().unwrap());
+    let (mut frozen, _) = tokio_tungstenite::client_async(req, stream).await.unwrap();
+    let mut healthy = connect(&app, &m, None).await;
+    assert!(matches!(
+        next_msg(&mut healthy).await,
+        api::ServerMsg::Hello { .. }
+    ));
+
+    // Far more than the server's send buffer holds (a long note makes each event large); every
+    // charge is answered while the frozen client sits there.
+    let note = "n".repeat(200);
+    let n = 1200;
+    let started = std::time::Instant::now();
+    for i in 0..n {
+        let body =
+            serde_json::json!({"amount": format!("{}", 1000 + i), "currency": "KHR", "note": note});
+        assert_eq!(app.create_charge(&m, body, None).await.status(), 201);
+    }
+    // The healthy client receives every one of them, in order.
+    for seq in 1..=n {
+        assert_eq!(next_event(&mut healthy).await.seq, seq);
+    }
+    // Past the send timeout, the frozen client has been dropped: what it can still read ends in
+    // a close or an error before the last event.
+    tokio::time::sleep(std::time::Duration::from_secs(12).saturating_sub(started.elapsed())).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let mut got = 0u64;
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            match frozen.next().await {
+                Some(Ok(Message::Text(t))) if t.contains("\"event\"") => got += 1,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the frozen client is still being fed");
+    assert!(
+        got < n,
+        "the frozen client got all {n} events: it was never held back"
+    );
+}
