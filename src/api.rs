@@ -51,6 +51,24 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     read(res).await
 }
 
+/// A POST with no body of its own (an action on a resource).
+async fn post_action<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
+    post(url, &serde_json::json!({}), None).await
+}
+
+/// A DELETE answered with no content.
+async fn delete(url: &str) -> Result<(), ClientError> {
+    let res = Request::delete(url)
+        .send()
+        .await
+        .map_err(|_| ClientError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
     let res = Request::get(url)
         .send()
@@ -76,15 +94,7 @@ pub async fn session() -> Result<api::SessionView, ClientError> {
 
 /// `DELETE /api/v1/session`
 pub async fn logout() -> Result<(), ClientError> {
-    let res = Request::delete("/api/v1/session")
-        .send()
-        .await
-        .map_err(|_| ClientError::Network)?;
-    if res.ok() {
-        Ok(())
-    } else {
-        Err(ClientError::Decode)
-    }
+    delete("/api/v1/session").await
 }
 
 /// `POST /api/v1/charges` with an idempotency key, so a retried tap never makes two charges.
@@ -97,12 +107,7 @@ pub async fn create_charge(
 
 /// `POST /api/v1/charges/{id}/cancel`
 pub async fn cancel_charge(id: &str) -> Result<api::ChargeView, ClientError> {
-    post(
-        &format!("/api/v1/charges/{id}/cancel"),
-        &serde_json::json!({}),
-        None,
-    )
-    .await
+    post_action(&format!("/api/v1/charges/{id}/cancel")).await
 }
 
 /// `GET /api/v1/charges/{id}`
@@ -264,12 +269,7 @@ pub async fn accept_invitation(
 
 /// `POST /api/v1/terminals/{id}/pairing`
 pub async fn open_pairing(terminal_id: &str) -> Result<api::PairingCode, ClientError> {
-    post(
-        &format!("/api/v1/terminals/{terminal_id}/pairing"),
-        &serde_json::json!({}),
-        None,
-    )
-    .await
+    post_action(&format!("/api/v1/terminals/{terminal_id}/pairing")).await
 }
 
 /// `POST /api/v1/devices/pair`: this browser becomes the terminal's display (cookie set).
@@ -288,15 +288,7 @@ pub async fn devices() -> Result<Vec<api::DeviceView>, ClientError> {
 
 /// `DELETE /api/v1/devices/{id}`
 pub async fn revoke_device(id: &str) -> Result<(), ClientError> {
-    let res = Request::delete(&format!("/api/v1/devices/{id}"))
-        .send()
-        .await
-        .map_err(|_| ClientError::Network)?;
-    if res.ok() {
-        Ok(())
-    } else {
-        read::<()>(res).await
-    }
+    delete(&format!("/api/v1/devices/{id}")).await
 }
 
 /// A fresh idempotency key.

@@ -144,16 +144,7 @@ async fn a_paired_device_watches_its_terminal_and_a_revoked_one_is_refused_at_on
     assert_eq!(made.status(), 403);
 
     // Revoked: the open socket closes with the revoked code and the token is refused.
-    let devices: Vec<api::DeviceView> = app
-        .http
-        .get(app.url("/api/v1/devices"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let devices: Vec<api::DeviceView> = app.get_json(&m.cookie, "/api/v1/devices").await;
     assert_eq!(devices.len(), 1);
     let gone = app
         .http
@@ -205,16 +196,7 @@ async fn only_owners_and_managers_pair_and_only_their_own_terminals_and_devices(
         .json()
         .await
         .unwrap();
-    let listed: Vec<api::DeviceView> = app
-        .http
-        .get(app.url("/api/v1/devices"))
-        .header("cookie", &b.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<api::DeviceView> = app.get_json(&b.cookie, "/api/v1/devices").await;
     assert!(listed.is_empty());
     let res = app
         .http

@@ -67,6 +67,19 @@ impl TestApp {
         Merchant { cookie }
     }
 
+    /// GET a JSON body as `cookie`'s user.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, cookie: &str, path: &str) -> T {
+        self.http
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn create_charge(
         &self,
         m: &Merchant,

@@ -17,16 +17,7 @@ async fn the_same_transaction_twice_credits_once() {
     let second: serde_json::Value = second.json().await.unwrap();
     assert_eq!(second["credited"], false);
     assert_eq!(second["payment_id"], first["payment_id"]);
-    let page: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/payments"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments").await;
     let list = page["items"].as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["payer"]["currency"], "CNY");
@@ -152,27 +143,11 @@ async fn a_second_payment_for_a_paid_charge_is_kept_for_review_not_credited_to_i
         .unwrap();
     assert_eq!(ack["credited"], true, "the money arrived; it is recorded");
     assert_eq!(ack["charge_status"], "paid");
-    let page: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/payments"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2, "never dropped");
     let queue: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/payments?unmatched=true"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&m.cookie, "/api/v1/payments?unmatched=true")
+        .await;
     let items = queue["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "only the payment that settled nothing");
     assert_eq!(items[0]["transaction_id"], "tx-8");
@@ -226,16 +201,7 @@ async fn concurrent_notifications_grouped_into_one_commit_keep_every_outcome_apa
             .unwrap();
         assert_eq!(v["status"], "paid");
     }
-    let page: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/payments?limit=200"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments?limit=200").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 20);
 }
 
@@ -251,16 +217,7 @@ async fn a_payment_matching_no_charge_but_naming_its_payee_is_kept_for_that_merc
     let ack: serde_json::Value = app.notify(&body).await.json().await.unwrap();
     assert_eq!(ack["credited"], true);
     assert_eq!(ack["charge_id"], serde_json::Value::Null);
-    let page: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/payments"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments").await;
     assert_eq!(page["items"][0]["amount"], "7000");
     let mut nobody = body.clone();
     nobody["transaction_id"] = json!("static-2");
@@ -281,15 +238,8 @@ async fn a_late_payment_waits_in_the_queue_until_the_merchant_resolves_it_once()
     body["paid_at_ms"] = json!(c.expires_at_ms + 60_000);
     app.notify(&body).await;
     let queue: serde_json::Value = app
-        .http
-        .get(app.url("/api/v1/charges?status=paid_late"))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&m.cookie, "/api/v1/charges?status=paid_late")
+        .await;
     assert_eq!(queue["items"][0]["id"], c.id.as_str());
     assert_eq!(queue["items"][0]["resolution"], serde_json::Value::Null);
     let resolve = |r: &'static str, id: String| {
