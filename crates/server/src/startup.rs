@@ -63,7 +63,8 @@ pub fn router(state: AppState) -> Router {
     let mut app = crate::routes::api().route("/api/{*rest}", any(api_not_found));
     let dist = state.settings.static_dir.clone();
     if dist.join("index.html").is_file() {
-        let spa = ServeDir::new(&dist).not_found_service(ServeFile::new(dist.join("index.html")));
+        // `fallback`, not `not_found_service`: an app route like /kiosk is a page (200), not a 404.
+        let spa = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
         app = app.fallback_service(spa);
     }
     app.with_state(state)

@@ -13,3 +13,4 @@ mod openapi;
 mod session;
 mod staff;
 mod stores;
+mod web;

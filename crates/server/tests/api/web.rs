@@ -1,0 +1,60 @@
+//! The built web app is served beside the API: its client-side routes are pages (200 with
+//! index.html), its files are files, and an unknown API path stays a JSON 404.
+
+use tokio::sync::oneshot;
+use tonle_server::config::Settings;
+use tonle_server::startup::Application;
+
+#[tokio::test]
+async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(data_dir.path().to_path_buf());
+    let dist = data_dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>tonle</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("sw.js"), "// worker").unwrap();
+    settings.static_dir = dist;
+    let app = Application::build(settings).await.unwrap();
+    let addr = app.addr().unwrap();
+    let (_stop, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run(async move {
+        let _ = rx.await;
+    }));
+    let http = reqwest::Client::new();
+    for path in ["/", "/kiosk", "/charge", "/join/abc", "/poster/t-1"] {
+        let res = http
+            .get(format!("http://{addr}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(
+            res.text().await.unwrap().contains("<title>tonle</title>"),
+            "{path}"
+        );
+    }
+    let res = http
+        .get(format!("http://{addr}/sw.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    let res = http
+        .get(format!("http://{addr}/api/v1/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
