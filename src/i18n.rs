@@ -183,6 +183,7 @@ pub enum Key {
     Revoked,
     NoCounter,
     Offline,
+    IdleQr,
 }
 
 /// The text of `key` in `lang`.
@@ -503,6 +504,11 @@ fn table(key: Key) -> [&'static str; 3] {
         Revoked => ["Revoked", "បានដកសិទ្ធិ", "已撤销"],
         NoCounter => ["No counter", "គ្មានតុគិតលុយ", "不指定收银台"],
         Offline => ["Offline", "គ្មានអ៊ីនធឺណិត", "离线"],
+        IdleQr => [
+            "Counter QR when idle",
+            "QR តុគិតលុយ ពេលទំនេរ",
+            "空闲时显示收款码",
+        ],
     }
 }
 

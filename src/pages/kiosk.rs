@@ -21,6 +21,7 @@ use crate::realtime::use_realtime;
 /// How long "thank you" and "expired" stay before the idle screen.
 const BACK_TO_IDLE_MS: i64 = 6_000;
 const PIN_KEY: &str = "tonle.kiosk.pin";
+const STATIC_KEY: &str = "tonle.kiosk.static-qr";
 
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -210,7 +211,8 @@ fn KioskDisplay() -> impl IntoView {
         let fresh = c.status == ChargeStatus::Pending && t < c.expires_at_ms;
         (fresh || t - since < BACK_TO_IDLE_MS).then_some(c)
     });
-    let state = move || match current.get() {
+    // Memos, so the display is redrawn when what it shows changes, not on every clock tick.
+    let state = Memo::new(move |_| match current.get() {
         None => "idle",
         Some(c) => match c.status {
             ChargeStatus::Paid | ChargeStatus::PaidLate => "paid",
@@ -218,11 +220,12 @@ fn KioskDisplay() -> impl IntoView {
             ChargeStatus::Cancelled => "idle",
             _ => "expired",
         },
-    };
+    });
+    let shown = Memo::new(move |_| (state.get(), current.get()));
     // Announce each payment once, and count them (a kiosk script can check none is missed).
     let announced = RwSignal::new(std::collections::HashSet::<String>::new());
     Effect::new(move |_| {
-        if state() == "paid"
+        if state.get() == "paid"
             && let Some(c) = current.get_untracked()
             && !announced.with_untracked(|a| a.contains(&c.id))
         {
@@ -245,6 +248,27 @@ fn KioskDisplay() -> impl IntoView {
             })
         })
         .unwrap_or_default();
+    // Optionally, the counter's static QR while idle (for customers who type their own amount).
+    let show_static = RwSignal::new(
+        storage()
+            .and_then(|s| s.get_item(STATIC_KEY).ok().flatten())
+            .is_some_and(|v| v == "1"),
+    );
+    Effect::new(move |_| {
+        if let Some(s) = storage() {
+            let _ = s.set_item(STATIC_KEY, if show_static.get() { "1" } else { "0" });
+        }
+    });
+    let terminal = session.with_untracked(|s| s.as_ref().and_then(|s| s.terminal_id.clone()));
+    let counter_qr = LocalResource::new(move || {
+        let terminal = terminal.clone();
+        async move {
+            match terminal {
+                Some(t) => crate::api::terminal_qr(&t).await,
+                None => Err(ClientError::Decode),
+            }
+        }
+    });
     let pin_open = RwSignal::new(false);
     let pin = RwSignal::new(String::new());
     let leave = move |ev: leptos::ev::SubmitEvent| {
@@ -273,12 +297,14 @@ fn KioskDisplay() -> impl IntoView {
         }
     };
     view! {
-        <section class="kiosk-display" data-testid="kiosk-display" data-state=state
+        <section class="kiosk-display" data-testid="kiosk-display" data-state=move || state.get()
             data-paid-count=move || announced.with(|a| a.len())>
             <header class="kiosk-head">
                 <LiveBadge/>
                 <LangSwitch/>
                 <button type="button" class="link" data-testid="kiosk-fullscreen" on:click=fullscreen>{tr(Key::StartKiosk)}</button>
+                <button type="button" class="link" data-testid="kiosk-static-toggle" aria-pressed=move || show_static.get().to_string()
+                    on:click=move |_| show_static.update(|v| *v = !*v)>{tr(Key::IdleQr)}</button>
                 <button type="button" class="link" data-testid="kiosk-leave" on:click=move |_| pin_open.update(|o| *o = !*o)>{tr(Key::LeaveKiosk)}</button>
             </header>
             <Show when=move || pin_open.get() fallback=|| ()>
@@ -291,7 +317,7 @@ fn KioskDisplay() -> impl IntoView {
             </Show>
             <h1 class="kiosk-name" data-testid="kiosk-merchant">{name.clone()}</h1>
             {alt.clone().map(|a| view! { <p class="kiosk-alt">{a}</p> })}
-            {move || match (state(), current.get()) {
+            {move || match shown.get() {
                 ("pending", Some(c)) => {
                     let expires = c.expires_at_ms;
                     view! {
@@ -317,7 +343,13 @@ fn KioskDisplay() -> impl IntoView {
                 _ => view! {
                     <div class="kiosk-idle" data-testid="kiosk-idle">
                         <p class="kiosk-welcome">{tr(Key::Welcome)}</p>
-                        <p class="muted">{tr(Key::KioskIdle)}</p>
+                        {move || match (show_static.get(), counter_qr.get()) {
+                            (true, Some(Ok(q))) => view! {
+                                <QrImage payload=q.payload label=Signal::derive(tr(Key::ScanToPay)) testid="kiosk-static-qr"/>
+                                <p class="muted">{tr(Key::ScanToPay)}</p>
+                            }.into_any(),
+                            _ => view! { <p class="muted">{tr(Key::KioskIdle)}</p> }.into_any(),
+                        }}
                     </div>
                 }.into_any(),
             }}

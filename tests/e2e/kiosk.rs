@@ -28,9 +28,20 @@ async fn open_code(owner: &Browser) -> Result<String, String> {
 
 /// Owner makes a 25,000 riel charge at Till 1 and returns its payload.
 async fn charge_at_till(owner: &Browser) -> Result<(String, Instant), String> {
-    // A paid confirmation still on the cashier's screen: start the next charge from it.
-    if owner.count("charge-new").await? > 0 {
-        owner.click("charge-new").await?;
+    // The cashier's screen shows the last charge until it is paid (then "new charge" starts the
+    // next one) or until it resets itself; wait for either, as a cashier would.
+    if owner.count("charge-display").await? > 0 {
+        let deadline = Instant::now() + crate::support::browser::STEP;
+        loop {
+            if owner.count("charge-paid").await? > 0 {
+                owner.click("charge-new").await?;
+                break;
+            }
+            if owner.count("charge-form").await? > 0 || Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
     owner.click("nav-charge").await?;
     owner.find("charge-form").await?;
@@ -65,6 +76,14 @@ async fn kiosk_flow(owner: &Browser, kiosk: &Browser, server: &mut Server) -> Re
         .wait_attr("kiosk-display", "data-state", "idle")
         .await?;
     kiosk.wait_attr("live-badge", "data-state", "live").await?;
+    // The counter's static QR on the idle screen, when the shop wants it.
+    kiosk.click("kiosk-static-toggle").await?;
+    let idle_qr = kiosk.attr("kiosk-static-qr", "data-payload").await?;
+    if !idle_qr.starts_with("000201010211") || !idle_qr.contains("Till 1") {
+        return Err(format!(
+            "idle QR is not the counter's static KHQR: {idle_qr}"
+        ));
+    }
     kiosk.axe("kiosk idle").await?;
     kiosk.screenshot("kiosk-idle-en").await;
 
@@ -95,6 +114,18 @@ async fn kiosk_flow(owner: &Browser, kiosk: &Browser, server: &mut Server) -> Re
     }
     kiosk.axe("kiosk charge").await?;
     kiosk.screenshot("kiosk-charge-en").await;
+    // A tablet on its side or upright: the same display, laid out for each.
+    kiosk
+        .client
+        .set_window_size(800, 1280)
+        .await
+        .map_err(|e| format!("portrait: {e}"))?;
+    kiosk.screenshot("kiosk-charge-portrait-en").await;
+    kiosk
+        .client
+        .set_window_size(1280, 900)
+        .await
+        .map_err(|e| format!("landscape: {e}"))?;
 
     // The server dies mid-charge; the payment lands as it comes back; the kiosk shows it once.
     server.kill();

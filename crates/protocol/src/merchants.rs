@@ -133,4 +133,7 @@ pub struct SessionView {
     pub role: String,
     /// their merchant
     pub merchant: MerchantView,
+    /// the counter a cashier or a paired display is bound to
+    #[serde(default)]
+    pub terminal_id: Option<String>,
 }

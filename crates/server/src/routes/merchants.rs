@@ -160,6 +160,7 @@ async fn register(
         email,
         role: "owner".into(),
         merchant: crate::views::merchant(&merchant),
+        terminal_id: None,
     };
     let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
     Ok((

@@ -69,6 +69,7 @@ async fn login(
         email: user.email,
         role: user.role,
         merchant: crate::views::merchant(&merchant),
+        terminal_id: None,
     };
     let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
     Ok((StatusCode::OK, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
@@ -96,6 +97,7 @@ async fn current(
         email,
         role: role.into(),
         merchant: crate::views::merchant(&merchant),
+        terminal_id: caller.terminal_id().map(str::to_owned),
     }))
 }
 

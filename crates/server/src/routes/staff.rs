@@ -170,6 +170,7 @@ async fn accept(
         email: user.email,
         role: user.role,
         merchant: crate::views::merchant(&merchant),
+        terminal_id: None,
     };
     let cookie = auth::session_cookie(&session, state.settings.secure_cookies);
     Ok((
