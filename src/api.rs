@@ -136,6 +136,8 @@ pub struct HistoryFilter {
     pub status: Option<String>,
     /// payments that settled no charge (payments only)
     pub unmatched: bool,
+    /// counter (terminal id)
+    pub terminal: Option<String>,
     /// page size
     pub limit: Option<u32>,
     /// from a previous page
@@ -156,6 +158,7 @@ impl HistoryFilter {
         add("network", self.network.as_deref());
         add("bill_number", self.bill_number.as_deref());
         add("status", self.status.as_deref());
+        add("terminal", self.terminal.as_deref());
         add("unmatched", self.unmatched.then_some("true"));
         let limit = self.limit.map(|l| l.to_string());
         add("limit", limit.as_deref());
@@ -167,6 +170,11 @@ impl HistoryFilter {
 /// `GET /api/v1/payments`
 pub async fn payments(f: &HistoryFilter) -> Result<api::Page<api::PaymentView>, ClientError> {
     get(&format!("/api/v1/payments?{}", f.query())).await
+}
+
+/// `GET /api/v1/payments/{id}`
+pub async fn payment(id: &str) -> Result<api::PaymentView, ClientError> {
+    get(&format!("/api/v1/payments/{id}")).await
 }
 
 /// `GET /api/v1/charges`

@@ -10,8 +10,8 @@ use protocol as api;
 use crate::i18n::{Key, provide_i18n, tr};
 use crate::pages::{
     charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, join::JoinPage,
-    kiosk::KioskPage, login::LoginPage, poster::PosterPage, register::RegisterPage,
-    settings::SettingsPage,
+    kiosk::KioskPage, login::LoginPage, poster::PosterPage, receipt::ReceiptPage,
+    register::RegisterPage, settings::SettingsPage, shift::ShiftPage,
 };
 
 /// The signed-in user, once known.
@@ -43,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/poster/:terminal") view=|| view! { <SignedIn><PosterPage/></SignedIn> }/>
                     <Route path=path!("/join/:token") view=JoinPage/>
                     <Route path=path!("/kiosk") view=KioskPage/>
+                    <Route path=path!("/receipt/:payment") view=|| view! { <SignedIn><ReceiptPage/></SignedIn> }/>
+                    <Route path=path!("/shift") view=|| view! { <SignedIn><ShiftPage/></SignedIn> }/>
                 </Routes>
             </main>
         </Router>

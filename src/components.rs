@@ -5,6 +5,7 @@ pub mod charge_form;
 pub mod daily_chart;
 pub mod field;
 pub mod keypad;
+pub mod paper;
 pub mod payment_list;
 pub mod qr_code;
 pub mod review_queue;

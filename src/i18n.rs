@@ -184,6 +184,18 @@ pub enum Key {
     NoCounter,
     Offline,
     IdleQr,
+    Receipt,
+    PrintReceipt,
+    Paper58,
+    Paper80,
+    PaperA4,
+    ShiftClose,
+    ShiftTitle,
+    AllCounters,
+    Day,
+    Total,
+    Payments,
+    PrintedAt,
 }
 
 /// The text of `key` in `lang`.
@@ -509,6 +521,18 @@ fn table(key: Key) -> [&'static str; 3] {
             "QR តុគិតលុយ ពេលទំនេរ",
             "空闲时显示收款码",
         ],
+        Receipt => ["Receipt", "បង្កាន់ដៃ", "收据"],
+        PrintReceipt => ["Print", "បោះពុម្ព", "打印"],
+        Paper58 => ["58 mm", "58 mm", "58 毫米"],
+        Paper80 => ["80 mm", "80 mm", "80 毫米"],
+        PaperA4 => ["A4", "A4", "A4"],
+        ShiftClose => ["End of day", "បិទវេន", "日结"],
+        ShiftTitle => ["End-of-day summary", "សេចក្តីសង្ខេបចុងថ្ងៃ", "日结汇总"],
+        AllCounters => ["All counters", "តុគិតលុយទាំងអស់", "全部收银台"],
+        Day => ["Day", "ថ្ងៃ", "日期"],
+        Total => ["Total", "សរុប", "合计"],
+        Payments => ["Payments", "ការទូទាត់", "收款"],
+        PrintedAt => ["Printed", "បោះពុម្ពនៅ", "打印时间"],
     }
 }
 

@@ -7,5 +7,7 @@ pub mod join;
 pub mod kiosk;
 pub mod login;
 pub mod poster;
+pub mod receipt;
 pub mod register;
 pub mod settings;
+pub mod shift;

@@ -90,6 +90,7 @@ pub fn HistoryPage() -> impl IntoView {
                 <label>{tr(Key::BillNumber)}<input type="search" data-testid="filter-bill" prop:value=move || bill.get() on:input=move |ev| bill.set(event_target_value(&ev))/></label>
                 <button type="submit" class="primary" data-testid="filter-apply">{tr(Key::Search)}</button>
                 <a class="button-link" href=csv download="tonle-payments.csv" data-testid="download-csv">{tr(Key::DownloadCsv)}</a>
+                <a class="button-link" href="/shift" data-testid="shift-link">{tr(Key::ShiftClose)}</a>
             </form>
             <p class="field-error" role="alert" data-testid="history-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
             <Show when=move || !items.with(Vec::is_empty) || loading.get()
@@ -153,6 +154,7 @@ fn HistoryRow(
                 <dt>{tr(Key::PayerPaid)}</dt><dd>{payer_paid}</dd>
                 <dt>{tr(Key::Rate)}</dt><dd>{rate}</dd>
                 <dt>{tr(Key::Bill)}</dt><dd>{p.bill_number.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt></dt><dd><a href=format!("/receipt/{}", p.id) data-testid="receipt-link">{tr(Key::Receipt)}</a></dd>
             </dl>
         }
     };

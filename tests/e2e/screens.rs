@@ -121,6 +121,20 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
         return Err("the CSV link does not carry the filters".into());
     }
 
+    // A receipt per payment, and the end-of-day summary of the shift.
+    b.goto(&format!("{}/history", server.url)).await?;
+    b.click("history-row").await?;
+    b.click("receipt-link").await?;
+    b.wait_text("receipt-amount", "48,000").await?;
+    b.wait_text("receipt", "¥84.96").await?;
+    b.axe("receipt").await?;
+    b.screenshot("receipt-zh").await;
+    b.goto(&format!("{}/shift", server.url)).await?;
+    b.wait_text("shift-total-KHR", "96,000").await?;
+    b.wait_count("shift-line", 2).await?;
+    b.axe("end of day").await?;
+    b.screenshot("shift-zh").await;
+
     b.click("nav-charge").await?;
     for (lang, _) in LANGS {
         b.click(&format!("lang-{lang}")).await?;

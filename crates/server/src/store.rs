@@ -450,6 +450,12 @@ pub trait Store: Send + Sync + 'static {
     /// Records a payment exactly once per (network, transaction id), matches it by md5 then bill
     /// number, moves the charge and appends the event — one transaction.
     async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome>;
+    /// One payment of a merchant, with its charge's terminal (NotFound when not theirs).
+    async fn payment(
+        &self,
+        merchant_id: &str,
+        payment_id: &str,
+    ) -> StoreResult<(PaymentRow, Option<String>)>;
     /// Payments of a merchant, newest first, filtered, after a keyset cursor.
     async fn list_payments(
         &self,

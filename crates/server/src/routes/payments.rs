@@ -2,7 +2,7 @@
 //! can open, and daily totals per currency in the merchant's own business day.
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,13 +14,14 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, AppQuery};
 use crate::history::{HistoryQuery, civil_from_days, encode_cursor, utc_offset_ms};
 use crate::startup::AppState;
-use crate::store::{ChargeQuery, PaymentQuery, PaymentRow};
+use crate::store::{ChargeQuery, PaymentQuery, PaymentRow, StoreError};
 use crate::views;
 
 /// `GET /payments`, `GET /payments.csv`, `GET /charges`, `GET /reports/daily`
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/payments", get(list))
+        .route("/payments/{id}", get(show))
         .route("/payments.csv", get(csv_export))
         .route("/charges", get(list_charges))
         .route("/reports/daily", get(daily))
@@ -96,6 +97,28 @@ async fn list(
         items: rows.iter().map(views::payment).collect(),
         next_cursor,
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "history", params(("id" = String, Path)), responses((status = 200, body = api::PaymentView), (status = 404, description = "not found", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<api::PaymentView>, ApiError> {
+    let not_found = || ApiError::NotFound("no such payment".into());
+    let (payment, terminal) = state
+        .store
+        .payment(caller.merchant_id(), &id)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => not_found(),
+            other => other.into(),
+        })?;
+    // A cashier (or a counter display) sees the payments of their own counter only.
+    if caller.role() == Role::Cashier && terminal.as_deref() != caller.terminal_id() {
+        return Err(not_found());
+    }
+    Ok(Json(views::payment(&payment)))
 }
 
 #[utoipa::path(get, path = "/api/v1/charges", tag = "history", params(HistoryQuery), responses((status = 200, body = api::Page<api::ChargeView>), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody)))]

@@ -719,6 +719,24 @@ impl Store for SqliteStore {
         Ok((new.charge, event))
     }
 
+    async fn payment(
+        &self,
+        merchant_id: &str,
+        payment_id: &str,
+    ) -> StoreResult<(PaymentRow, Option<String>)> {
+        let sql = format!(
+            "select {PAYMENT_COLS}, c.terminal_id as terminal_id from payment p \
+             left join charge c on c.charge_id = p.charge_id \
+             where p.merchant_id = $1 and p.payment_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(merchant_id)
+            .bind(payment_id)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok((payment_row(&row)?, row.try_get("terminal_id")?))
+    }
+
     async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow> {
         let sql =
             format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");

@@ -156,3 +156,28 @@ async fn the_csv_export_streams_every_payment_with_safe_cells() {
         lines[1]
     );
 }
+
+#[tokio::test]
+async fn one_payment_is_readable_by_its_merchant_only() {
+    let app = spawn_app().await;
+    let a = app.register("r1@shop.kh", "ra@aclb").await;
+    let b = app.register("r2@shop.kh", "rb@aclb").await;
+    let c = app.charge(&a, "4000", "KHR").await;
+    app.notify(&payment_for(&c, "tx-receipt-1")).await;
+    let page: Value = get(&app, &a, "/api/v1/payments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let res = get(&app, &a, &format!("/api/v1/payments/{id}")).await;
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["transaction_id"], "tx-receipt-1");
+    assert_eq!(p["bill_number"], json!(c.bill_number));
+    assert_eq!(p["payer"]["currency"], "CNY");
+    let res = get(&app, &b, &format!("/api/v1/payments/{id}")).await;
+    assert_eq!(res.status(), 404);
+    let res = get(&app, &a, "/api/v1/payments/no-such-id").await;
+    assert_eq!(res.status(), 404);
+}
