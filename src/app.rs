@@ -11,7 +11,7 @@ use crate::i18n::{Key, provide_i18n, tr};
 use crate::pages::{
     charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, join::JoinPage,
     kiosk::KioskPage, login::LoginPage, poster::PosterPage, receipt::ReceiptPage,
-    register::RegisterPage, settings::SettingsPage, shift::ShiftPage,
+    register::RegisterPage, settings::SettingsPage, shift::ShiftPage, welcome::WelcomePage,
 };
 
 /// The signed-in user, once known.
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join/:token") view=JoinPage/>
                     <Route path=path!("/kiosk") view=KioskPage/>
                     <Route path=path!("/receipt/:payment") view=|| view! { <SignedIn><ReceiptPage/></SignedIn> }/>
+                    <Route path=path!("/welcome") view=|| view! { <SignedIn><WelcomePage/></SignedIn> }/>
                     <Route path=path!("/shift") view=|| view! { <SignedIn><ShiftPage/></SignedIn> }/>
                 </Routes>
             </main>

@@ -196,6 +196,9 @@ pub enum Key {
     Total,
     Payments,
     PrintedAt,
+    WelcomeTitle,
+    WelcomeHint,
+    StartCharging,
 }
 
 /// The text of `key` in `lang`.
@@ -533,6 +536,13 @@ fn table(key: Key) -> [&'static str; 3] {
         Total => ["Total", "សរុប", "合计"],
         Payments => ["Payments", "ការទូទាត់", "收款"],
         PrintedAt => ["Printed", "បោះពុម្ពនៅ", "打印时间"],
+        WelcomeTitle => ["Finish your profile", "បំពេញព័ត៌មានរបស់អ្នក", "完善商户资料"],
+        WelcomeHint => [
+            "Add your name in Khmer or Chinese and a UnionPay account if you have one: wallets show them. You can change this later in Settings.",
+            "បន្ថែមឈ្មោះជាភាសាខ្មែរ ឬចិន និងគណនី UnionPay បើមាន៖ កាបូបនឹងបង្ហាញវា។ អ្នកអាចកែប្រែនៅពេលក្រោយក្នុងការកំណត់។",
+            "添加高棉文或中文名称，以及银联账户（如有）：钱包会显示这些信息。之后可在设置中修改。",
+        ],
+        StartCharging => ["Start taking payments", "ចាប់ផ្តើមទទួលការទូទាត់", "开始收款"],
     }
 }
 

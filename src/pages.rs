@@ -11,3 +11,4 @@ pub mod receipt;
 pub mod register;
 pub mod settings;
 pub mod shift;
+pub mod welcome;

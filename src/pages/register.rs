@@ -52,7 +52,7 @@ pub fn RegisterPage() -> impl IntoView {
             match crate::api::register(&body).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/charge", Default::default());
+                    navigate("/welcome", Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }

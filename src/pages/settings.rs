@@ -49,9 +49,9 @@ fn text(s: RwSignal<String>) -> Option<String> {
     Some(s.get()).filter(|v| !v.trim().is_empty())
 }
 
-/// The profile form with its live QR preview.
+/// The profile form with its live QR preview (also the sign-up wizard's step).
 #[component]
-fn ProfileSection() -> impl IntoView {
+pub fn ProfileSection() -> impl IntoView {
     let session = use_session().0;
     let lang = use_i18n().lang;
     let Some(start) = session.with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.clone()))

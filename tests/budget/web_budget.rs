@@ -78,6 +78,7 @@ async fn main() {
     b.fill("register-city", "Phnom Penh").await.unwrap();
     b.fill("register-bakong", "budget@aclb").await.unwrap();
     b.click("register-submit").await.unwrap();
+    b.click("welcome-done").await.unwrap();
     b.find("charge-form").await.unwrap();
 
     let mut times = Vec::with_capacity(RUNS);

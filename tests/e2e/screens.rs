@@ -17,6 +17,7 @@ pub async fn sign_up(b: &Browser, server: &Server, email: &str) -> Result<(), St
     b.fill("register-city", "Siem Reap").await?;
     b.fill("register-bakong", "dara@aclb").await?;
     b.click("register-submit").await?;
+    b.click("welcome-done").await?;
     b.find("charge-form").await?;
     b.wait_attr("live-badge", "data-state", "live").await
 }

@@ -33,6 +33,10 @@ async fn register_charge_and_see_it_paid(b: &Browser, server: &Server) -> Result
     }
     b.screenshot("register-en").await;
     b.click("register-submit").await?;
+    // Onboarding's profile step; this merchant starts charging at once.
+    b.find("welcome").await?;
+    b.screenshot("welcome-en").await;
+    b.click("welcome-done").await?;
 
     b.find("charge-form").await?;
     b.wait_attr("live-badge", "data-state", "live").await?;
