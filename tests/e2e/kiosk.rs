@@ -128,10 +128,15 @@ async fn kiosk_flow(owner: &Browser, kiosk: &Browser, server: &mut Server) -> Re
         .map_err(|e| format!("landscape: {e}"))?;
 
     // The server dies mid-charge; the payment lands as it comes back; the kiosk shows it once.
+    let cut = Instant::now();
     server.kill();
     kiosk
         .wait_attr("live-badge", "data-state", "reconnecting")
         .await?;
+    eprintln!(
+        "reconnecting badge {} ms after the server died (test polling included)",
+        cut.elapsed().as_millis()
+    );
     server.restart();
     let (ok, out) = server.simulate_pay(&payload, &["--transaction-id", "kiosk-1"]);
     if !ok {
