@@ -299,6 +299,19 @@ pub async fn revoke_device(id: &str) -> Result<(), ClientError> {
     delete(&format!("/api/v1/devices/{id}")).await
 }
 
+/// `POST /api/v1/payments/{id}/resolve`
+pub async fn resolve_payment(
+    id: &str,
+    resolution: api::Resolution,
+) -> Result<api::PaymentView, ClientError> {
+    post(
+        &format!("/api/v1/payments/{id}/resolve"),
+        &api::ResolveCharge { resolution },
+        None,
+    )
+    .await
+}
+
 /// A fresh idempotency key.
 pub fn new_idempotency_key() -> String {
     let a = (js_sys::Math::random() * 1e15) as u64;

@@ -57,6 +57,11 @@ impl Realtime {
                 self.add_payment(payment);
             }
             api::EventData::PaymentUnmatched { payment } => self.add_payment(payment),
+            api::EventData::PaymentResolved { payment } => self.payments.update(|list| {
+                if let Some(p) = list.iter_mut().find(|p| p.id == payment.id) {
+                    *p = payment;
+                }
+            }),
             api::EventData::Unknown => {}
         }
     }

@@ -17,6 +17,8 @@ pub fn ReviewQueue(
     unmatched: Signal<Vec<api::PaymentView>>,
     /// the merchant's decision on a late charge
     on_resolve: Callback<(String, api::Resolution)>,
+    /// the merchant's decision on a payment that settled no charge
+    on_resolve_payment: Callback<(String, api::Resolution)>,
 ) -> impl IntoView {
     let empty = move || late.with(Vec::is_empty) && unmatched.with(Vec::is_empty);
     view! {
@@ -40,6 +42,12 @@ pub fn ReviewQueue(
                         <li class="review-item" data-testid="review-unmatched" data-payment-id=p.id.clone()>
                             <span class="amount">{format::amount(&p.amount, p.currency)}</span>
                             <span>{tr(Key::Unmatched)}" · "{p.payer.wallet.clone()}" · "{p.transaction_id.clone()}</span>
+                            <span class="actions">
+                                <button type="button" data-testid="resolve-payment-accept"
+                                    on:click={let id = p.id.clone(); move |_| on_resolve_payment.run((id.clone(), api::Resolution::Accepted))}>{tr(Key::Accept)}</button>
+                                <button type="button" data-testid="resolve-payment-refund"
+                                    on:click={let id = p.id.clone(); move |_| on_resolve_payment.run((id.clone(), api::Resolution::RefundDue))}>{tr(Key::RefundDue)}</button>
+                            </span>
                         </li>
                     </For>
                 </ul>

@@ -93,6 +93,12 @@ pub fn DashboardPage() -> impl IntoView {
             figures.refetch();
         });
     });
+    let on_resolve_payment = Callback::new(move |(id, resolution): (String, api::Resolution)| {
+        spawn_local(async move {
+            let _ = client::resolve_payment(&id, resolution).await;
+            figures.refetch();
+        });
+    });
     let payments = Signal::derive(move || rt.map(|rt| rt.payments.get()).unwrap_or_default());
 
     let view_figures = move |f: Figures| {
@@ -166,7 +172,7 @@ pub fn DashboardPage() -> impl IntoView {
                 </div>
                 <DailyChart bars=bars currency=currency/>
             </section>
-            <ReviewQueue late=f.late unmatched=f.unmatched on_resolve=on_resolve/>
+            <ReviewQueue late=f.late unmatched=f.unmatched on_resolve=on_resolve on_resolve_payment=on_resolve_payment/>
         }
     };
 

@@ -88,6 +88,9 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     // The language is remembered across a reload (zh was chosen last).
     b.goto(&format!("{}/dashboard", server.url)).await?;
     b.wait_text("nav-dashboard", "概览").await?;
+    // The second payment of the QR is resolved from the queue: a refund is due to the payer.
+    b.click("resolve-payment-refund").await?;
+    b.find("review-empty").await?;
 
     b.click("nav-history").await?;
     b.wait_count("history-row", 2).await?;

@@ -166,6 +166,9 @@ pub struct PaymentView {
     pub payer: Payer,
     /// when we recorded it, epoch ms
     pub received_at_ms: i64,
+    /// how the merchant resolved a payment that settled no charge
+    #[serde(default)]
+    pub resolution: Option<Resolution>,
 }
 
 /// One page of a list, newest first; pass `next_cursor` back as `cursor` for the next page.

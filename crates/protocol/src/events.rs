@@ -56,6 +56,11 @@ pub enum EventData {
         /// the payment
         payment: PaymentView,
     },
+    /// the merchant resolved a payment that settled no charge
+    PaymentResolved {
+        /// the payment, with its resolution
+        payment: PaymentView,
+    },
     /// an event kind this client does not know yet
     #[serde(other)]
     Unknown,

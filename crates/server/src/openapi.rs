@@ -19,7 +19,7 @@ use crate::startup::AppState;
         merchants::register, merchants::show, merchants::update,
         session::login, session::current, session::logout,
         charges::create, charges::show, charges::cancel, charges::resolve,
-        payments::list, payments::show, payments::list_charges, payments::csv_export, payments::daily,
+        payments::list, payments::show, payments::resolve, payments::list_charges, payments::csv_export, payments::daily,
         notifications::receive, events::upgrade,
         stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,
         staff::invite, staff::list, staff::accept,

@@ -220,6 +220,8 @@ pub struct PaymentRow {
     pub paid_at: i64,
     /// when recorded, epoch ms
     pub created_at: i64,
+    /// how the merchant resolved it, when it settled no charge
+    pub resolution: Option<api::Resolution>,
 }
 
 /// A payment notification to record.
@@ -450,6 +452,15 @@ pub trait Store: Send + Sync + 'static {
     /// Records a payment exactly once per (network, transaction id), matches it by md5 then bill
     /// number, moves the charge and appends the event — one transaction.
     async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome>;
+    /// Resolves a payment that settled no charge, once; Conflict("status") when it settled one or
+    /// was resolved before, NotFound when it is not the merchant's.
+    async fn resolve_payment(
+        &self,
+        merchant_id: &str,
+        payment_id: &str,
+        resolution: api::Resolution,
+        now: i64,
+    ) -> StoreResult<(PaymentRow, api::Event)>;
     /// One payment of a merchant, with its charge's terminal (NotFound when not theirs).
     async fn payment(
         &self,

@@ -36,6 +36,7 @@ pub fn payment(p: &PaymentRow) -> api::PaymentView {
         currency: p.money.currency,
         payer: p.payer.clone(),
         received_at_ms: p.created_at,
+        resolution: p.resolution,
     }
 }
 

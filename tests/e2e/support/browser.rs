@@ -111,13 +111,21 @@ impl Browser {
             .map_err(|e| format!("type into {testid}: {e}"))
     }
 
-    /// Clicks an element.
+    /// Clicks an element; if the page redrew it between finding and clicking, finds it again.
     pub async fn click(&self, testid: &str) -> Result<(), String> {
-        self.find(testid)
-            .await?
-            .click()
-            .await
-            .map_err(|e| format!("click {testid}: {e}"))
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            match self.find(testid).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e)
+                    if e.to_string().contains("stale element")
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(format!("click {testid}: {e}")),
+            }
+        }
     }
 
     /// Reads an attribute.

@@ -77,7 +77,9 @@ fn visible(caller: &Caller, event: &api::Event) -> bool {
         | api::EventData::ChargePaid { charge, .. } => {
             charge.terminal_id.as_deref() == Some(terminal_id.as_str())
         }
-        api::EventData::PaymentUnmatched { .. } | api::EventData::Unknown => false,
+        api::EventData::PaymentUnmatched { .. }
+        | api::EventData::PaymentResolved { .. }
+        | api::EventData::Unknown => false,
     }
 }
 

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/payments", get(list))
         .route("/payments/{id}", get(show))
+        .route("/payments/{id}/resolve", axum::routing::post(resolve))
         .route("/payments.csv", get(csv_export))
         .route("/charges", get(list_charges))
         .route("/reports/daily", get(daily))
@@ -118,6 +119,42 @@ async fn show(
     if caller.role() == Role::Cashier && terminal.as_deref() != caller.terminal_id() {
         return Err(not_found());
     }
+    Ok(Json(views::payment(&payment)))
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/{id}/resolve", tag = "history", params(("id" = String, Path)), request_body = api::ResolveCharge, responses((status = 200, body = api::PaymentView), (status = 403, description = "not allowed for this role", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody), (status = 409, description = "it settled a charge or was resolved already", body = api::ErrorBody)))]
+async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    crate::error::AppJson(req): crate::error::AppJson<api::ResolveCharge>,
+) -> Result<Json<api::PaymentView>, ApiError> {
+    if caller.role() == Role::Cashier {
+        return Err(ApiError::Forbidden(
+            "an owner or manager resolves payments".into(),
+        ));
+    }
+    if req.resolution == api::Resolution::Unknown {
+        return Err(ApiError::field("resolution", "accepted or refund_due"));
+    }
+    let (payment, event) = state
+        .store
+        .resolve_payment(
+            caller.merchant_id(),
+            &id,
+            req.resolution,
+            crate::clock::now_ms(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound("no such payment".into()),
+            StoreError::Conflict(_) => ApiError::Conflict {
+                field: Some("status".into()),
+                message: "only an unresolved payment that settled no charge can be resolved".into(),
+            },
+            other => other.into(),
+        })?;
+    state.bus.publish(caller.merchant_id(), event);
     Ok(Json(views::payment(&payment)))
 }
 

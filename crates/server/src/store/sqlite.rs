@@ -154,6 +154,22 @@ fn country_code(c: api::Country) -> &'static str {
     }
 }
 
+fn resolution(stored: &str) -> api::Resolution {
+    match stored {
+        "accepted" => api::Resolution::Accepted,
+        "refund_due" => api::Resolution::RefundDue,
+        _ => api::Resolution::Unknown,
+    }
+}
+
+fn resolution_name(r: api::Resolution) -> StoreResult<&'static str> {
+    match r {
+        api::Resolution::Accepted => Ok("accepted"),
+        api::Resolution::RefundDue => Ok("refund_due"),
+        api::Resolution::Unknown => Err(StoreError::Conflict("resolution")),
+    }
+}
+
 pub(crate) fn charge_row(r: &impl Cols) -> Result<ChargeRow, StoreError> {
     Ok(ChargeRow {
         charge_id: r.text("charge_id")?,
@@ -167,11 +183,7 @@ pub(crate) fn charge_row(r: &impl Cols) -> Result<ChargeRow, StoreError> {
         note: r.opt_text("note")?,
         request_hash: r.opt_text("request_hash")?,
         terminal_id: r.opt_text("terminal_id")?,
-        resolution: r.opt_text("resolution")?.map(|x| match x.as_str() {
-            "accepted" => api::Resolution::Accepted,
-            "refund_due" => api::Resolution::RefundDue,
-            _ => api::Resolution::Unknown,
-        }),
+        resolution: r.opt_text("resolution")?.as_deref().map(resolution),
         expires_at: r.int("expires_at")?,
         created_at: r.int("created_at")?,
     })
@@ -211,6 +223,7 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
         payer: serde_json::from_str(&payer).map_err(other)?,
         paid_at: r.int("paid_at")?,
         created_at: r.int("created_at")?,
+        resolution: r.opt_text("resolution")?.as_deref().map(resolution),
     })
 }
 
@@ -231,6 +244,7 @@ pub(crate) fn kind(data: &api::EventData) -> &'static str {
         api::EventData::ChargeExpired { .. } => "charge_expired",
         api::EventData::PaymentUnmatched { .. } => "payment_unmatched",
         api::EventData::ChargeResolved { .. } => "charge_resolved",
+        api::EventData::PaymentResolved { .. } => "payment_resolved",
         api::EventData::Unknown => "unknown",
     }
 }
@@ -268,7 +282,7 @@ pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = ?1, paid_
      payment_id = coalesce(?5, payment_id), updated_at = ?3 where charge_id = ?4";
 
 pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
-pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at";
+pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, p.resolution";
 
 async fn set_charge_status(
     tx: &mut SqliteConnection,
@@ -790,11 +804,7 @@ impl Store for SqliteStore {
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let mut tx = self.writer.begin_with("begin immediate").await?;
-        let name = match resolution {
-            api::Resolution::Accepted => "accepted",
-            api::Resolution::RefundDue => "refund_due",
-            api::Resolution::Unknown => return Err(StoreError::Conflict("resolution")),
-        };
+        let name = resolution_name(resolution)?;
         let done = sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2 and status = 'paid_late' and resolution is null")
             .bind(merchant_id)
             .bind(charge_id)
@@ -825,6 +835,54 @@ impl Store for SqliteStore {
         .await?;
         tx.commit().await?;
         Ok((charge, event))
+    }
+
+    async fn resolve_payment(
+        &self,
+        merchant_id: &str,
+        payment_id: &str,
+        resolution: api::Resolution,
+        now: i64,
+    ) -> StoreResult<(PaymentRow, api::Event)> {
+        let name = resolution_name(resolution)?;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        // Only a payment that settled no charge, and only once.
+        let done = sqlx::query(
+            "update payment set resolution = $3, resolved_at = $4, updated_at = $4 \
+             where merchant_id = $1 and payment_id = $2 and resolution is null \
+               and not exists (select 1 from charge c where c.payment_id = payment.payment_id)",
+        )
+        .bind(merchant_id)
+        .bind(payment_id)
+        .bind(name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let sql = format!(
+            "select {PAYMENT_COLS} from payment p left join charge c on c.charge_id = p.charge_id \
+             where p.merchant_id = $1 and p.payment_id = $2"
+        );
+        let payment = payment_row(
+            &sqlx::query(&sql)
+                .bind(merchant_id)
+                .bind(payment_id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("status"));
+        }
+        let event = append_event(
+            &mut tx,
+            merchant_id,
+            api::EventData::PaymentResolved {
+                payment: crate::views::payment(&payment),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((payment, event))
     }
 
     async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
@@ -877,7 +935,7 @@ impl Store for SqliteStore {
                and ($4 is null or p.network = $4) and ($5 is null or c.bill_number = $5) \
                and ($6 is null or p.created_at < $6 or (p.created_at = $6 and p.payment_id < $7)) \
                and ($9 is null or c.terminal_id = $9) \
-               and ($10 = 0 or c.payment_id is null or c.payment_id <> p.payment_id) \
+               and ($10 = 0 or ((c.payment_id is null or c.payment_id <> p.payment_id) and p.resolution is null)) \
              order by p.created_at desc, p.payment_id desc limit $8"
         );
         let (before_at, before_id) = q.before.clone().unzip();

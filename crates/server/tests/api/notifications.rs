@@ -151,6 +151,38 @@ async fn a_second_payment_for_a_paid_charge_is_kept_for_review_not_credited_to_i
     let items = queue["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "only the payment that settled nothing");
     assert_eq!(items[0]["transaction_id"], "tx-8");
+    // The merchant resolves it once: it leaves the queue and is marked; the settling payment and a
+    // second resolution are refused.
+    let second = items[0]["id"].as_str().unwrap().to_owned();
+    let all: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments").await;
+    let first = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["transaction_id"] == "tx-7")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resolve = |id: &str, how: &str| {
+        app.http
+            .post(app.url(&format!("/api/v1/payments/{id}/resolve")))
+            .header("cookie", &m.cookie)
+            .json(&serde_json::json!({"resolution": how}))
+            .send()
+    };
+    let res = resolve(&second, "refund_due").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["resolution"], "refund_due");
+    assert_eq!(resolve(&second, "accepted").await.unwrap().status(), 409);
+    assert_eq!(resolve(&first, "accepted").await.unwrap().status(), 409);
+    assert_eq!(resolve("nope", "accepted").await.unwrap().status(), 404);
+    assert_eq!(resolve(&second, "maybe").await.unwrap().status(), 422);
+    let queue: serde_json::Value = app
+        .get_json(&m.cookie, "/api/v1/payments?unmatched=true")
+        .await;
+    assert!(queue["items"].as_array().unwrap().is_empty());
 }
 
 #[tokio::test]

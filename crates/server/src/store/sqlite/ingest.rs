@@ -241,6 +241,7 @@ fn insert_payment(
         payer: new.payer.clone(),
         paid_at: new.paid_at,
         created_at: new.now,
+        resolution: None,
     }))
 }
 
