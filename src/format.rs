@@ -27,6 +27,19 @@ pub fn amount_ok(text: &str, currency: Currency) -> bool {
     Money::parse(text, currency).is_ok()
 }
 
+/// "UnionPay App · ¥84.96 · CN": the wallet, what a cross-border payer paid, and from where.
+pub fn payer_line(p: &protocol::PaymentView) -> String {
+    match (&p.payer.amount, p.payer.currency) {
+        (Some(a), Some(c)) => format!(
+            "{} · {} · {}",
+            p.payer.wallet,
+            amount(a, c),
+            p.payer.country
+        ),
+        _ => format!("{} · {}", p.payer.wallet, p.payer.country),
+    }
+}
+
 /// A key of the on-screen keypad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PadKey {

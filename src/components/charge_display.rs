@@ -21,6 +21,9 @@ pub fn ChargeDisplay(
     /// wall clock, epoch ms
     #[prop(into)]
     now: Signal<i64>,
+    /// who paid, once known
+    #[prop(into)]
+    payer: Signal<Option<String>>,
     /// start over
     on_new: Callback<()>,
     /// cancel this charge
@@ -74,6 +77,7 @@ pub fn ChargeDisplay(
                     <span class="tick" aria-hidden="true">"✓"</span>
                     <p class="paid-title">{tr(Key::Paid)}</p>
                     <p class="amount-big">{amount.clone()}</p>
+                    <p class="paid-by" data-testid="charge-paid-by">{move || payer.get()}</p>
                     <p class="muted">{tr(Key::NextCustomer)}</p>
                     <button type="button" class="primary big" data-testid="charge-new" on:click=move |_| on_new.run(())>{tr(Key::NewCharge)}</button>
                 </div>

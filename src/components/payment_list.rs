@@ -30,14 +30,11 @@ pub fn PaymentList(
 #[component]
 fn PaymentRow(payment: api::PaymentView) -> impl IntoView {
     let credited = format::amount(&payment.amount, payment.currency);
-    let payer = match (&payment.payer.amount, payment.payer.currency) {
-        (Some(a), Some(c)) => format!("{} · {}", payment.payer.wallet, format::amount(a, c)),
-        _ => payment.payer.wallet.clone(),
-    };
+    let payer = format::payer_line(&payment);
     view! {
         <li class="payment" data-testid="payment-row" data-payment-id=payment.id.clone()>
             <span class="amount">{credited}</span>
-            <span class="payer">{payer}" · "{payment.payer.country.clone()}</span>
+            <span class="payer">{payer}</span>
             <span class="bill muted">{payment.bill_number.clone().unwrap_or_default()}</span>
         </li>
     }

@@ -140,6 +140,15 @@ pub fn ChargePage() -> impl IntoView {
         .with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.default_currency))
         .unwrap_or(khqr::Currency::Khr);
     let payments = Signal::derive(move || rt.map(|rt| rt.payments.get()).unwrap_or_default());
+    // Who paid the charge on screen, for the confirmation: wallet, what they paid, from where.
+    let payer = Signal::derive(move || {
+        let id = current.with(|c| c.as_ref().map(|c| c.id.clone()))?;
+        payments.with(|list| {
+            list.iter()
+                .find(|p| p.charge_id.as_deref() == Some(id.as_str()))
+                .map(crate::format::payer_line)
+        })
+    });
 
     view! {
         <TopBar/>
@@ -147,7 +156,7 @@ pub fn ChargePage() -> impl IntoView {
             {picker}
             {move || match current.get() {
                 None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
-                Some(c) => view! { <ChargeDisplay charge=c status=status now=now on_new=on_new on_cancel=on_cancel/> }.into_any(),
+                Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel/> }.into_any(),
             }}
             <PaymentList payments=payments/>
         </div>

@@ -269,12 +269,14 @@ fn KioskDisplay() -> impl IntoView {
             }
         }
     });
+    let locked = RwSignal::new(false);
     let pin_open = RwSignal::new(false);
     let pin = RwSignal::new(String::new());
     let leave = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let stored = storage().and_then(|s| s.get_item(PIN_KEY).ok().flatten());
         if stored.as_deref() == Some(pin.get_untracked().as_str()) {
+            locked.set(false);
             spawn_local(async move {
                 let _ = crate::api::logout().await;
                 if let Some(s) = storage() {
@@ -288,7 +290,15 @@ fn KioskDisplay() -> impl IntoView {
         }
         pin.set(String::new());
     };
+    // In kiosk mode the browser asks before leaving the page; the PIN lifts it.
+    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if locked.get_untracked() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || guard.remove());
     let fullscreen = move |_| {
+        locked.set(true);
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())

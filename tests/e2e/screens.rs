@@ -51,6 +51,9 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
         return Err(format!("simulate pay: {out}"));
     }
     b.wait_attr("charge-display", "data-state", "paid").await?;
+    // The confirmation says who paid and what they paid in their own currency.
+    b.wait_text("charge-paid-by", "UnionPay App · ¥84.96 · CN")
+        .await?;
     b.screenshot("charge-paid-fullscreen-en").await;
     // The confirmation resets itself for the next customer, no tap needed.
     b.find("keypad").await?;
