@@ -153,15 +153,7 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_works_in_every_language() {
-    let server = Server::start();
-    let browser = Browser::start().await;
-    let result = screens(&browser, &server).await;
-    if let Err(e) = &result {
-        browser.screenshot("FAILED-screens").await;
-        browser.close().await;
-        panic!("{e}");
-    }
-    browser.close().await;
+    crate::support::in_browser("screens", async |b, s| screens(b, s).await).await;
 }
 
 /// The server dies with a charge on screen; a payment lands while the tab is reconnecting; the
@@ -192,13 +184,5 @@ async fn cut_and_restore(b: &Browser, server: &mut Server) -> Result<(), String>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_websocket_resumes_and_loses_no_payment() {
-    let mut server = Server::start();
-    let browser = Browser::start().await;
-    let result = cut_and_restore(&browser, &mut server).await;
-    if let Err(e) = &result {
-        browser.screenshot("FAILED-cut-and-restore").await;
-        browser.close().await;
-        panic!("{e}");
-    }
-    browser.close().await;
+    crate::support::in_browser("cut-and-restore", async |b, s| cut_and_restore(b, s).await).await;
 }

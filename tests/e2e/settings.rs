@@ -89,13 +89,5 @@ async fn settings(b: &Browser, server: &Server) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_profile_counters_poster_and_staff() {
-    let server = Server::start();
-    let browser = Browser::start().await;
-    let result = settings(&browser, &server).await;
-    if let Err(e) = &result {
-        browser.screenshot("FAILED-settings").await;
-        browser.close().await;
-        panic!("{e}");
-    }
-    browser.close().await;
+    crate::support::in_browser("settings", async |b, s| settings(b, s).await).await;
 }

@@ -92,13 +92,8 @@ async fn register_charge_and_see_it_paid(b: &Browser, server: &Server) -> Result
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_merchant_registers_charges_and_sees_the_payment_live() {
-    let server = Server::start();
-    let browser = Browser::start().await;
-    let result = register_charge_and_see_it_paid(&browser, &server).await;
-    if let Err(e) = &result {
-        browser.screenshot("FAILED-walking-skeleton").await;
-        browser.close().await;
-        panic!("{e}");
-    }
-    browser.close().await;
+    crate::support::in_browser("walking-skeleton", async |b, s| {
+        register_charge_and_see_it_paid(b, s).await
+    })
+    .await;
 }

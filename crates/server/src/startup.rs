@@ -77,6 +77,12 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Revalidate everything (304s are cheap): a browser must never run yesterday's app or
+        // answer a navigation from its heuristic cache while the server is unreachable.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -2,3 +2,24 @@
 
 pub mod browser;
 pub mod server;
+
+use browser::Browser;
+use server::Server;
+
+/// Runs a flow in one browser against a fresh server; on failure saves a screenshot named after
+/// the flow, then fails the test with the flow's message.
+pub async fn in_browser(
+    name: &str,
+    flow: impl AsyncFnOnce(&Browser, &mut Server) -> Result<(), String>,
+) {
+    let mut server = Server::start();
+    let browser = Browser::start().await;
+    let result = flow(&browser, &mut server).await;
+    if result.is_err() {
+        browser.screenshot(&format!("FAILED-{name}")).await;
+    }
+    browser.close().await;
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

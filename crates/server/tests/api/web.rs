@@ -32,6 +32,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
             .await
             .unwrap();
         assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
         assert!(
             res.text().await.unwrap().contains("<title>tonle</title>"),
             "{path}"
