@@ -2,9 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_navigate;
-use leptos_router::path;
 use protocol as api;
 
 use crate::i18n::{Key, provide_i18n, tr};
@@ -13,6 +10,7 @@ use crate::pages::{
     kiosk::KioskPage, login::LoginPage, poster::PosterPage, receipt::ReceiptPage,
     register::RegisterPage, settings::SettingsPage, shift::ShiftPage, welcome::WelcomePage,
 };
+use crate::router::{Route, navigate, provide_router};
 
 /// The signed-in user, once known.
 #[derive(Debug, Clone, Copy)]
@@ -29,40 +27,45 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     provide_context(Session(RwSignal::new(None)));
     crate::realtime::provide_realtime();
-    view! {
-        <Router>
-            <main class="app">
-                <Routes fallback=|| view! { <Home/> }>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/charge") view=|| view! { <SignedIn><ChargePage/></SignedIn> }/>
-                    <Route path=path!("/dashboard") view=|| view! { <SignedIn><DashboardPage/></SignedIn> }/>
-                    <Route path=path!("/history") view=|| view! { <SignedIn><HistoryPage/></SignedIn> }/>
-                    <Route path=path!("/settings") view=|| view! { <SignedIn><SettingsPage/></SignedIn> }/>
-                    <Route path=path!("/poster/:terminal") view=|| view! { <SignedIn><PosterPage/></SignedIn> }/>
-                    <Route path=path!("/join/:token") view=JoinPage/>
-                    <Route path=path!("/kiosk") view=KioskPage/>
-                    <Route path=path!("/receipt/:payment") view=|| view! { <SignedIn><ReceiptPage/></SignedIn> }/>
-                    <Route path=path!("/welcome") view=|| view! { <SignedIn><WelcomePage/></SignedIn> }/>
-                    <Route path=path!("/shift") view=|| view! { <SignedIn><ShiftPage/></SignedIn> }/>
-                </Routes>
-            </main>
-        </Router>
+    let route = provide_router();
+    view! { <main class="app">{move || page(route.get())}</main> }
+}
+
+/// The view of a route; signed-in pages wait for the session.
+fn page(route: Route) -> AnyView {
+    match route {
+        Route::Home => view! { <Home/> }.into_any(),
+        Route::Register => view! { <RegisterPage/> }.into_any(),
+        Route::Login => view! { <LoginPage/> }.into_any(),
+        Route::Join(token) => view! { <JoinPage token/> }.into_any(),
+        Route::Kiosk => view! { <KioskPage/> }.into_any(),
+        Route::Charge => signed_in(|| view! { <ChargePage/> }.into_any()),
+        Route::Dashboard => signed_in(|| view! { <DashboardPage/> }.into_any()),
+        Route::History => signed_in(|| view! { <HistoryPage/> }.into_any()),
+        Route::Settings => signed_in(|| view! { <SettingsPage/> }.into_any()),
+        Route::Welcome => signed_in(|| view! { <WelcomePage/> }.into_any()),
+        Route::Shift => signed_in(|| view! { <ShiftPage/> }.into_any()),
+        Route::Poster(terminal) => {
+            signed_in(move || view! { <PosterPage terminal=terminal.clone()/> }.into_any())
+        }
+        Route::Receipt(id) => signed_in(move || view! { <ReceiptPage id=id.clone()/> }.into_any()),
     }
+}
+
+fn signed_in(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
+    view! { <SignedIn>{page()}</SignedIn> }.into_any()
 }
 
 /// `/`: straight to the charge screen when signed in, otherwise to registration.
 #[component]
 fn Home() -> impl IntoView {
-    let navigate = use_navigate();
     spawn_local(async move {
         let to = if crate::api::session().await.is_ok() {
             "/charge"
         } else {
             "/register"
         };
-        navigate(to, Default::default());
+        navigate(to);
     });
     view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }
 }
@@ -71,12 +74,11 @@ fn Home() -> impl IntoView {
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let Session(session) = use_session();
-    let navigate = use_navigate();
     if session.get_untracked().is_none() {
         spawn_local(async move {
             match crate::api::session().await {
                 Ok(s) => session.set(Some(s)),
-                Err(_) => navigate("/login", Default::default()),
+                Err(_) => navigate("/login"),
             }
         });
     }

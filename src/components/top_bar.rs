@@ -1,9 +1,8 @@
 //! The bar over every signed-in screen: merchant, live badge, language switch, sign out.
 
+use crate::router::navigate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::app::use_session;
 
@@ -42,15 +41,20 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
-/// The sections of the signed-in app; the router marks the current one with `aria-current`.
+/// The sections of the signed-in app; the current one is marked with `aria-current`.
 #[component]
 pub fn Nav() -> impl IntoView {
+    let path = crate::router::use_path();
+    let tab = move |href: &'static str, testid: &'static str, key: Key| {
+        let current = move || path.with(|p| p == href).then_some("page");
+        view! { <a href=href data-testid=testid aria-current=current>{tr(key)}</a> }
+    };
     view! {
         <nav class="tabs" aria-label="tonle">
-            <A href="/charge" attr:data-testid="nav-charge">{tr(Key::NavCharge)}</A>
-            <A href="/dashboard" attr:data-testid="nav-dashboard">{tr(Key::NavDashboard)}</A>
-            <A href="/history" attr:data-testid="nav-history">{tr(Key::NavHistory)}</A>
-            <A href="/settings" attr:data-testid="nav-settings">{tr(Key::NavSettings)}</A>
+            {tab("/charge", "nav-charge", Key::NavCharge)}
+            {tab("/dashboard", "nav-dashboard", Key::NavDashboard)}
+            {tab("/history", "nav-history", Key::NavHistory)}
+            {tab("/settings", "nav-settings", Key::NavSettings)}
         </nav>
     }
 }
@@ -59,7 +63,6 @@ pub fn Nav() -> impl IntoView {
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = use_session().0;
-    let navigate = use_navigate();
     let merchant = move || {
         session.with(|s| {
             s.as_ref()
@@ -68,11 +71,10 @@ pub fn TopBar() -> impl IntoView {
         })
     };
     let sign_out = move |_| {
-        let navigate = navigate.clone();
         spawn_local(async move {
             let _ = crate::api::logout().await;
             session.set(None);
-            navigate("/login", Default::default());
+            navigate("/login");
         });
     };
     view! {

@@ -11,6 +11,7 @@ use crate::components::charge_form::{ChargeForm, ChargeRequest};
 use crate::components::payment_list::PaymentList;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{Key, t, tr, use_i18n};
+use crate::load::Load;
 use crate::realtime::use_realtime;
 
 const COUNTER_KEY: &str = "tonle.counter";
@@ -80,7 +81,7 @@ pub fn ChargePage() -> impl IntoView {
         }
     });
     let picks = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role != "cashier"));
-    let counters = LocalResource::new(move || async move {
+    let counters = Load::new(move || async move {
         if picks {
             api::terminals().await.unwrap_or_default()
         } else {

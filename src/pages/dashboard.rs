@@ -16,6 +16,7 @@ use crate::components::review_queue::ReviewQueue;
 use crate::components::top_bar::TopBar;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
+use crate::load::Load;
 use crate::realtime::use_realtime;
 
 /// Days the chart can show.
@@ -72,7 +73,7 @@ pub fn DashboardPage() -> impl IntoView {
     let today = move || calendar::local_day(js_sys::Date::now() as i64, country);
     // The last event seen: a new one reloads the figures.
     let seq = move || rt.and_then(|rt| rt.last_seq.get());
-    let figures = LocalResource::new(move || {
+    let figures = Load::new(move || {
         let _ = seq();
         let to = today();
         load(

@@ -1,8 +1,8 @@
 //! `/join/{token}`: an invited staff member sets a password and is signed in to their team.
 
+use crate::router::navigate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{ClientError, error_key};
 use crate::app::use_session;
@@ -12,27 +12,25 @@ use crate::i18n::{Key, t, tr, use_i18n};
 
 /// The join form.
 #[component]
-pub fn JoinPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn JoinPage(
+    /// the invitation token from the link
+    token: String,
+) -> impl IntoView {
     let lang = use_i18n().lang;
     let session = use_session().0;
-    let navigate = use_navigate();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ClientError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let token = params
-            .with_untracked(|p| p.get("token"))
-            .unwrap_or_default();
+        let token = token.clone();
         let pw = password.get_untracked();
-        let navigate = navigate.clone();
         busy.set(true);
         spawn_local(async move {
             match crate::api::accept_invitation(&token, &pw).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/charge", Default::default());
+                    navigate("/charge");
                 }
                 Err(e) => error.set(Some(e)),
             }

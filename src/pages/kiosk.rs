@@ -6,7 +6,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use protocol::{self as api, ChargeStatus, ChargeView};
 use wasm_bindgen::JsCast;
 
@@ -16,6 +15,7 @@ use crate::components::qr_code::QrImage;
 use crate::components::top_bar::{LangSwitch, LiveBadge};
 use crate::format;
 use crate::i18n::{Key, Lang, t, tr, use_i18n};
+use crate::load::Load;
 use crate::realtime::use_realtime;
 
 /// How long "thank you" and "expired" stay before the idle screen.
@@ -68,8 +68,7 @@ pub fn KioskPage() -> impl IntoView {
 fn PairForm() -> impl IntoView {
     let session = use_session().0;
     let lang = use_i18n().lang;
-    let query = use_query_map();
-    let code = RwSignal::new(query.with_untracked(|q| q.get("code")).unwrap_or_default());
+    let code = RwSignal::new(crate::router::query_param("code").unwrap_or_default());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
     let busy = RwSignal::new(false);
@@ -260,7 +259,7 @@ fn KioskDisplay() -> impl IntoView {
         }
     });
     let terminal = session.with_untracked(|s| s.as_ref().and_then(|s| s.terminal_id.clone()));
-    let counter_qr = LocalResource::new(move || {
+    let counter_qr = Load::new(move || {
         let terminal = terminal.clone();
         async move {
             match terminal {

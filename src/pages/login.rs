@@ -1,8 +1,8 @@
 //! `/login`: sign in with email and password.
 
+use crate::router::navigate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use protocol as api;
 
 use crate::api::{ClientError, error_key};
@@ -19,7 +19,6 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(None::<ClientError>);
     let busy = RwSignal::new(false);
     let session = use_session().0;
-    let navigate = use_navigate();
     let lang = use_i18n().lang;
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -29,12 +28,11 @@ pub fn LoginPage() -> impl IntoView {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        let navigate = navigate.clone();
         spawn_local(async move {
             match crate::api::login(&body).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/charge", Default::default());
+                    navigate("/charge");
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -2,22 +2,24 @@
 //! both languages and "scan to pay" in Khmer, Chinese and English, for A5 or A6 paper.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::error_key;
 use crate::app::use_session;
 use crate::components::qr_code::QrImage;
 use crate::i18n::{Key, Lang, t, tr, use_i18n};
+use crate::load::Load;
 
 /// The poster.
 #[component]
-pub fn PosterPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn PosterPage(
+    /// the counter whose code is printed
+    terminal: String,
+) -> impl IntoView {
     let lang = use_i18n().lang;
     let session = use_session().0;
     let paper = RwSignal::new("a5");
-    let qr = LocalResource::new(move || {
-        let id = params.with(|p| p.get("terminal")).unwrap_or_default();
+    let qr = Load::new(move || {
+        let id = terminal.clone();
         async move { crate::api::terminal_qr(&id).await }
     });
     let (name, alt, city) = session

@@ -1,7 +1,6 @@
 //! `/receipt/{payment}`: a receipt for one payment, printable on 58/80 mm thermal paper or A4.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use protocol as api;
 
 use crate::api::error_key;
@@ -10,16 +9,19 @@ use crate::components::paper::{Paper, PrintButtons};
 use crate::components::top_bar::TopBar;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
+use crate::load::Load;
 
 /// The receipt.
 #[component]
-pub fn ReceiptPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn ReceiptPage(
+    /// the payment receipted
+    id: String,
+) -> impl IntoView {
     let lang = use_i18n().lang;
     let session = use_session().0;
     let paper = RwSignal::new(Paper::Roll80);
-    let payment = LocalResource::new(move || {
-        let id = params.with(|p| p.get("payment")).unwrap_or_default();
+    let payment = Load::new(move || {
+        let id = id.clone();
         async move { crate::api::payment(&id).await }
     });
     let profile = session.with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.clone()));

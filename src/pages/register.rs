@@ -1,8 +1,8 @@
 //! `/register`: a merchant signs up and lands on the charge screen.
 
+use crate::router::navigate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use protocol as api;
 
 use crate::api::{ClientError, error_key};
@@ -31,7 +31,6 @@ pub fn RegisterPage() -> impl IntoView {
     let error = RwSignal::new(None::<ClientError>);
     let busy = RwSignal::new(false);
     let session = use_session().0;
-    let navigate = use_navigate();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -47,12 +46,11 @@ pub fn RegisterPage() -> impl IntoView {
             bakong_account_id: Some(bakong.get_untracked()),
             country: api::Country::KH,
         };
-        let navigate = navigate.clone();
         spawn_local(async move {
             match crate::api::register(&body).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/welcome", Default::default());
+                    navigate("/welcome");
                 }
                 Err(e) => error.set(Some(e)),
             }

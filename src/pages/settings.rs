@@ -13,6 +13,7 @@ use crate::components::qr_code::QrImage;
 use crate::components::top_bar::{LangSwitch, TopBar};
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
+use crate::load::Load;
 use crate::profile::{codec_field, static_qr};
 
 /// The settings screen.
@@ -233,7 +234,7 @@ pub fn ProfileSection() -> impl IntoView {
 #[component]
 fn StoresSection() -> impl IntoView {
     let lang = use_i18n().lang;
-    let data = LocalResource::new(|| async {
+    let data = Load::new(|| async {
         Ok::<_, ClientError>((client::stores().await?, client::terminals().await?))
     });
     let store_name = RwSignal::new(String::new());
@@ -290,7 +291,7 @@ fn StoresSection() -> impl IntoView {
         })
     };
     let pairing = RwSignal::new(None::<api::PairingCode>);
-    let devices = LocalResource::new(client::devices);
+    let devices = Load::new(client::devices);
     let open_pairing = move |terminal: String| {
         spawn_local(async move {
             match client::open_pairing(&terminal).await {
@@ -395,8 +396,8 @@ fn role_key(r: api::StaffRole) -> Key {
 #[component]
 fn StaffSection() -> impl IntoView {
     let lang = use_i18n().lang;
-    let staff = LocalResource::new(client::staff);
-    let counters = LocalResource::new(client::terminals);
+    let staff = Load::new(client::staff);
+    let counters = Load::new(client::terminals);
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(api::StaffRole::Cashier);
     let counter = RwSignal::new(String::new());

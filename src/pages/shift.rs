@@ -13,6 +13,7 @@ use crate::components::paper::{Paper, PrintButtons};
 use crate::components::top_bar::TopBar;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
+use crate::load::Load;
 
 /// Every payment of one local day at a counter, following the cursor to the end.
 async fn day_payments(
@@ -68,8 +69,8 @@ pub fn ShiftPage() -> impl IntoView {
     let today = calendar::civil_from_days(calendar::local_day(js_sys::Date::now() as i64, country));
     let day = RwSignal::new(today);
     let terminal = RwSignal::new(String::new());
-    let counters = LocalResource::new(|| async { client::terminals().await.unwrap_or_default() });
-    let data = LocalResource::new(move || {
+    let counters = Load::new(|| async { client::terminals().await.unwrap_or_default() });
+    let data = Load::new(move || {
         let d = day.get();
         let t = Some(terminal.get()).filter(|t| !t.is_empty());
         day_payments(d, t)

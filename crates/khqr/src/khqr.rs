@@ -4,6 +4,7 @@
 use crate::amount_text::Decimal;
 use crate::error::{ErrorCode as E, KhqrError};
 use crate::money::Currency;
+use crate::prefix;
 use crate::tlv::{self, Tlv};
 
 /// Individual (tag 29) or merchant (tag 30) account.
@@ -87,17 +88,43 @@ pub struct Encoded {
     pub md5: Md5,
 }
 
+thread_local! {
+    static MD5_PREFIX: prefix::Slot<md5::Md5> = const { std::cell::RefCell::new(None) };
+}
+
 /// An md5 as the 32 lowercase hex digits Bakong indexes payments by. Held inline: no allocation.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Md5([u8; 32]);
 
 impl Md5 {
-    /// The md5 of a payload's UTF-8 bytes.
+    /// The md5 of a payload's UTF-8 bytes. The state after the first 64 bytes is remembered per
+    /// thread (see `prefix`), so codes for the same merchant hash only what follows it.
     pub fn of(payload: &str) -> Self {
-        use md5::{Digest, Md5 as Hasher};
-        let digest = Hasher::digest(payload.as_bytes());
+        use md5::Digest;
+        let bytes = payload.as_bytes();
+        let digest = match prefix::after_block(&MD5_PREFIX, bytes, |head| {
+            let mut h = md5::Md5::new();
+            h.update(head);
+            h
+        }) {
+            Some((mut h, tail)) => {
+                h.update(tail);
+                h.finalize()
+            }
+            None => md5::Md5::digest(bytes),
+        };
+        Self::from_digest(&digest)
+    }
+
+    /// The md5 of a payload computed from scratch (the reference for [`Md5::of`]).
+    pub fn uncached(payload: &str) -> Self {
+        use md5::Digest;
+        Self::from_digest(&md5::Md5::digest(payload.as_bytes()))
+    }
+
+    fn from_digest(digest: &[u8]) -> Self {
         let mut hex = [0u8; 32];
-        for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
+        for (pair, &b) in hex.chunks_exact_mut(2).zip(digest) {
             pair[0] = HEX[usize::from(b >> 4)];
             pair[1] = HEX[usize::from(b & 0xF)];
         }

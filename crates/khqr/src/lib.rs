@@ -8,6 +8,7 @@ pub mod crc;
 mod error;
 pub mod khqr;
 mod money;
+mod prefix;
 mod scheme;
 pub mod tlv;
 pub mod unionpay;

@@ -97,6 +97,20 @@ proptest! {
     }
 
     #[test]
+    fn remembered_prefixes_never_change_a_digest(
+        head in "[A-Za-z0-9ក-៹]{0,70}",
+        tails in proptest::collection::vec("[A-Za-z0-9 ]{0,80}", 1..6),
+    ) {
+        // Codes sharing (or nearly sharing) a first block, hashed in turn on one thread.
+        for tail in &tails {
+            for payload in [format!("{head}{tail}"), format!("{tail}{head}"), head.clone()] {
+                prop_assert_eq!(khqr::khqr::Md5::of(&payload), khqr::khqr::Md5::uncached(&payload));
+                prop_assert_eq!(khqr::crc::crc16(payload.as_bytes()), khqr::crc::crc16_uncached(payload.as_bytes()));
+            }
+        }
+    }
+
+    #[test]
     fn tlv_shaped_garbage_never_panics(s in "([0-9]{2}[0-9]{2}[A-Za-z0-9ក-៹]{0,12}){0,20}") {
         let _ = khqr::decode_any(&s);
         let _ = khqr::khqr::verify(&s, NOW);
