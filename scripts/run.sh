@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
 say "building the web app (release)"
-trunk build --release --offline >&2
+bash scripts/build-web.sh >&2
 say "building the server"
 cargo build -p tonle-server --bin tonle >&2
 

@@ -19,8 +19,8 @@ say "clippy (wasm app)"
 cargo clippy -p tonle-app --target wasm32-unknown-unknown --locked -- -D warnings
 say "shared crates build for wasm"
 cargo build -p khqr -p protocol --target wasm32-unknown-unknown --locked
-say "web app (trunk, release)"
-trunk build --release --offline
+say "web app (trunk, release, every bundle)"
+bash scripts/build-web.sh
 say "server binary for the end-to-end tests"
 cargo build -p tonle-server --bin tonle --locked
 say "fuzz target builds"

@@ -5,12 +5,8 @@ use leptos::task::spawn_local;
 use protocol as api;
 
 use crate::i18n::{Key, provide_i18n, tr};
-use crate::pages::{
-    charge::ChargePage, dashboard::DashboardPage, history::HistoryPage, join::JoinPage,
-    kiosk::KioskPage, login::LoginPage, poster::PosterPage, receipt::ReceiptPage,
-    register::RegisterPage, settings::SettingsPage, shift::ShiftPage, welcome::WelcomePage,
-};
 use crate::router::{Route, navigate, provide_router};
+use protocol::web::Bundle;
 
 /// The signed-in user, once known.
 #[derive(Debug, Clone, Copy)]
@@ -21,44 +17,27 @@ pub fn use_session() -> Session {
     use_context::<Session>().unwrap_or_else(|| Session(RwSignal::new(None)))
 }
 
-/// Root component.
-#[component]
-pub fn App() -> impl IntoView {
-    provide_i18n();
-    provide_context(Session(RwSignal::new(None)));
-    crate::realtime::provide_realtime();
-    let route = provide_router();
-    view! { <main class="app">{move || page(route.get())}</main> }
+/// Mounts one bundle of the app (see `protocol::web`): `page` draws the routes it owns. Each
+/// bundle is its own binary, so a page another bundle draws is not in this one's code at all.
+pub fn mount(bundle: Bundle, page: fn(Route) -> AnyView) {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(move || {
+        provide_i18n();
+        provide_context(Session(RwSignal::new(None)));
+        crate::realtime::provide_realtime();
+        let route = provide_router(bundle);
+        view! { <main class="app">{move || page(route.get())}</main> }
+    });
 }
 
-/// The view of a route; signed-in pages wait for the session.
-fn page(route: Route) -> AnyView {
-    match route {
-        Route::Home => view! { <Home/> }.into_any(),
-        Route::Register => view! { <RegisterPage/> }.into_any(),
-        Route::Login => view! { <LoginPage/> }.into_any(),
-        Route::Join(token) => view! { <JoinPage token/> }.into_any(),
-        Route::Kiosk => view! { <KioskPage/> }.into_any(),
-        Route::Charge => signed_in(|| view! { <ChargePage/> }.into_any()),
-        Route::Dashboard => signed_in(|| view! { <DashboardPage/> }.into_any()),
-        Route::History => signed_in(|| view! { <HistoryPage/> }.into_any()),
-        Route::Settings => signed_in(|| view! { <SettingsPage/> }.into_any()),
-        Route::Welcome => signed_in(|| view! { <WelcomePage/> }.into_any()),
-        Route::Shift => signed_in(|| view! { <ShiftPage/> }.into_any()),
-        Route::Poster(terminal) => {
-            signed_in(move || view! { <PosterPage terminal=terminal.clone()/> }.into_any())
-        }
-        Route::Receipt(id) => signed_in(move || view! { <ReceiptPage id=id.clone()/> }.into_any()),
-    }
-}
-
-fn signed_in(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
+/// A page behind sign-in: shown once the session is loaded.
+pub fn signed_in(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
     view! { <SignedIn>{page()}</SignedIn> }.into_any()
 }
 
 /// `/`: straight to the charge screen when signed in, otherwise to registration.
 #[component]
-fn Home() -> impl IntoView {
+pub fn Home() -> impl IntoView {
     spawn_local(async move {
         let to = if crate::api::session().await.is_ok() {
             "/charge"

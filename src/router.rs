@@ -3,6 +3,7 @@
 //! follow `popstate`. A page is rebuilt only when the route itself changes.
 
 use leptos::prelude::*;
+use protocol::web::Bundle;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -74,9 +75,18 @@ fn decode(segment: &str) -> String {
         .unwrap_or_else(|| segment.to_owned())
 }
 
-/// The current path, as a signal in context.
+/// The current path, as a signal, and the bundle this page runs. Kept per thread (the page's
+/// one), not in context: link clicks and finished requests navigate from outside any owner.
 #[derive(Debug, Clone, Copy)]
-struct CurrentPath(RwSignal<String>);
+struct CurrentPath(RwSignal<String>, Bundle);
+
+thread_local! {
+    static CURRENT: std::cell::Cell<Option<CurrentPath>> = const { std::cell::Cell::new(None) };
+}
+
+fn current() -> Option<CurrentPath> {
+    CURRENT.with(std::cell::Cell::get)
+}
 
 fn window_path() -> String {
     web_sys::window()
@@ -84,13 +94,21 @@ fn window_path() -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
-/// Starts routing: reads the address, follows back/forward and takes over same-origin link
-/// clicks. Returns the current route.
-pub fn provide_router() -> Memo<Route> {
+/// Starts routing for `bundle`: reads the address, follows back/forward and takes over
+/// same-origin link clicks. Returns the current route.
+pub fn provide_router(bundle: Bundle) -> Memo<Route> {
     let path = RwSignal::new(window_path());
-    provide_context(CurrentPath(path));
+    CURRENT.with(|c| c.set(Some(CurrentPath(path, bundle))));
     if let Some(w) = web_sys::window() {
-        let on_pop = Closure::<dyn Fn()>::new(move || path.set(window_path()));
+        let on_pop = Closure::<dyn Fn()>::new(move || {
+            let to = window_path();
+            if Bundle::for_path(&to) == bundle {
+                path.set(to);
+            } else if let Some(w) = web_sys::window() {
+                // Back or forward into another bundle's page: load it.
+                let _ = w.location().reload();
+            }
+        });
         let _ = w.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
         on_pop.forget();
         if let Some(doc) = w.document() {
@@ -138,11 +156,17 @@ fn follow_link(ev: web_sys::MouseEvent) {
     navigate(&href);
 }
 
-/// Goes to `to` (a path starting with `/`) inside the app, adding a history entry.
+/// Goes to `to` (a path starting with `/`), adding a history entry: within this bundle without
+/// reloading, into another bundle by loading its page.
 pub fn navigate(to: &str) {
     let Some(w) = web_sys::window() else {
         return;
     };
+    let here = current();
+    if here.is_none_or(|CurrentPath(_, bundle)| Bundle::for_path(to) != bundle) {
+        let _ = w.location().assign(to);
+        return;
+    }
     let pushed = w
         .history()
         .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to)));
@@ -150,7 +174,7 @@ pub fn navigate(to: &str) {
         let _ = w.location().set_href(to);
         return;
     }
-    if let Some(CurrentPath(path)) = use_context::<CurrentPath>() {
+    if let Some(CurrentPath(path, _)) = here {
         path.set(window_path());
     }
     w.scroll_to_with_x_and_y(0.0, 0.0);
@@ -158,8 +182,8 @@ pub fn navigate(to: &str) {
 
 /// The current path, tracked.
 pub fn use_path() -> Signal<String> {
-    match use_context::<CurrentPath>() {
-        Some(CurrentPath(p)) => p.into(),
+    match current() {
+        Some(CurrentPath(p, _)) => p.into(),
         None => Signal::derive(window_path),
     }
 }
@@ -176,6 +200,36 @@ pub fn query_param(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::Route;
+    use protocol::web::Bundle;
+
+    #[test]
+    fn every_bundle_has_a_page_a_binary_and_a_build_step() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build = std::fs::read_to_string(root.join("scripts/build-web.sh")).unwrap_or_default();
+        for bundle in Bundle::ALL {
+            let source = if bundle == Bundle::Counter {
+                "index.html".to_owned()
+            } else {
+                format!("{}.html", bundle.name())
+            };
+            assert_eq!(source, bundle.html());
+            let html = std::fs::read_to_string(root.join(&source)).unwrap_or_default();
+            assert!(
+                html.contains(&format!("data-bin=\"tonle-{}\"", bundle.name())),
+                "{source}"
+            );
+            assert!(
+                root.join(format!("src/bin/{}.rs", bundle.name())).is_file(),
+                "{bundle:?}"
+            );
+            if bundle != Bundle::Counter {
+                assert!(
+                    build.contains(bundle.name()),
+                    "build-web.sh builds {bundle:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn paths_map_to_routes() {

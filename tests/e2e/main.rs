@@ -1,5 +1,5 @@
 //! Headless-Chromium end-to-end tests against a real `tonle serve` and the release web app.
-//! Needs `trunk build --release` (dist/), chromium and chromedriver: the README's test command does both.
+//! Needs `scripts/build-web.sh` (dist/), chromium and chromedriver: the README's test command does both.
 
 // reason: this is a test harness: a failed setup step should panic and fail the test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]

@@ -1,12 +1,16 @@
 //! The per-merchant event log as the websocket carries it: sequenced, replayable, forward compatible.
+//!
+//! Deserialization is written out (module `de`) rather than derived: the derived form of a
+//! flattened, internally tagged enum buffers every event into an intermediate tree and doubles
+//! the code of each payload type, which the web app pays for in its download size.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{ChargeView, PaymentView};
 
 /// One entry of a merchant's event log. `seq` rises by one per merchant, with no gaps.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     /// sequence number within the merchant's log
     pub seq: u64,
@@ -21,7 +25,7 @@ pub struct Event {
 // reason: short-lived wire values; boxing would only add noise at every construction site
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventData {
     /// a charge was created
@@ -70,7 +74,7 @@ pub enum EventData {
 // reason: as for EventData
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// sent first: the replay after `since` follows, then live events
@@ -103,4 +107,304 @@ pub mod close {
     pub const UNAUTHORIZED: u16 = 4501;
     /// this device was revoked from settings; pair again
     pub const REVOKED: u16 = 4503;
+}
+
+mod de {
+    use std::fmt;
+
+    use serde::de::{Deserialize, Deserializer, Error, IgnoredAny, MapAccess, Visitor};
+
+    use super::{Event, EventData, ServerMsg};
+    use crate::{ChargeView, PaymentView};
+
+    /// Fills a field once; a repeated key is an error, as derived code makes it.
+    fn once<T, E: Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+        if slot.is_some() {
+            return Err(E::duplicate_field(name));
+        }
+        *slot = Some(value);
+        Ok(())
+    }
+
+    fn known_event(kind: &str) -> bool {
+        matches!(
+            kind,
+            "charge_created"
+                | "charge_paid"
+                | "charge_cancelled"
+                | "charge_expired"
+                | "charge_resolved"
+                | "payment_unmatched"
+                | "payment_resolved"
+        )
+    }
+
+    /// What an event object may hold, in any order. The server writes `type` first: a payload
+    /// after an unknown `type` is skipped unread, so new event kinds never fail old clients.
+    #[derive(Default)]
+    struct Parts {
+        seq: Option<u64>,
+        at_ms: Option<i64>,
+        kind: Option<String>,
+        charge: Option<ChargeView>,
+        payment: Option<PaymentView>,
+    }
+
+    impl Parts {
+        fn skip_payloads(&self) -> bool {
+            self.kind.as_deref().is_some_and(|k| !known_event(k))
+        }
+
+        fn data<E: Error>(self) -> Result<EventData, E> {
+            let Parts {
+                kind,
+                charge,
+                payment,
+                ..
+            } = self;
+            let charge = || charge.clone().ok_or_else(|| E::missing_field("charge"));
+            let payment = || payment.clone().ok_or_else(|| E::missing_field("payment"));
+            Ok(
+                match kind.as_deref().ok_or_else(|| E::missing_field("type"))? {
+                    "charge_created" => EventData::ChargeCreated { charge: charge()? },
+                    "charge_paid" => EventData::ChargePaid {
+                        charge: charge()?,
+                        payment: payment()?,
+                    },
+                    "charge_cancelled" => EventData::ChargeCancelled { charge: charge()? },
+                    "charge_expired" => EventData::ChargeExpired { charge: charge()? },
+                    "charge_resolved" => EventData::ChargeResolved { charge: charge()? },
+                    "payment_unmatched" => EventData::PaymentUnmatched {
+                        payment: payment()?,
+                    },
+                    "payment_resolved" => EventData::PaymentResolved {
+                        payment: payment()?,
+                    },
+                    _ => EventData::Unknown,
+                },
+            )
+        }
+    }
+
+    struct PartsVisitor;
+
+    impl<'de> Visitor<'de> for PartsVisitor {
+        type Value = Parts;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an event object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts, A::Error> {
+            let mut p = Parts::default();
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "seq" => once(&mut p.seq, map.next_value()?, "seq")?,
+                    "at_ms" => once(&mut p.at_ms, map.next_value()?, "at_ms")?,
+                    "type" => once(&mut p.kind, map.next_value()?, "type")?,
+                    "charge" if !p.skip_payloads() => {
+                        once(&mut p.charge, map.next_value()?, "charge")?;
+                    }
+                    "payment" if !p.skip_payloads() => {
+                        once(&mut p.payment, map.next_value()?, "payment")?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(p)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for EventData {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(PartsVisitor)?.data()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Event {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let mut p = d.deserialize_map(PartsVisitor)?;
+            let seq = p.seq.take().ok_or_else(|| D::Error::missing_field("seq"))?;
+            let at_ms = p
+                .at_ms
+                .take()
+                .ok_or_else(|| D::Error::missing_field("at_ms"))?;
+            Ok(Event {
+                seq,
+                at_ms,
+                data: p.data()?,
+            })
+        }
+    }
+
+    struct MsgVisitor;
+
+    impl<'de> Visitor<'de> for MsgVisitor {
+        type Value = ServerMsg;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a server message object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMsg, A::Error> {
+            let mut kind: Option<String> = None;
+            let mut head: Option<u64> = None;
+            let mut event: Option<Event> = None;
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "type" => once(&mut kind, map.next_value()?, "type")?,
+                    "head" => once(&mut head, map.next_value()?, "head")?,
+                    "event" if kind.as_deref().is_none_or(|k| k == "event") => {
+                        once(&mut event, map.next_value()?, "event")?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            let head = || head.ok_or_else(|| A::Error::missing_field("head"));
+            Ok(
+                match kind
+                    .as_deref()
+                    .ok_or_else(|| A::Error::missing_field("type"))?
+                {
+                    "hello" => ServerMsg::Hello { head: head()? },
+                    "heartbeat" => ServerMsg::Heartbeat { head: head()? },
+                    "event" => ServerMsg::Event {
+                        event: event.ok_or_else(|| A::Error::missing_field("event"))?,
+                    },
+                    _ => ServerMsg::Unknown,
+                },
+            )
+        }
+    }
+
+    impl<'de> Deserialize<'de> for ServerMsg {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(MsgVisitor)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // reason: test code
+mod tests {
+    use super::*;
+    use crate::{ChargeStatus, Payer};
+
+    fn charge() -> ChargeView {
+        ChargeView {
+            id: "ch_1".into(),
+            bill_number: "TL-000001".into(),
+            amount: "12.50".into(),
+            currency: khqr::Currency::Usd,
+            status: ChargeStatus::Paid,
+            payload: "000201".into(),
+            md5: "0".repeat(32),
+            merchant_name: "Shop".into(),
+            note: None,
+            terminal_id: Some("t_1".into()),
+            resolution: None,
+            created_at_ms: 1,
+            expires_at: "2026-11-25T00:00:00Z".into(),
+            expires_at_ms: 2,
+        }
+    }
+
+    fn payment() -> PaymentView {
+        PaymentView {
+            id: "pay_1".into(),
+            network: "bakong".into(),
+            transaction_id: "tx".into(),
+            charge_id: Some("ch_1".into()),
+            bill_number: Some("TL-000001".into()),
+            amount: "12.50".into(),
+            currency: khqr::Currency::Usd,
+            payer: Payer {
+                wallet: "ABA".into(),
+                institution: None,
+                country: "KH".into(),
+                amount: None,
+                currency: None,
+                rate: None,
+            },
+            received_at_ms: 3,
+            resolution: None,
+        }
+    }
+
+    #[test]
+    fn every_event_kind_round_trips() {
+        let all = [
+            EventData::ChargeCreated { charge: charge() },
+            EventData::ChargePaid {
+                charge: charge(),
+                payment: payment(),
+            },
+            EventData::ChargeCancelled { charge: charge() },
+            EventData::ChargeExpired { charge: charge() },
+            EventData::ChargeResolved { charge: charge() },
+            EventData::PaymentUnmatched { payment: payment() },
+            EventData::PaymentResolved { payment: payment() },
+        ];
+        for (seq, data) in (1..).zip(all) {
+            let json = serde_json::to_string(&data).unwrap();
+            assert_eq!(serde_json::from_str::<EventData>(&json).unwrap(), data);
+            let event = Event {
+                seq,
+                at_ms: 5,
+                data,
+            };
+            let msg = ServerMsg::Event { event };
+            let json = serde_json::to_string(&msg).unwrap();
+            assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+        }
+        for msg in [
+            ServerMsg::Hello { head: 7 },
+            ServerMsg::Heartbeat { head: 9 },
+        ] {
+            let json = serde_json::to_string(&msg).unwrap();
+            assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+        }
+    }
+
+    #[test]
+    fn fields_in_any_order_and_unknown_kinds_are_read() {
+        let charge = serde_json::to_value(charge()).unwrap();
+        let late_tag = serde_json::json!({"charge": charge, "seq": 3, "type": "charge_created", "at_ms": 4, "extra": [1]});
+        let e: Event = serde_json::from_value(late_tag).unwrap();
+        assert_eq!((e.seq, e.at_ms), (3, 4));
+        assert!(matches!(e.data, EventData::ChargeCreated { .. }));
+        // A future kind whose payload this client cannot read is skipped, not an error (the
+        // server writes `type` first).
+        let future = r#"{"type":"refund_sent","seq":1,"at_ms":2,"charge":{"new":"shape"}}"#;
+        assert_eq!(
+            serde_json::from_str::<Event>(future).unwrap().data,
+            EventData::Unknown
+        );
+        let msg = r#"{"type":"shutdown_notice","event":5}"#;
+        assert_eq!(
+            serde_json::from_str::<ServerMsg>(msg).unwrap(),
+            ServerMsg::Unknown
+        );
+    }
+
+    #[test]
+    fn missing_and_repeated_fields_are_named() {
+        let err = serde_json::from_str::<Event>(r#"{"seq":1,"at_ms":2,"type":"charge_paid"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("charge"), "{err}");
+        let err = serde_json::from_str::<Event>(r#"{"at_ms":2,"type":"x"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("seq"), "{err}");
+        let err = serde_json::from_str::<ServerMsg>(r#"{"type":"hello","head":1,"head":2}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("duplicate field `head`"), "{err}");
+        assert!(serde_json::from_str::<ServerMsg>(r#"[1]"#).is_err());
+    }
 }

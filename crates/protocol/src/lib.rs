@@ -12,6 +12,7 @@ mod merchants;
 mod notifications;
 mod staff;
 mod stores;
+pub mod web;
 
 pub use charges::*;
 pub use devices::*;

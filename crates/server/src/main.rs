@@ -140,7 +140,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     };
     tracing::info!(?settings, "starting");
     if !settings.static_dir.join("index.html").is_file() {
-        tracing::warn!(dir = %settings.static_dir.display(), "no web app here; serving the API only (build it with trunk)");
+        tracing::warn!(dir = %settings.static_dir.display(), "no web app here; serving the API only (build it with scripts/build-web.sh)");
     }
     let app = Application::build(settings).await?;
     let addr = app.addr()?;

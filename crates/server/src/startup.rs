@@ -6,11 +6,15 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::serve::ListenerExt;
+use protocol::web::Bundle;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -64,7 +68,10 @@ pub fn router(state: AppState) -> Router {
     let dist = state.settings.static_dir.clone();
     if dist.join("index.html").is_file() {
         // `fallback`, not `not_found_service`: an app route like /kiosk is a page (200), not a 404.
-        let spa = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
+        let spa = ServeDir::new(&dist).fallback(any(move |uri: Uri, req: Request| {
+            let dist = dist.clone();
+            async move { serve_page(&dist, &uri, req).await }
+        }));
         app = app.fallback_service(spa);
     }
     app.with_state(state)
@@ -84,6 +91,19 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The page of the app bundle that serves `uri` (see `protocol::web`), or `index.html` when
+/// the build has only one bundle.
+async fn serve_page(dist: &std::path::Path, uri: &Uri, req: Request) -> Response {
+    let mut page = dist.join(Bundle::for_path(uri.path()).html());
+    if !page.is_file() {
+        page = dist.join("index.html");
+    }
+    match ServeFile::new(page).oneshot(req).await {
+        Ok(res) => res.into_response(),
+        Err(never) => match never {},
+    }
 }
 
 /// A bound, ready-to-run server.

@@ -40,7 +40,7 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
     assert!(
         dir.join("index.html").is_file(),
-        "{} has no index.html: run `trunk build --release` first",
+        "{} has no index.html: run `scripts/build-web.sh` first",
         dir.display()
     );
     dir

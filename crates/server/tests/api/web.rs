@@ -1,5 +1,5 @@
-//! The built web app is served beside the API: its client-side routes are pages (200 with
-//! index.html), its files are files, and an unknown API path stays a JSON 404.
+//! The built web app is served beside the API: its client-side routes are pages (200 with the
+//! HTML of the bundle that owns them), its files are files, and an unknown API path stays a JSON 404.
 
 use tokio::sync::oneshot;
 use tonle_server::config::Settings;
@@ -17,6 +17,18 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     )
     .unwrap();
     std::fs::write(dist.join("sw.js"), "// worker").unwrap();
+    for (file, title) in [
+        ("office.html", "office"),
+        ("setup.html", "setup"),
+        ("print.html", "print"),
+        ("kiosk.html", "kiosk"),
+    ] {
+        std::fs::write(
+            dist.join(file),
+            format!("<!doctype html><title>tonle {title}</title>"),
+        )
+        .unwrap();
+    }
     settings.static_dir = dist;
     let app = Application::build(settings).await.unwrap();
     let addr = app.addr().unwrap();
@@ -25,7 +37,17 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
         let _ = rx.await;
     }));
     let http = reqwest::Client::new();
-    for path in ["/", "/kiosk", "/charge", "/join/abc", "/poster/t-1"] {
+    for (path, title) in [
+        ("/", "<title>tonle</title>"),
+        ("/charge", "<title>tonle</title>"),
+        ("/join/abc", "<title>tonle</title>"),
+        ("/no/such/page", "<title>tonle</title>"),
+        ("/kiosk?code=12345678", "<title>tonle kiosk</title>"),
+        ("/dashboard", "<title>tonle office</title>"),
+        ("/poster/t-1", "<title>tonle print</title>"),
+        ("/settings", "<title>tonle setup</title>"),
+        ("/receipt/p-1", "<title>tonle print</title>"),
+    ] {
         let res = http
             .get(format!("http://{addr}{path}"))
             .send()
@@ -33,10 +55,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
             .unwrap();
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
-        assert!(
-            res.text().await.unwrap().contains("<title>tonle</title>"),
-            "{path}"
-        );
+        assert!(res.text().await.unwrap().contains(title), "{path}");
     }
     let res = http
         .get(format!("http://{addr}/sw.js"))

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the web app's bundles (see crates/protocol/src/web.rs) with trunk into dist/: index.html
+# (the counter) and office, setup, print and kiosk .html, each with its own wasm, sharing one
+# stylesheet and public/. Expects the tools of scripts/setup.sh on PATH.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tonle/target}"
+STAGE="$CARGO_TARGET_DIR/web"
+BUNDLES="office setup print kiosk"
+# trunk replaces its dist directory and always names the page index.html: the other bundles
+# are built beside it first, then moved in.
+for bundle in $BUNDLES; do
+  trunk build --release --offline=true --dist "$STAGE/$bundle" "$bundle.html"
+done
+trunk build --release --offline=true index.html
+for bundle in $BUNDLES; do
+  cp "$STAGE/$bundle/index.html" "dist/$bundle.html"
+  cp "$STAGE/$bundle/"*.js "$STAGE/$bundle/"*.wasm "$STAGE/$bundle/"*.css dist/
+done
