@@ -8,10 +8,15 @@ cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tonle/target}"
 STAGE="$CARGO_TARGET_DIR/web"
 BUNDLES="office setup print kiosk"
-# trunk replaces its dist directory and always names the page index.html: the other bundles
-# are built beside it first, then moved in.
+# Each other bundle's page is index.html with its own binary and without the copied files,
+# written beside it (trunk resolves the stylesheet from the page's folder; git ignores them).
+# trunk replaces its dist directory and always names the page index.html: those bundles are
+# built aside first, then moved in.
 for bundle in $BUNDLES; do
-  trunk build --release --offline=true --dist "$STAGE/$bundle" "$bundle.html"
+  page=".bundle-$bundle.html"
+  sed -e "s/data-bin=\"tonle-counter\"/data-bin=\"tonle-$bundle\"/" -e '/rel="copy-/d' index.html > "$page"
+  grep -q "data-bin=\"tonle-$bundle\"" "$page"
+  trunk build --release --offline=true --dist "$STAGE/$bundle" "$page"
 done
 trunk build --release --offline=true index.html
 for bundle in $BUNDLES; do
