@@ -95,8 +95,22 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     b.click("resolve-payment-refund").await?;
     b.find("review-empty").await?;
 
+    // Within a bundle (dashboard → history) the router moves without loading a page, so the
+    // page's own state survives, back and forward follow it, and the current tab is marked.
+    mark_page(b).await?;
     b.click("nav-history").await?;
     b.wait_count("history-row", 2).await?;
+    b.wait_attr("nav-history", "aria-current", "page").await?;
+    b.client.back().await.map_err(|e| format!("back: {e}"))?;
+    b.find("today-KHR").await?;
+    b.client
+        .forward()
+        .await
+        .map_err(|e| format!("forward: {e}"))?;
+    b.wait_count("history-row", 2).await?;
+    if !same_page(b).await? {
+        return Err("moving between dashboard and history reloaded the page".into());
+    }
     b.click("history-row").await?;
     b.wait_text("payment-detail", "¥").await?;
     for (lang, _) in LANGS {
@@ -131,11 +145,18 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     // A receipt per payment, and the end-of-day summary of the shift.
     b.goto(&format!("{}/history", server.url)).await?;
     b.click("history-row").await?;
+    mark_page(b).await?;
     b.click("receipt-link").await?;
     b.wait_text("receipt-amount", "48,000").await?;
+    // The receipt is another bundle's page: loaded, and back returns to history.
+    if same_page(b).await? {
+        return Err("the receipt (print bundle) did not load its own page".into());
+    }
     b.wait_text("receipt", "¥84.96").await?;
     b.axe("receipt").await?;
     b.screenshot("receipt-zh").await;
+    b.client.back().await.map_err(|e| format!("back: {e}"))?;
+    b.wait_count("history-row", 2).await?;
     b.goto(&format!("{}/shift", server.url)).await?;
     b.wait_text("shift-total-KHR", "96,000").await?;
     b.wait_count("shift-line", 2).await?;
@@ -149,6 +170,25 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
         b.axe(&format!("charge ({lang})")).await?;
     }
     Ok(())
+}
+
+/// Marks the loaded document, to tell a move within it from a page load.
+async fn mark_page(b: &Browser) -> Result<(), String> {
+    b.client
+        .execute("window.tonleSamePage = true;", vec![])
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("mark page: {e}"))
+}
+
+/// Whether the document marked by `mark_page` is still the one shown.
+async fn same_page(b: &Browser) -> Result<bool, String> {
+    let v = b
+        .client
+        .execute("return window.tonleSamePage === true;", vec![])
+        .await
+        .map_err(|e| format!("read page mark: {e}"))?;
+    Ok(v.as_bool().unwrap_or(false))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
