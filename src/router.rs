@@ -149,7 +149,12 @@ fn follow_link(ev: web_sys::MouseEvent) {
         || anchor
             .get_attribute("rel")
             .is_some_and(|r| r.contains("external"));
-    if external || !href.starts_with('/') || href.starts_with("//") {
+    // Only the app's own pages: not other sites, the API (CSV exports) or static files.
+    let app_page = href.starts_with('/')
+        && !href.starts_with("//")
+        && !href.starts_with("/api/")
+        && !href.starts_with("/public/");
+    if external || !app_page {
         return;
     }
     ev.prevent_default();
