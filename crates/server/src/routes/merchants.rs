@@ -1,8 +1,8 @@
 //! Merchant registration and profile.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
@@ -146,29 +146,7 @@ async fn register(
         .user_by_email(&email)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user vanished after register")))?;
-    let token = auth::new_token();
-    state
-        .store
-        .create_session(
-            &auth::token_hash(&token),
-            &user,
-            now + auth::SESSION_DAYS * 86_400_000,
-            now,
-        )
-        .await?;
-    let body = api::SessionView {
-        email,
-        role: "owner".into(),
-        merchant: crate::views::merchant(&merchant),
-        terminal_id: None,
-    };
-    let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        Json(body),
-    )
-        .into_response())
+    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, now).await
 }
 
 #[utoipa::path(get, path = "/api/v1/merchant", tag = "merchants", responses((status = 200, body = api::MerchantView), (status = 401, description = "not signed in", body = api::ErrorBody)))]

@@ -13,6 +13,7 @@ use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::startup::AppState;
+use crate::store::{MerchantRow, UserRow};
 
 /// `POST|GET|DELETE /session`
 pub fn router() -> Router<AppState> {
@@ -53,7 +54,19 @@ async fn login(
         return Err(ApiError::Unauthorized("email or password is wrong".into()));
     };
     state.login_throttle.succeeded(&email);
-    let now = now_ms();
+    let merchant = state.store.merchant(&user.merchant_id).await?;
+    start_session(&state, user, &merchant, StatusCode::OK, now_ms()).await
+}
+
+/// Signs `user` in: stores a new session and answers `status` with the session and its cookie.
+/// Sign-in, registration and accepting an invitation all end here.
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: UserRow,
+    merchant: &MerchantRow,
+    status: StatusCode,
+    now: i64,
+) -> Result<Response, ApiError> {
     let token = auth::new_token();
     state
         .store
@@ -64,15 +77,14 @@ async fn login(
             now,
         )
         .await?;
-    let merchant = state.store.merchant(&user.merchant_id).await?;
     let body = api::SessionView {
         email: user.email,
         role: user.role,
-        merchant: crate::views::merchant(&merchant),
+        merchant: crate::views::merchant(merchant),
         terminal_id: None,
     };
     let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
-    Ok((StatusCode::OK, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
+    Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, body = api::SessionView), (status = 401, description = "not signed in", body = api::ErrorBody)))]

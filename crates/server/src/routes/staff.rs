@@ -2,8 +2,8 @@
 //! the invitee sets a password and is signed in.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
@@ -155,28 +155,6 @@ async fn accept(
             },
             other => other.into(),
         })?;
-    let session = auth::new_token();
-    state
-        .store
-        .create_session(
-            &auth::token_hash(&session),
-            &user,
-            now + auth::SESSION_DAYS * 86_400_000,
-            now,
-        )
-        .await?;
     let merchant = state.store.merchant(&user.merchant_id).await?;
-    let body = api::SessionView {
-        email: user.email,
-        role: user.role,
-        merchant: crate::views::merchant(&merchant),
-        terminal_id: None,
-    };
-    let cookie = auth::session_cookie(&session, state.settings.secure_cookies);
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        Json(body),
-    )
-        .into_response())
+    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, now).await
 }

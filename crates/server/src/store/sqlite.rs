@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -283,6 +284,44 @@ pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = ?1, paid_
 
 pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
 pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, p.resolution";
+
+/// One charge of a merchant, from the pool or inside a transaction.
+async fn charge_by_id(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    charge_id: &str,
+) -> StoreResult<ChargeRow> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2")
+    });
+    let row = sqlx::query(SQL.as_str())
+        .bind(merchant_id)
+        .bind(charge_id)
+        .fetch_one(conn)
+        .await?;
+    charge_row(&row)
+}
+
+/// One payment of a merchant, with the counter of the charge it names, if any.
+async fn payment_by_id(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    payment_id: &str,
+) -> StoreResult<(PaymentRow, Option<String>)> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "select {PAYMENT_COLS}, c.terminal_id as terminal_id from payment p \
+             left join charge c on c.charge_id = p.charge_id \
+             where p.merchant_id = $1 and p.payment_id = $2"
+        )
+    });
+    let row = sqlx::query(SQL.as_str())
+        .bind(merchant_id)
+        .bind(payment_id)
+        .fetch_one(conn)
+        .await?;
+    Ok((payment_row(&row)?, row.try_get("terminal_id")?))
+}
 
 async fn set_charge_status(
     tx: &mut SqliteConnection,
@@ -738,28 +777,11 @@ impl Store for SqliteStore {
         merchant_id: &str,
         payment_id: &str,
     ) -> StoreResult<(PaymentRow, Option<String>)> {
-        let sql = format!(
-            "select {PAYMENT_COLS}, c.terminal_id as terminal_id from payment p \
-             left join charge c on c.charge_id = p.charge_id \
-             where p.merchant_id = $1 and p.payment_id = $2"
-        );
-        let row = sqlx::query(&sql)
-            .bind(merchant_id)
-            .bind(payment_id)
-            .fetch_one(&self.reader)
-            .await?;
-        Ok((payment_row(&row)?, row.try_get("terminal_id")?))
+        payment_by_id(&mut *self.reader.acquire().await?, merchant_id, payment_id).await
     }
 
     async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow> {
-        let sql =
-            format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
-        let row = sqlx::query(&sql)
-            .bind(merchant_id)
-            .bind(charge_id)
-            .fetch_one(&self.reader)
-            .await?;
-        charge_row(&row)
+        charge_by_id(&mut *self.reader.acquire().await?, merchant_id, charge_id).await
     }
 
     async fn cancel_charge(
@@ -769,15 +791,7 @@ impl Store for SqliteStore {
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let mut tx = self.writer.begin_with("begin immediate").await?;
-        let sql =
-            format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
-        let current = charge_row(
-            &sqlx::query(&sql)
-                .bind(merchant_id)
-                .bind(charge_id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
         if current.status != api::ChargeStatus::Pending {
             return Err(StoreError::Conflict("status"));
         }
@@ -812,15 +826,7 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let sql =
-            format!("select {CHARGE_COLS} from charge where merchant_id = $1 and charge_id = $2");
-        let charge = charge_row(
-            &sqlx::query(&sql)
-                .bind(merchant_id)
-                .bind(charge_id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let charge = charge_by_id(&mut tx, merchant_id, charge_id).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("status"));
         }
@@ -858,17 +864,7 @@ impl Store for SqliteStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let sql = format!(
-            "select {PAYMENT_COLS} from payment p left join charge c on c.charge_id = p.charge_id \
-             where p.merchant_id = $1 and p.payment_id = $2"
-        );
-        let payment = payment_row(
-            &sqlx::query(&sql)
-                .bind(merchant_id)
-                .bind(payment_id)
-                .fetch_one(&mut *tx)
-                .await?,
-        )?;
+        let (payment, _) = payment_by_id(&mut tx, merchant_id, payment_id).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("status"));
         }
