@@ -68,9 +68,10 @@ pub fn router(state: AppState) -> Router {
     let dist = state.settings.static_dir.clone();
     if dist.join("index.html").is_file() {
         // `fallback`, not `not_found_service`: an app route like /kiosk is a page (200), not a 404.
+        let pages = bundle_pages(&dist);
         let spa = ServeDir::new(&dist).fallback(any(move |uri: Uri, req: Request| {
-            let dist = dist.clone();
-            async move { serve_page(&dist, &uri, req).await }
+            let pages = Arc::clone(&pages);
+            async move { serve_page(&pages, &uri, req).await }
         }));
         app = app.fallback_service(spa);
     }
@@ -93,14 +94,31 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// The page of the app bundle that serves `uri` (see `protocol::web`), or `index.html` when
-/// the build has only one bundle.
-async fn serve_page(dist: &std::path::Path, uri: &Uri, req: Request) -> Response {
-    let mut page = dist.join(Bundle::for_path(uri.path()).html());
-    if !page.is_file() {
-        page = dist.join("index.html");
-    }
-    match ServeFile::new(page).oneshot(req).await {
+/// Each bundle's page (see `protocol::web`), looked up once: `index.html` stands in for a
+/// bundle the build does not have.
+fn bundle_pages(dist: &std::path::Path) -> Arc<Vec<(Bundle, ServeFile)>> {
+    let pages = Bundle::ALL
+        .into_iter()
+        .map(|bundle| {
+            let page = dist.join(bundle.html());
+            let page = if page.is_file() {
+                page
+            } else {
+                dist.join("index.html")
+            };
+            (bundle, ServeFile::new(page))
+        })
+        .collect();
+    Arc::new(pages)
+}
+
+/// Answers a page request with the page of the bundle that serves its path.
+async fn serve_page(pages: &[(Bundle, ServeFile)], uri: &Uri, req: Request) -> Response {
+    let bundle = Bundle::for_path(uri.path());
+    let Some((_, page)) = pages.iter().find(|(b, _)| *b == bundle) else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    match page.clone().oneshot(req).await {
         Ok(res) => res.into_response(),
         Err(never) => match never {},
     }
