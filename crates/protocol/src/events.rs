@@ -126,6 +126,10 @@ mod de {
         Ok(())
     }
 
+    fn need<T, E: Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+        value.ok_or_else(|| E::missing_field(name))
+    }
+
     fn known_event(kind: &str) -> bool {
         matches!(
             kind,
@@ -162,23 +166,29 @@ mod de {
                 payment,
                 ..
             } = self;
-            let charge = || charge.clone().ok_or_else(|| E::missing_field("charge"));
-            let payment = || payment.clone().ok_or_else(|| E::missing_field("payment"));
             Ok(
                 match kind.as_deref().ok_or_else(|| E::missing_field("type"))? {
-                    "charge_created" => EventData::ChargeCreated { charge: charge()? },
-                    "charge_paid" => EventData::ChargePaid {
-                        charge: charge()?,
-                        payment: payment()?,
+                    "charge_created" => EventData::ChargeCreated {
+                        charge: need(charge, "charge")?,
                     },
-                    "charge_cancelled" => EventData::ChargeCancelled { charge: charge()? },
-                    "charge_expired" => EventData::ChargeExpired { charge: charge()? },
-                    "charge_resolved" => EventData::ChargeResolved { charge: charge()? },
+                    "charge_paid" => EventData::ChargePaid {
+                        charge: need(charge, "charge")?,
+                        payment: need(payment, "payment")?,
+                    },
+                    "charge_cancelled" => EventData::ChargeCancelled {
+                        charge: need(charge, "charge")?,
+                    },
+                    "charge_expired" => EventData::ChargeExpired {
+                        charge: need(charge, "charge")?,
+                    },
+                    "charge_resolved" => EventData::ChargeResolved {
+                        charge: need(charge, "charge")?,
+                    },
                     "payment_unmatched" => EventData::PaymentUnmatched {
-                        payment: payment()?,
+                        payment: need(payment, "payment")?,
                     },
                     "payment_resolved" => EventData::PaymentResolved {
-                        payment: payment()?,
+                        payment: need(payment, "payment")?,
                     },
                     _ => EventData::Unknown,
                 },
@@ -264,16 +274,20 @@ mod de {
                     }
                 }
             }
-            let head = || head.ok_or_else(|| A::Error::missing_field("head"));
+
             Ok(
                 match kind
                     .as_deref()
                     .ok_or_else(|| A::Error::missing_field("type"))?
                 {
-                    "hello" => ServerMsg::Hello { head: head()? },
-                    "heartbeat" => ServerMsg::Heartbeat { head: head()? },
+                    "hello" => ServerMsg::Hello {
+                        head: need(head, "head")?,
+                    },
+                    "heartbeat" => ServerMsg::Heartbeat {
+                        head: need(head, "head")?,
+                    },
                     "event" => ServerMsg::Event {
-                        event: event.ok_or_else(|| A::Error::missing_field("event"))?,
+                        event: need(event, "event")?,
                     },
                     _ => ServerMsg::Unknown,
                 },
