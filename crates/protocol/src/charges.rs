@@ -62,6 +62,59 @@ pub enum Resolution {
     Unknown,
 }
 
+/// Why a payment settled no charge, or what was odd about one that did. The md5 names the exact
+/// code that was paid (amount, payee and bill number are inside it), so it wins over a bill number.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewReason {
+    /// it named no charge of this merchant (e.g. a payment to a counter poster)
+    NoCharge,
+    /// the amount or currency differs from the charge's
+    AmountMismatch,
+    /// the payee account the network reported is not the charge's
+    PayeeMismatch,
+    /// the bill number names a charge but the md5 of the paid code is not that charge's
+    Md5Mismatch,
+    /// the charge was settled by its md5, but the network reported another bill number
+    BillNumberMismatch,
+    /// the charge was already paid or cancelled
+    ChargeClosed,
+    /// a reason this client does not know yet
+    #[serde(other)]
+    Unknown,
+}
+
+impl ReviewReason {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoCharge => "no_charge",
+            Self::AmountMismatch => "amount_mismatch",
+            Self::PayeeMismatch => "payee_mismatch",
+            Self::Md5Mismatch => "md5_mismatch",
+            Self::BillNumberMismatch => "bill_number_mismatch",
+            Self::ChargeClosed => "charge_closed",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a stored name (`Unknown` for anything else).
+    pub fn parse(s: &str) -> Self {
+        [
+            Self::NoCharge,
+            Self::AmountMismatch,
+            Self::PayeeMismatch,
+            Self::Md5Mismatch,
+            Self::BillNumberMismatch,
+            Self::ChargeClosed,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .unwrap_or(Self::Unknown)
+    }
+}
+
 /// `POST /api/v1/charges/{id}/resolve`
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +222,9 @@ pub struct PaymentView {
     /// how the merchant resolved a payment that settled no charge
     #[serde(default)]
     pub resolution: Option<Resolution>,
+    /// why it needs review (it settled nothing), or what was odd about it
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewReason>,
 }
 
 /// One page of a list, newest first; pass `next_cursor` back as `cursor` for the next page.

@@ -25,6 +25,12 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// too many attempts (429)
     RateLimited,
+    /// the request was not received in time (408)
+    Timeout,
+    /// the method is not served at this path (405)
+    MethodNotAllowed,
+    /// the server is at a limit it keeps to stay up; retry after `Retry-After` (503)
+    Unavailable,
     /// the server failed; details are in its log (500)
     Internal,
     /// a code this client does not know yet

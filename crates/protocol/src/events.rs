@@ -346,6 +346,7 @@ mod tests {
             },
             received_at_ms: 3,
             resolution: None,
+            review: None,
         }
     }
 

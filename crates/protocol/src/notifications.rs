@@ -43,4 +43,8 @@ pub struct NotificationAck {
     pub charge_id: Option<String>,
     /// the charge's state after this payment
     pub charge_status: Option<crate::ChargeStatus>,
+    /// true (with 202) when it settled no charge and names an account no merchant holds a
+    /// verified claim on: kept, credited to no one until whoever runs the server verifies it
+    #[serde(default)]
+    pub held: bool,
 }

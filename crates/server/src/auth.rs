@@ -235,7 +235,13 @@ impl FromRequestParts<AppState> for Caller {
             (None, None) => return Err(ApiError::Unauthorized("sign in first".into())),
         };
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if from_cookie && unsafe_method && !same_origin(parts) {
+        // A websocket upgrade is not covered by SameSite in every browser and a page on any
+        // origin may open one: it is checked like a write.
+        let upgrade = parts
+            .headers
+            .get(header::UPGRADE)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
+        if from_cookie && (unsafe_method || upgrade) && !same_origin(parts) {
             return Err(ApiError::Forbidden("cross-site request refused".into()));
         }
         let hash = token_hash(&token);

@@ -1,4 +1,6 @@
-//! The `tonle` command line besides `serve`: `qr encode|decode|verify` and `simulate pay`.
+//! The `tonle` command line besides `serve`: `qr encode|decode|verify`, `simulate pay` and
+//! `admin` (payee account claims, on the database directly).
 
+pub mod admin;
 pub mod qr;
 pub mod simulate;

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::signing::WebhookSecret;
 
@@ -23,6 +24,40 @@ pub struct Settings {
     pub unionpay_secret: Option<WebhookSecret>,
     /// set `Secure` on cookies (behind TLS)
     pub secure_cookies: bool,
+    /// what one client, or all of them, may take of the server
+    pub limits: Limits,
+}
+
+/// What the server gives out before it refuses: connections, time, hashing. Defaults suit one
+/// shop or a small PSP on one machine; see the security model in docs/ARCHITECTURE.md.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// open connections in all (websockets included); past it new connections are closed
+    pub max_connections: usize,
+    /// open connections from one address; behind a reverse proxy raise it (every client
+    /// shares the proxy's address)
+    pub max_connections_per_ip: usize,
+    /// time to send a request's headers once a connection has started sending them
+    pub header_timeout: Duration,
+    /// time to send a whole request (headers and body) and be answered
+    pub request_timeout: Duration,
+    /// threads that hash passwords (argon2id, ~19 MiB each); requests beyond wait, then 503
+    pub hashing_threads: usize,
+    /// sign-ups allowed from one address per 15 minutes
+    pub registrations_per_ip: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 20_000,
+            max_connections_per_ip: 512,
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            hashing_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            registrations_per_ip: 10,
+        }
+    }
 }
 
 impl Settings {
@@ -36,6 +71,12 @@ impl Settings {
             bakong_secret: None,
             unionpay_secret: None,
             secure_cookies: false,
+            // Test clients all come from 127.0.0.1: only the attack tests set tight limits.
+            limits: Limits {
+                max_connections_per_ip: 20_000,
+                registrations_per_ip: 10_000,
+                ..Limits::default()
+            },
         }
     }
 
@@ -56,6 +97,7 @@ impl std::fmt::Debug for Settings {
             .field("bakong_secret", &set(&self.bakong_secret))
             .field("unionpay_secret", &set(&self.unionpay_secret))
             .field("secure_cookies", &self.secure_cookies)
+            .field("limits", &self.limits)
             .finish()
     }
 }

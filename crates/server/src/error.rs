@@ -45,15 +45,42 @@ pub enum ApiError {
     /// too large
     #[error("request body is too large")]
     PayloadTooLarge,
-    /// too many attempts
-    #[error("{0}")]
-    RateLimited(String),
+    /// too many attempts: try again after `retry_after_secs`
+    #[error("{message}")]
+    RateLimited {
+        /// why, and when to come back
+        message: String,
+        /// seconds until a try is allowed (the `Retry-After` header)
+        retry_after_secs: u64,
+    },
+    /// the server is at a limit it keeps to stay up (e.g. password hashing); retry shortly
+    #[error("{message}")]
+    Busy {
+        /// what is busy
+        message: String,
+        /// seconds to wait (the `Retry-After` header)
+        retry_after_secs: u64,
+    },
+    /// the request was not received in time
+    #[error("the request was not received in time")]
+    Timeout,
+    /// the method is not served at this path
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     /// anything else: logged, never shown
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
 impl ApiError {
+    /// Too many attempts; come back in `secs` seconds.
+    pub fn rate_limited(what: &str, secs: u64) -> Self {
+        Self::RateLimited {
+            message: format!("{what}; try again in {secs} s"),
+            retry_after_secs: secs.max(1),
+        }
+    }
+
     /// A validation error on `field`.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         Self::Validation {
@@ -105,7 +132,10 @@ impl IntoResponse for ApiError {
                 Some("Idempotency-Key".into()),
             ),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, C::PayloadTooLarge, None),
-            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, C::RateLimited, None),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, C::RateLimited, None),
+            Self::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, C::Unavailable, None),
+            Self::Timeout => (StatusCode::REQUEST_TIMEOUT, C::Timeout, None),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, C::MethodNotAllowed, None),
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, C::Internal, None)
@@ -122,7 +152,18 @@ impl IntoResponse for ApiError {
                 field,
             },
         };
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Self::RateLimited {
+            retry_after_secs, ..
+        }
+        | Self::Busy {
+            retry_after_secs, ..
+        } = &self
+        {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, (*retry_after_secs).into());
+        }
+        res
     }
 }
 
@@ -144,7 +185,14 @@ where
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
                 "Content-Type must be application/json".into(),
             )),
-            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::PayloadTooLarge),
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::PayloadTooLarge)
+            }
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::BadRequest(
+                "the request body could not be read".into(),
+            )),
             Err(e) => Err(ApiError::BadRequest(e.body_text())),
         }
     }
@@ -197,4 +245,28 @@ where
             }
         }
     }
+}
+
+/// Answers the framework's own plain-text refusals (an oversized body caught by the length limit,
+/// a wrong method, a timeout) with the documented JSON error body.
+pub async fn json_refusals(res: Response) -> Response {
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return res;
+    }
+    let err = match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+        _ => return res,
+    };
+    let allow = res.headers().get(axum::http::header::ALLOW).cloned();
+    let mut out = err.into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, allow);
+    }
+    out
 }

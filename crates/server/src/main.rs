@@ -4,11 +4,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use tonle_server::cli::{qr, simulate};
+use tonle_server::cli::{admin, qr, simulate};
 use tonle_server::clock::now_ms;
-use tonle_server::config::Settings;
+use tonle_server::config::{Limits, Settings};
 use tonle_server::signing::WebhookSecret;
 use tonle_server::startup::Application;
 
@@ -33,6 +34,33 @@ enum Command {
     /// Play a payer against a running server.
     #[command(subcommand)]
     Simulate(SimulateCommand),
+    /// Operate the server's database: payee account claims and unassigned payments.
+    Admin(AdminArgs),
+}
+
+#[derive(Args)]
+struct AdminArgs {
+    /// The data dir `tonle serve` uses.
+    #[arg(long, env = "TONLE_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Every payee account a merchant's profile claims, verified or not, with waiting payments.
+    Accounts,
+    /// Verify that ACCOUNT belongs to MERCHANT (merchant id or owner email); payments that waited
+    /// for it are credited to that merchant's review queue.
+    VerifyAccount {
+        /// Bakong account ID (name@bank) or UnionPay merchant ID
+        account: String,
+        /// merchant id, or the owner's email
+        merchant: String,
+    },
+    /// Payments that settled no charge and wait for their account to be verified.
+    Unassigned,
 }
 
 #[derive(Args)]
@@ -58,6 +86,47 @@ struct ServeArgs {
     /// Mark cookies Secure (set when served behind TLS).
     #[arg(long, env = "TONLE_SECURE_COOKIES")]
     secure_cookies: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What clients may take of the server (see the security model in docs/ARCHITECTURE.md).
+#[derive(Args)]
+struct LimitArgs {
+    /// Open connections in all, websockets included.
+    #[arg(long, env = "TONLE_MAX_CONNECTIONS", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Open connections from one address (raise it behind a reverse proxy).
+    #[arg(long, env = "TONLE_MAX_CONNECTIONS_PER_IP", default_value_t = Limits::default().max_connections_per_ip)]
+    max_connections_per_ip: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "TONLE_HEADER_TIMEOUT_SECS", default_value_t = Limits::default().header_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a client has to send a whole request and be answered.
+    #[arg(long, env = "TONLE_REQUEST_TIMEOUT_SECS", default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout_secs: u64,
+    /// Threads that hash passwords (default: one per core).
+    #[arg(long, env = "TONLE_HASHING_THREADS", default_value_t = Limits::default().hashing_threads)]
+    hashing_threads: usize,
+    /// Sign-ups allowed from one address per 15 minutes.
+    #[arg(long, env = "TONLE_REGISTRATIONS_PER_IP", default_value_t = Limits::default().registrations_per_ip)]
+    registrations_per_ip: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> anyhow::Result<Limits> {
+        if self.header_timeout_secs == 0 || self.request_timeout_secs == 0 {
+            anyhow::bail!("--header-timeout-secs and --request-timeout-secs must be at least 1");
+        }
+        Ok(Limits {
+            max_connections: self.max_connections.max(1),
+            max_connections_per_ip: self.max_connections_per_ip.max(1),
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            hashing_threads: self.hashing_threads.max(1),
+            registrations_per_ip: self.registrations_per_ip,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -137,6 +206,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         bakong_secret: secret("--bakong-secret", a.bakong_secret)?,
         unionpay_secret: secret("--unionpay-secret", a.unionpay_secret)?,
         secure_cookies: a.secure_cookies,
+        limits: a.limits.limits()?,
     };
     tracing::info!(?settings, "starting");
     if !settings.static_dir.join("index.html").is_file() {
@@ -211,6 +281,19 @@ async fn main() -> ExitCode {
             qr::run(qr::verify_line, now_ms() as u64).map(|_| ExitCode::SUCCESS)
         }
         Command::Simulate(SimulateCommand::Pay(a)) => simulate_pay(a).await,
+        Command::Admin(a) => {
+            let out = match &a.command {
+                AdminCommand::Accounts => admin::accounts(&a.data_dir).await,
+                AdminCommand::VerifyAccount { account, merchant } => {
+                    admin::verify_account(&a.data_dir, account, merchant).await
+                }
+                AdminCommand::Unassigned => admin::unassigned(&a.data_dir).await,
+            };
+            out.map(|text| {
+                print!("{text}");
+                ExitCode::SUCCESS
+            })
+        }
     };
     match result {
         Ok(code) => code,

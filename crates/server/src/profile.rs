@@ -27,10 +27,55 @@ fn profile_field(codec_field: &str) -> &str {
     }
 }
 
+/// Text a person typed for a QR, a receipt or a screen: no control characters (NUL, line
+/// breaks, tabs) and at most `max` characters. The codec judges what a QR can carry; this is what
+/// no field may carry at all, checked before anything else looks at it.
+pub fn plain_text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::field(
+            field,
+            "line breaks, tabs and control characters are not allowed",
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::field(field, format!("at most {max} characters")));
+    }
+    Ok(())
+}
+
 /// Checks a profile and returns the row it makes; every refusal names the field.
 pub fn apply(current: &MerchantRow, p: &api::MerchantProfile) -> Result<MerchantRow, ApiError> {
     let name = p.business_name.trim();
     let city = p.merchant_city.trim();
+    plain_text("business_name", name, 100)?;
+    plain_text("merchant_city", city, 100)?;
+    // Tags 29/30 take at most 32 characters each (KHQR), whether or not this profile uses them.
+    for (field, value) in [
+        ("bakong_account_id", &p.bakong_account_id),
+        ("merchant_id", &p.merchant_id),
+        ("acquiring_bank", &p.acquiring_bank),
+    ] {
+        plain_text(field, value.as_deref().unwrap_or("").trim(), 32)?;
+    }
+    if let Some(a) = &p.alternate {
+        plain_text("alternate.name", a.name.trim(), 100)?;
+        plain_text(
+            "alternate.city",
+            a.city.as_deref().unwrap_or("").trim(),
+            100,
+        )?;
+    }
+    if trimmed(&p.merchant_id).is_some() != trimmed(&p.acquiring_bank).is_some() {
+        let field = if trimmed(&p.merchant_id).is_some() {
+            "acquiring_bank"
+        } else {
+            "merchant_id"
+        };
+        return Err(ApiError::field(
+            field,
+            "a merchant ID and its acquiring bank go together: give both, or neither",
+        ));
+    }
     if name.is_empty() {
         return Err(ApiError::field("business_name", "enter your business name"));
     }

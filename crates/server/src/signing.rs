@@ -95,7 +95,8 @@ impl WebhookSecret {
             .and_then(|t| t.parse().ok())
             .ok_or(SignatureError::Header("webhook-timestamp"))?;
         let sig = sig.ok_or(SignatureError::Header("webhook-signature"))?;
-        if (now_secs - ts).abs() > TOLERANCE_SECS {
+        // abs_diff: any two i64 timestamps, however far apart, without overflow.
+        if now_secs.abs_diff(ts) > TOLERANCE_SECS.unsigned_abs() {
             return Err(SignatureError::Stale);
         }
         // Several space-separated signatures may be sent during secret rotation.
@@ -153,6 +154,7 @@ pub fn read_sandbox_secret(data_dir: &Path) -> anyhow::Result<WebhookSecret> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn signs_and_verifies_and_refuses_tampering() {
@@ -189,6 +191,58 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_a_panic() {
+        let s = WebhookSecret::generate();
+        for ts in [i64::MIN, i64::MAX, i64::MIN + 1, -1] {
+            let ts = ts.to_string();
+            assert_eq!(
+                s.verify(Some("m"), Some(&ts), Some("v1,AAAA"), b"{}", 1_700_000_000),
+                Err(SignatureError::Stale),
+                "{ts}"
+            );
+        }
+        assert_eq!(
+            s.verify(Some("m"), Some("1"), Some("v1,AAAA"), b"{}", i64::MIN),
+            Err(SignatureError::Stale)
+        );
+    }
+
+    proptest! {
+        /// Whatever the headers say, verifying answers (never panics), and only a signature made
+        /// with the secret for that id, timestamp and body passes.
+        #[test]
+        fn any_headers_are_answered_without_panic(
+            id in proptest::option::of(".{0,300}"),
+            ts in proptest::option::of(proptest::prop_oneof![
+                proptest::num::i64::ANY.prop_map(|n| n.to_string()),
+                ".{0,40}",
+            ]),
+            sig in proptest::option::of(".{0,400}"),
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            now in proptest::num::i64::ANY,
+        ) {
+            let s = WebhookSecret::generate();
+            let verdict = s.verify(id.as_deref(), ts.as_deref(), sig.as_deref(), &body, now);
+            prop_assert!(verdict.is_err(), "a random signature never verifies");
+        }
+
+        #[test]
+        fn a_right_signature_verifies_at_any_time_within_tolerance(
+            ts in -4_000_000_000i64..4_000_000_000,
+            skew in -TOLERANCE_SECS..=TOLERANCE_SECS,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let s = WebhookSecret::generate();
+            let sig = s.sign("msg_p", ts, &body);
+            let ts_text = ts.to_string();
+            prop_assert_eq!(
+                s.verify(Some("msg_p"), Some(&ts_text), Some(&sig), &body, ts + skew),
+                Ok(())
+            );
+        }
     }
 
     #[test]

@@ -10,21 +10,23 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use axum::serve::ListenerExt;
 use protocol::web::Bundle;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::bus::EventBus;
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::hashing::Hasher;
 use crate::signing::{self, WebhookSecret};
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
+use crate::throttle::Throttles;
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -37,8 +39,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// sandbox notification secret, when sandbox is on
     pub sandbox_secret: Option<WebhookSecret>,
-    /// sign-in failure counters
-    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    /// throttles for sign-in, pairing, registration and invitation links
+    pub throttles: Arc<crate::throttle::Throttles>,
+    /// the bounded password-hashing pool
+    pub hasher: crate::hashing::Hasher,
     /// ids of devices revoked while running: their open websockets close at once
     pub revocations: tokio::sync::broadcast::Sender<String>,
     shutdown: watch::Receiver<bool>,
@@ -52,9 +56,6 @@ impl AppState {
     }
 }
 
-/// Kernel send buffer of each connection.
-const SEND_BUFFER: usize = 256 * 1024;
-
 /// Request body cap for every endpoint.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -64,6 +65,7 @@ async fn api_not_found() -> ApiError {
 
 /// The full router: API, then the web app with an `index.html` fallback for client-side routes.
 pub fn router(state: AppState) -> Router {
+    let request_timeout = state.settings.limits.request_timeout;
     let mut app = crate::routes::api().route("/api/{*rest}", any(api_not_found));
     let dist = state.settings.static_dir.clone();
     if dist.join("index.html").is_file() {
@@ -77,6 +79,14 @@ pub fn router(state: AppState) -> Router {
     }
     app.with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // The whole request, body included, must arrive (and be answered) in time: a body sent a
+        // byte every few seconds is cut off. A websocket is answered (101) at once, so it is not.
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        // The framework's own refusals (413, 405, 408) in the documented JSON body.
+        .layer(axum::middleware::map_response(crate::error::json_refusals))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -143,12 +153,15 @@ impl Application {
         };
         let (shutdown_tx, shutdown) = watch::channel(false);
         let listener = TcpListener::bind(settings.addr).await?;
+        let throttles = Throttles::new(settings.limits.registrations_per_ip);
+        let hasher = Hasher::start(settings.limits.hashing_threads)?;
         let state = AppState {
             store: Arc::new(store),
             bus: EventBus::new(),
             settings: Arc::new(settings),
             sandbox_secret,
-            login_throttle: Arc::default(),
+            throttles: Arc::new(throttles),
+            hasher,
             revocations: tokio::sync::broadcast::channel(64).0,
             shutdown,
         };
@@ -181,17 +194,8 @@ impl Application {
             stop.await;
             let _ = shutdown_tx.send(true);
         };
-        let app = router.into_make_service_with_connect_info::<SocketAddr>();
-        // Small pushes (a payment event) must leave at once, not wait for Nagle's delayed ACK.
-        // A bounded send buffer caps what a frozen client can make the kernel hold for it (10k
-        // sockets × autotuned 4 MB would be 40 GB); past it, the websocket's send timeout drops it.
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-            let _ = socket2::SockRef::from(&*tcp).set_send_buffer_size(SEND_BUFFER);
-        });
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(signal)
-            .await;
+        let limits = state.settings.limits.clone();
+        let served = crate::serve::serve(listener, router, &limits, signal).await;
         let _ = expiry.await;
         served
     }

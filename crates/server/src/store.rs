@@ -222,6 +222,8 @@ pub struct PaymentRow {
     pub created_at: i64,
     /// how the merchant resolved it, when it settled no charge
     pub resolution: Option<api::Resolution>,
+    /// why it is in the review queue, or what was odd about it
+    pub review: Option<api::ReviewReason>,
 }
 
 /// A payment notification to record.
@@ -274,7 +276,13 @@ pub enum PaymentOutcome {
         /// the appended event
         event: api::Event,
     },
-    /// neither md5 nor bill number names a charge
+    /// it settled no charge and names an account no merchant holds a verified claim on: kept
+    /// unassigned (also the answer when the same transaction comes again)
+    Held {
+        /// the waiting payment's id
+        payment_id: String,
+    },
+    /// neither md5 nor bill number names a charge, and no payee account is named
     UnknownCharge,
     /// this webhook-id was seen before with a different body: refused
     WebhookIdReused,
@@ -315,7 +323,7 @@ pub struct PaymentQuery {
     pub network: Option<String>,
     /// bill number of the settled charge
     pub bill_number: Option<String>,
-    /// terminal of the settled charge
+    /// terminal of the settled charge; `""` for charges made at no terminal
     pub terminal_id: Option<String>,
     /// only payments that settled no charge: none named, a wrong amount, or a second payment
     pub unmatched: bool,
@@ -334,7 +342,7 @@ pub struct ChargeQuery {
     pub status: Option<api::ChargeStatus>,
     /// bill number
     pub bill_number: Option<String>,
-    /// terminal
+    /// terminal; `""` for charges made at no terminal
     pub terminal_id: Option<String>,
     /// keyset: (created_at, id) of the last item already seen
     pub before: Option<(i64, String)>,
@@ -342,9 +350,59 @@ pub struct ChargeQuery {
     pub limit: u32,
 }
 
+/// A payee account a merchant's profile names, and whether whoever runs the server verified it.
+#[derive(Debug, Clone)]
+pub struct AccountClaim {
+    /// Bakong account ID or UnionPay merchant ID
+    pub account: String,
+    /// the claiming merchant
+    pub merchant_id: String,
+    /// its name
+    pub business_name: String,
+    /// its owner's email
+    pub owner_email: Option<String>,
+    /// verified for this merchant
+    pub verified: bool,
+    /// payments waiting for this account to be verified
+    pub waiting: u64,
+}
+
+/// A payment that settled no charge and names an account no merchant holds a verified claim on.
+#[derive(Debug, Clone)]
+pub struct UnassignedPayment {
+    /// id (kept when it is credited)
+    pub payment_id: String,
+    /// network
+    pub network: String,
+    /// network's transaction id
+    pub transaction_id: String,
+    /// the payee account it names
+    pub account: String,
+    /// amount
+    pub money: Money,
+    /// when paid, epoch ms
+    pub paid_at: i64,
+    /// when received, epoch ms
+    pub received_at: i64,
+}
+
 /// The storage interface.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Every payee account claimed by a profile, with its verification and waiting payments.
+    async fn account_claims(&self) -> StoreResult<Vec<AccountClaim>>;
+    /// Verifies that `account` is `merchant_id`'s (its profile must name it; NotFound otherwise),
+    /// replacing any earlier verification, and credits the payments waiting for it to that
+    /// merchant's review queue; returns the events appended.
+    async fn verify_account(
+        &self,
+        account: &str,
+        merchant_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<api::Event>>;
+    /// Payments waiting for an account to be verified, oldest first.
+    async fn unassigned_payments(&self) -> StoreResult<Vec<UnassignedPayment>>;
+
     /// Creates a merchant and its owner. Conflict("email") when taken.
     async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow>;
     /// A user by lowercased email.
@@ -356,6 +414,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores an invitation.
     async fn create_invitation(&self, inv: &InvitationRow, now: i64) -> StoreResult<()>;
+    /// An unexpired, unused invitation (a read: nothing is used up).
+    async fn invitation(&self, token_hash: &str, now: i64) -> StoreResult<Option<InvitationRow>>;
     /// Uses an unexpired, unused invitation once: creates its user. NotFound when it is not
     /// (or no longer) valid; Conflict("email") when the email already has an account.
     async fn accept_invitation(

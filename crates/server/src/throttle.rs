@@ -1,107 +1,290 @@
-//! Sign-in throttling. Only failures count, in a sliding window, per account and per IP, with a
-//! per-IP ceiling high enough that a busy shop with many devices behind one address never trips
-//! it, while guessing one account's password stops after a handful of tries.
+//! Throttles for everything a stranger can try without an account: sign-in, pairing codes,
+//! registration and invitation links. Each throttle is its own sliding window with its own key
+//! type, so no request can spend or forge another throttle's keys.
+//!
+//! Sign-in never hands a lockout to a stranger: a pair (account, address) that keeps failing is
+//! stopped, an address that fails across many accounts is stopped, and an account under attack
+//! from many addresses only answers more slowly (a delay that grows, capped), so its owner still
+//! gets in from an address that never failed.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::sync::Mutex;
+use std::time::Duration;
 
-/// Failures allowed per account per window.
-pub const PER_ACCOUNT: usize = 10;
-/// Failures allowed per IP per window.
-pub const PER_IP: usize = 200;
-/// The window.
+use crate::error::ApiError;
+
+/// The sliding window every throttle uses.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Keys remembered at most (oldest windows are dropped first when full).
+/// Failed sign-ins allowed per (account, address) per window.
+pub const SIGNIN_PER_PAIR: usize = 10;
+/// Failed sign-ins allowed per address per window, across accounts (a shop's many devices
+/// behind one address never come near it).
+pub const SIGNIN_PER_IP: usize = 200;
+/// Failures on one account (from anywhere) before its sign-ins start to slow down.
+pub const SIGNIN_SLOW_AFTER: usize = 5;
+/// The longest an attacked account makes a sign-in wait.
+pub const SIGNIN_MAX_DELAY: Duration = Duration::from_secs(8);
+/// Wrong pairing codes allowed per address per window.
+pub const PAIRING_PER_IP: usize = 20;
+/// Wrong or used invitation links allowed per address per window.
+pub const INVITE_PER_IP: usize = 20;
+/// Keys one throttle remembers at most (expired windows are dropped first when full).
 const MAX_KEYS: usize = 100_000;
 
-/// Failure counters. One mutex: sign-in is rare next to payments, and the lock is never held
-/// across an await.
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, VecDeque<i64>>>,
+/// Hits per key in a sliding window.
+pub struct Window<K> {
+    limit: usize,
+    hits: Mutex<HashMap<K, VecDeque<i64>>>,
 }
 
-impl LoginThrottle {
-    fn key_account(email: &str) -> String {
-        format!("a:{email}")
-    }
-
-    fn key_ip(ip: &str) -> String {
-        format!("i:{ip}")
-    }
-
-    /// Seconds to wait when this account or IP is locked out now; `None` when a try is allowed.
-    pub fn retry_after(&self, email: &str, ip: &str, now: i64) -> Option<i64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = None;
-        for (key, limit) in [
-            (Self::key_account(email), PER_ACCOUNT),
-            (Self::key_ip(ip), PER_IP),
-        ] {
-            if let Some(q) = map.get_mut(&key) {
-                while q.front().is_some_and(|t| *t <= now - WINDOW_MS) {
-                    q.pop_front();
-                }
-                if q.len() >= limit {
-                    let oldest = q.front().copied().unwrap_or(now);
-                    let secs = (oldest + WINDOW_MS - now + 999) / 1000;
-                    wait = Some(wait.map_or(secs, |w: i64| w.max(secs)));
-                }
-            }
+impl<K: Hash + Eq + Clone> Window<K> {
+    /// A window allowing `limit` hits per key per `WINDOW_MS`.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            hits: Mutex::new(HashMap::new()),
         }
-        wait
     }
 
-    /// Records a failed sign-in.
-    pub fn failed(&self, email: &str, ip: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+    /// Hits of `key` still inside the window.
+    pub fn count(&self, key: &K, now: i64) -> usize {
+        let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        map.get_mut(key).map_or(0, |q| {
+            while q.front().is_some_and(|t| *t <= now - WINDOW_MS) {
+                q.pop_front();
+            }
+            q.len()
+        })
+    }
+
+    /// Seconds until `key` may try again, when it is at its limit now.
+    pub fn retry_after(&self, key: &K, now: i64) -> Option<u64> {
+        if self.count(key, now) < self.limit {
+            return None;
+        }
+        let map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        let oldest = map.get(key).and_then(|q| q.front().copied()).unwrap_or(now);
+        Some(
+            ((oldest + WINDOW_MS - now).max(0) as u64)
+                .div_ceil(1000)
+                .max(1),
+        )
+    }
+
+    /// Records a hit.
+    pub fn hit(&self, key: K, now: i64) {
+        let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= MAX_KEYS {
             map.retain(|_, q| q.back().is_some_and(|t| *t > now - WINDOW_MS));
         }
-        for key in [Self::key_account(email), Self::key_ip(ip)] {
-            map.entry(key).or_default().push_back(now);
+        let q = map.entry(key).or_default();
+        q.push_back(now);
+        // A key never needs more history than its limit (plus one to know it is over).
+        while q.len() > self.limit + 1 {
+            q.pop_front();
         }
     }
 
-    /// A success clears the account's failures (the IP's stay: they guard other accounts).
-    pub fn succeeded(&self, email: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&Self::key_account(email));
+    /// Forgets a key.
+    pub fn clear(&self, key: &K) {
+        self.hits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
     }
+}
+
+/// Every throttle of the server, one window each.
+pub struct Throttles {
+    signin_pair: Window<(String, IpAddr)>,
+    signin_ip: Window<IpAddr>,
+    signin_account: Window<String>,
+    pairing_ip: Window<IpAddr>,
+    register_ip: Window<IpAddr>,
+    invite_ip: Window<IpAddr>,
+}
+
+impl Throttles {
+    /// Throttles with the default limits and `registrations_per_ip` sign-ups per address per
+    /// window.
+    pub fn new(registrations_per_ip: usize) -> Self {
+        Self {
+            signin_pair: Window::new(SIGNIN_PER_PAIR),
+            signin_ip: Window::new(SIGNIN_PER_IP),
+            // Counted far past the point where the delay stops growing.
+            signin_account: Window::new(1_000),
+            pairing_ip: Window::new(PAIRING_PER_IP),
+            register_ip: Window::new(registrations_per_ip),
+            invite_ip: Window::new(INVITE_PER_IP),
+        }
+    }
+
+    /// Before a sign-in: refused when this address failed too often (on this account or
+    /// overall); otherwise how long to wait first, which grows with the account's failures
+    /// from anywhere.
+    pub fn signin(&self, email: &str, ip: IpAddr, now: i64) -> Result<Duration, ApiError> {
+        let wait = self
+            .signin_pair
+            .retry_after(&(email.to_owned(), ip), now)
+            .or_else(|| self.signin_ip.retry_after(&ip, now));
+        if let Some(secs) = wait {
+            return Err(ApiError::rate_limited("too many failed sign-ins", secs));
+        }
+        Ok(signin_delay(
+            self.signin_account.count(&email.to_owned(), now),
+        ))
+    }
+
+    /// Records a failed sign-in.
+    pub fn signin_failed(&self, email: &str, ip: IpAddr, now: i64) {
+        self.signin_pair.hit((email.to_owned(), ip), now);
+        self.signin_ip.hit(ip, now);
+        self.signin_account.hit(email.to_owned(), now);
+    }
+
+    /// A success clears this address's failures on the account. The account's own count stays:
+    /// it measures an attack from elsewhere, which the owner signing in does not end.
+    pub fn signin_succeeded(&self, email: &str, ip: IpAddr) {
+        self.signin_pair.clear(&(email.to_owned(), ip));
+    }
+
+    /// Before a pairing attempt.
+    pub fn pairing(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
+        match self.pairing_ip.retry_after(&ip, now) {
+            Some(secs) => Err(ApiError::rate_limited("too many wrong codes", secs)),
+            None => Ok(()),
+        }
+    }
+
+    /// Records a wrong pairing code.
+    pub fn pairing_failed(&self, ip: IpAddr, now: i64) {
+        self.pairing_ip.hit(ip, now);
+    }
+
+    /// Before a registration that will hash a password: counts it, or refuses it.
+    pub fn register(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
+        if let Some(secs) = self.register_ip.retry_after(&ip, now) {
+            return Err(ApiError::rate_limited(
+                "too many sign-ups from this address",
+                secs,
+            ));
+        }
+        self.register_ip.hit(ip, now);
+        Ok(())
+    }
+
+    /// Before accepting an invitation.
+    pub fn invitation(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
+        match self.invite_ip.retry_after(&ip, now) {
+            Some(secs) => Err(ApiError::rate_limited(
+                "too many wrong invitation links",
+                secs,
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Records a wrong, used or expired invitation link.
+    pub fn invitation_failed(&self, ip: IpAddr, now: i64) {
+        self.invite_ip.hit(ip, now);
+    }
+}
+
+/// The wait an account with `failures` recent failures imposes on each sign-in: none at first,
+/// then 250 ms doubling per failure, capped.
+pub fn signin_delay(failures: usize) -> Duration {
+    if failures < SIGNIN_SLOW_AFTER {
+        return Duration::ZERO;
+    }
+    let doublings = (failures - SIGNIN_SLOW_AFTER).min(10) as u32;
+    (Duration::from_millis(250) * 2u32.pow(doublings)).min(SIGNIN_MAX_DELAY)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_account_locks_after_ten_failures_and_unlocks_after_the_window() {
-        let t = LoginThrottle::default();
-        for i in 0..PER_ACCOUNT {
-            assert_eq!(t.retry_after("a@x", "1.1.1.1", i as i64), None);
-            t.failed("a@x", "1.1.1.1", i as i64);
-        }
-        assert!(
-            t.retry_after("a@x", "2.2.2.2", 100).is_some(),
-            "another IP does not help a guesser"
-        );
-        assert_eq!(
-            t.retry_after("b@x", "1.1.1.1", 100),
-            None,
-            "other accounts behind the same IP still sign in"
-        );
-        assert_eq!(t.retry_after("a@x", "1.1.1.1", WINDOW_MS + 10), None);
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
     }
 
     #[test]
-    fn a_shop_of_many_devices_behind_one_ip_does_not_trip_the_ip_limit() {
-        let t = LoginThrottle::default();
-        // 40 cashiers each mistype once, then sign in.
-        for n in 0..40 {
-            let email = format!("cashier{n}@shop");
-            t.failed(&email, "10.0.0.1", n);
-            assert_eq!(t.retry_after(&email, "10.0.0.1", n), None);
-            t.succeeded(&email);
+    fn a_guessing_address_is_stopped_on_that_account_but_the_owner_still_gets_in() {
+        let t = Throttles::new(10);
+        let attacker = ip("203.0.113.9");
+        for i in 0..SIGNIN_PER_PAIR as i64 {
+            assert!(t.signin("a@x.com", attacker, i).is_ok());
+            t.signin_failed("a@x.com", attacker, i);
         }
+        assert!(
+            matches!(
+                t.signin("a@x.com", attacker, 100),
+                Err(ApiError::RateLimited { .. })
+            ),
+            "the guessing address is stopped"
+        );
+        let owner = t
+            .signin("a@x.com", ip("198.51.100.7"), 100)
+            .expect("an address that never failed is never locked out");
+        assert!(owner <= SIGNIN_MAX_DELAY && owner > Duration::ZERO);
+        assert_eq!(
+            t.signin("b@x.com", attacker, 100).unwrap(),
+            Duration::ZERO,
+            "other accounts are not slowed"
+        );
+        assert!(t.signin("a@x.com", attacker, WINDOW_MS + 10).is_ok());
+    }
+
+    #[test]
+    fn the_delay_grows_and_is_capped_never_a_lock() {
+        assert_eq!(signin_delay(0), Duration::ZERO);
+        assert_eq!(signin_delay(SIGNIN_SLOW_AFTER - 1), Duration::ZERO);
+        assert_eq!(signin_delay(SIGNIN_SLOW_AFTER), Duration::from_millis(250));
+        assert!(signin_delay(SIGNIN_SLOW_AFTER + 2) > signin_delay(SIGNIN_SLOW_AFTER + 1));
+        assert_eq!(signin_delay(100_000), SIGNIN_MAX_DELAY);
+    }
+
+    #[test]
+    fn throttles_have_separate_key_spaces() {
+        let t = Throttles::new(10);
+        let a = ip("203.0.113.9");
+        // A sign-in body naming an email like the old pairing key cannot spend pairing tries.
+        for i in 0..50 {
+            t.signin_failed(&format!("pairing:{a}"), a, i);
+        }
+        assert!(t.pairing(a, 60).is_ok());
+        for i in 0..PAIRING_PER_IP as i64 {
+            t.pairing_failed(a, i);
+        }
+        assert!(t.pairing(a, 60).is_err());
+        assert!(t.invitation(a, 60).is_ok());
+    }
+
+    #[test]
+    fn a_shop_of_many_devices_behind_one_address_does_not_trip_the_address_limit() {
+        let t = Throttles::new(10);
+        let shop = ip("10.0.0.1");
+        for n in 0..40 {
+            let email = format!("cashier{n}@shop.com");
+            t.signin_failed(&email, shop, n);
+            assert_eq!(t.signin(&email, shop, n).unwrap(), Duration::ZERO);
+            t.signin_succeeded(&email, shop);
+        }
+    }
+
+    #[test]
+    fn registrations_per_address_are_counted_before_any_hashing() {
+        let t = Throttles::new(3);
+        let a = ip("203.0.113.9");
+        for i in 0..3 {
+            assert!(t.register(a, i).is_ok());
+        }
+        assert!(matches!(
+            t.register(a, 10),
+            Err(ApiError::RateLimited { retry_after_secs, .. }) if retry_after_secs > 0
+        ));
+        assert!(t.register(ip("203.0.113.10"), 10).is_ok());
     }
 }

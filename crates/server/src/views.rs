@@ -37,6 +37,7 @@ pub fn payment(p: &PaymentRow) -> api::PaymentView {
         payer: p.payer.clone(),
         received_at_ms: p.created_at,
         resolution: p.resolution,
+        review: p.review,
     }
 }
 

@@ -8,9 +8,10 @@ use khqr::{Currency, Money};
 use sha2::{Digest, Sha256};
 
 use crate::api;
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
+use crate::policy::{self, Action, Counters};
 use crate::startup::AppState;
 use crate::store::{ChargeRow, MerchantRow, NewCharge, StoreError, TerminalRow};
 use crate::views;
@@ -138,22 +139,20 @@ async fn create(
     headers: HeaderMap,
     AppJson(req): AppJson<api::CreateCharge>,
 ) -> Result<(StatusCode, Json<api::ChargeView>), ApiError> {
-    if caller.device_id().is_some() {
-        return Err(ApiError::Forbidden(
-            "a paired display shows charges; staff make them".into(),
-        ));
-    }
+    policy::allow(&caller, Action::CreateCharge)?;
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let (money, note) = parse_request(&merchant, &req)?;
-    // A cashier charges at their own terminal.
-    let terminal_id = match (caller.role(), caller.terminal_id(), &req.terminal_id) {
-        (Role::Cashier, Some(mine), Some(asked)) if mine != asked => {
-            return Err(ApiError::Forbidden(
-                "a cashier charges at their own terminal".into(),
-            ));
+    // A cashier charges at their own counter (or, invited without one, at none).
+    let terminal_id = match policy::counters(&caller) {
+        Counters::All => req.terminal_id.clone(),
+        Counters::One(mine) => {
+            if req.terminal_id.is_some() && req.terminal_id.as_deref() != mine {
+                return Err(ApiError::Forbidden(
+                    "a cashier charges at their own counter".into(),
+                ));
+            }
+            mine.map(str::to_owned)
         }
-        (Role::Cashier, Some(mine), _) => Some(mine.to_owned()),
-        (_, _, asked) => asked.clone(),
     };
     let terminal = match &terminal_id {
         Some(id) => Some(
@@ -252,15 +251,31 @@ async fn show(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
+    policy::allow(&caller, Action::ReadCharges)?;
+    let charge = visible_charge(&state, &caller, &id).await?;
+    Ok(Json(views::charge(&charge)))
+}
+
+/// A charge of the caller's merchant at a counter the caller works with; any other is "no such
+/// charge", so ids of other counters are not confirmed either.
+async fn visible_charge(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<ChargeRow, ApiError> {
+    let not_found = || ApiError::NotFound("no such charge".into());
     let charge = state
         .store
-        .charge(caller.merchant_id(), &id)
+        .charge(caller.merchant_id(), id)
         .await
         .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound("no such charge".into()),
+            StoreError::NotFound => not_found(),
             other => other.into(),
         })?;
-    Ok(Json(views::charge(&charge)))
+    if !policy::sees_counter(caller, charge.terminal_id.as_deref()) {
+        return Err(not_found());
+    }
+    Ok(charge)
 }
 
 #[utoipa::path(post, path = "/api/v1/charges/{id}/cancel", tag = "charges", params(("id" = String, Path)), responses((status = 200, body = api::ChargeView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
@@ -269,6 +284,8 @@ async fn cancel(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
+    policy::allow(&caller, Action::CancelCharge)?;
+    visible_charge(&state, &caller, &id).await?;
     let (charge, event) = state
         .store
         .cancel_charge(caller.merchant_id(), &id, now_ms())
@@ -292,11 +309,7 @@ async fn resolve(
     Path(id): Path<String>,
     AppJson(req): AppJson<api::ResolveCharge>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
-    if caller.role() == Role::Cashier {
-        return Err(ApiError::Forbidden(
-            "an owner or manager resolves late payments".into(),
-        ));
-    }
+    policy::allow(&caller, Action::ResolvePayment)?;
     if req.resolution == api::Resolution::Unknown {
         return Err(ApiError::field("resolution", "accepted or refund_due"));
     }

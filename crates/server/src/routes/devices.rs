@@ -11,9 +11,10 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 
 use crate::api;
-use crate::auth::{self, Caller, Role};
+use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
+use crate::policy::{self, Action};
 use crate::startup::AppState;
 use crate::store::{DeviceRow, StoreError};
 
@@ -27,15 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/devices/pair", post(pair))
         .route("/devices", get(list))
         .route("/devices/{id}", delete(revoke))
-}
-
-fn managers_only(caller: &Caller) -> Result<(), ApiError> {
-    match (caller.role(), caller.device_id()) {
-        (Role::Owner | Role::Manager, None) => Ok(()),
-        _ => Err(ApiError::Forbidden(
-            "only an owner or manager pairs and revokes devices".into(),
-        )),
-    }
 }
 
 fn view(d: &DeviceRow) -> api::DeviceView {
@@ -60,7 +52,7 @@ async fn open_pairing(
     caller: Caller,
     Path(terminal_id): Path<String>,
 ) -> Result<(StatusCode, Json<api::PairingCode>), ApiError> {
-    managers_only(&caller)?;
+    policy::allow(&caller, Action::ManageDevices)?;
     // The terminal must be this merchant's.
     state
         .store
@@ -99,17 +91,9 @@ async fn pair(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     AppJson(req): AppJson<api::PairDevice>,
 ) -> Result<Response, ApiError> {
-    let ip = peer.ip().to_string();
-    let key = format!("pairing:{ip}");
+    let ip = peer.ip();
     let now = now_ms();
-    if let Some(secs) = state.login_throttle.retry_after(&key, &ip, now) {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, secs.to_string())],
-            ApiError::RateLimited(format!("too many wrong codes; try again in {secs} s")),
-        )
-            .into_response());
-    }
+    state.throttles.pairing(ip, now)?;
     let code: String = req.code.chars().filter(char::is_ascii_digit).collect();
     if code.len() != 8 {
         return Err(ApiError::field("code", "the 8 digits shown in settings"));
@@ -136,7 +120,7 @@ async fn pair(
         .await
         .map_err(|e| match e {
             StoreError::NotFound => {
-                state.login_throttle.failed(&key, &ip, now);
+                state.throttles.pairing_failed(ip, now);
                 ApiError::NotFound("this code is wrong, used or expired; open a new one".into())
             }
             other => other.into(),
@@ -161,7 +145,7 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<api::DeviceView>>, ApiError> {
-    managers_only(&caller)?;
+    policy::allow(&caller, Action::ManageDevices)?;
     let rows = state.store.devices(caller.merchant_id()).await?;
     Ok(Json(rows.iter().map(view).collect()))
 }
@@ -172,7 +156,7 @@ async fn revoke(
     caller: Caller,
     Path(device_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    managers_only(&caller)?;
+    policy::allow(&caller, Action::ManageDevices)?;
     state
         .store
         .revoke_device(caller.merchant_id(), &device_id, now_ms())

@@ -15,6 +15,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::api;
 use crate::auth::Caller;
 use crate::error::{ApiError, AppQuery};
+use crate::policy::{self, Action};
 use crate::startup::AppState;
 
 /// `GET /events`
@@ -39,6 +40,7 @@ async fn upgrade(
     AppQuery(q): AppQuery<EventsQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    policy::allow(&caller, Action::WatchEvents)?;
     // Without `since` a client starts at the head: it loaded current state over REST.
     let since = q.since;
     Ok(ws.on_upgrade(move |socket| async move {
@@ -64,25 +66,6 @@ async fn send(
     Ok(())
 }
 
-/// Whether a caller may see an event: a paired device sees only its terminal's charges.
-fn visible(caller: &Caller, event: &api::Event) -> bool {
-    let Caller::Device { terminal_id, .. } = caller else {
-        return true;
-    };
-    match &event.data {
-        api::EventData::ChargeCreated { charge }
-        | api::EventData::ChargeCancelled { charge }
-        | api::EventData::ChargeExpired { charge }
-        | api::EventData::ChargeResolved { charge }
-        | api::EventData::ChargePaid { charge, .. } => {
-            charge.terminal_id.as_deref() == Some(terminal_id.as_str())
-        }
-        api::EventData::PaymentUnmatched { .. }
-        | api::EventData::PaymentResolved { .. }
-        | api::EventData::Unknown => false,
-    }
-}
-
 /// Sends every event after `last` from the log; returns the new `last`.
 async fn catch_up(
     ws: &mut futures::stream::SplitSink<WebSocket, Message>,
@@ -98,7 +81,7 @@ async fn catch_up(
         let n = page.len();
         for event in page {
             last = event.seq;
-            if visible(caller, &event) {
+            if policy::sees_event(caller, &event) {
                 send(ws, &api::ServerMsg::Event { event }).await?;
             }
         }
@@ -133,7 +116,7 @@ async fn run_session(
                     }
                     if event.seq == last + 1 {
                         last = event.seq;
-                        if visible(&caller, &event) {
+                        if policy::sees_event(&caller, &event) {
                             send(&mut tx, &api::ServerMsg::Event { event: (*event).clone() }).await?;
                         }
                     } else {

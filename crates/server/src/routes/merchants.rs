@@ -1,15 +1,18 @@
 //! Merchant registration and profile.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::api;
-use crate::auth::{self, Caller, Role};
+use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
+use crate::policy::{self, Action};
 use crate::startup::AppState;
 use crate::store::{MerchantRow, NewMerchant};
 
@@ -18,6 +21,14 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/merchants", post(register))
         .route("/merchant", get(show).put(update))
+}
+
+/// The answer when a sign-up names an email that has an account.
+fn email_taken() -> ApiError {
+    ApiError::Conflict {
+        field: Some("email".into()),
+        message: "this email cannot sign up; if it is yours, sign in".into(),
+    }
 }
 
 pub(crate) fn check_email(email: &str) -> Result<String, ApiError> {
@@ -43,6 +54,13 @@ pub(crate) fn check_email(email: &str) -> Result<String, ApiError> {
 /// A profile that cannot produce a valid KHQR is refused, field by field, by the codec itself.
 fn check_profile(req: &api::RegisterMerchant) -> Result<(), ApiError> {
     let name = req.business_name.trim();
+    crate::profile::plain_text("business_name", name, 100)?;
+    crate::profile::plain_text("merchant_city", req.merchant_city.trim(), 100)?;
+    crate::profile::plain_text(
+        "bakong_account_id",
+        req.bakong_account_id.as_deref().unwrap_or("").trim(),
+        32,
+    )?;
     if name.is_empty() {
         return Err(ApiError::field("business_name", "enter your business name"));
     }
@@ -88,8 +106,10 @@ fn bill_prefix() -> String {
 #[utoipa::path(post, path = "/api/v1/merchants", tag = "merchants", request_body = api::RegisterMerchant, responses((status = 201, description = "registered and signed in", body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     AppJson(req): AppJson<api::RegisterMerchant>,
 ) -> Result<Response, ApiError> {
+    // Cheap checks first; a password is hashed only for a sign-up that can succeed.
     let email = check_email(&req.email)?;
     if req.password.chars().count() < 10 {
         return Err(ApiError::field("password", "use at least 10 characters"));
@@ -98,10 +118,11 @@ async fn register(
         return Err(ApiError::field("password", "at most 1024 characters"));
     }
     check_profile(&req)?;
-    let password = req.password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    state.throttles.register(peer.ip(), now_ms())?;
+    if state.store.user_by_email(&email).await?.is_some() {
+        return Err(email_taken());
+    }
+    let hash = state.hasher.hash(&req.password).await?;
     let default_currency = match req.country {
         api::Country::KH => khqr::Currency::Khr,
         api::Country::CN => khqr::Currency::Cny,
@@ -138,6 +159,7 @@ async fn register(
         };
         match state.store.register(new, now).await {
             Err(crate::store::StoreError::Conflict("bill_prefix")) if attempt < 5 => attempt += 1,
+            Err(crate::store::StoreError::Conflict("email")) => return Err(email_taken()),
             other => break other?,
         }
     };
@@ -154,6 +176,7 @@ async fn show(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<api::MerchantView>, ApiError> {
+    policy::allow(&caller, Action::ReadProfile)?;
     let m = state.store.merchant(caller.merchant_id()).await?;
     Ok(Json(crate::views::merchant(&m)))
 }
@@ -172,14 +195,9 @@ async fn update(
         || next.acquiring_bank != current.acquiring_bank
         || next.upi_account != current.upi_account
         || next.country != current.country;
-    match caller.role() {
-        Role::Owner => {}
-        Role::Manager if !payout_changed => {}
-        Role::Manager | Role::Cashier => {
-            return Err(ApiError::Forbidden(
-                "only the owner changes payout details".into(),
-            ));
-        }
+    policy::allow(&caller, Action::EditProfile)?;
+    if payout_changed {
+        policy::allow(&caller, Action::EditPayout)?;
     }
     state.store.update_merchant(&next, now_ms()).await?;
     Ok(Json(crate::views::merchant(&next)))

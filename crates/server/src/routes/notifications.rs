@@ -49,6 +49,23 @@ fn validate(n: &api::PaymentNotification) -> Result<Money, ApiError> {
             "give the md5 or the bill_number of the paid QR",
         ));
     }
+    if n.md5
+        .as_deref()
+        .is_some_and(|m| m.len() != 32 || !m.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(ApiError::field("md5", "32 hexadecimal characters"));
+    }
+    for (field, value) in [
+        ("bill_number", &n.bill_number),
+        ("merchant_account", &n.merchant_account),
+    ] {
+        if value
+            .as_deref()
+            .is_some_and(|v| v.len() > 64 || v.chars().any(char::is_control))
+        {
+            return Err(ApiError::field(field, "at most 64 printable characters"));
+        }
+    }
     if n.payer.country.len() != 2 || !n.payer.country.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(ApiError::field(
             "payer.country",
@@ -64,7 +81,7 @@ fn validate(n: &api::PaymentNotification) -> Result<Money, ApiError> {
     Money::parse(&n.amount, n.currency).map_err(|e| ApiError::field("amount", e.to_string()))
 }
 
-#[utoipa::path(post, path = "/api/v1/notifications/{network}", tag = "notifications", request_body = api::PaymentNotification, params(("network" = String, Path, description = "bakong, unionpay or sandbox"), ("webhook-id" = String, Header), ("webhook-timestamp" = String, Header), ("webhook-signature" = String, Header, description = "v1,<base64 HMAC-SHA256 of id.timestamp.body>")), responses((status = 200, body = api::NotificationAck), (status = 401, description = "bad, missing or stale signature", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/notifications/{network}", tag = "notifications", request_body = api::PaymentNotification, params(("network" = String, Path, description = "bakong, unionpay or sandbox"), ("webhook-id" = String, Header), ("webhook-timestamp" = String, Header), ("webhook-signature" = String, Header, description = "v1,<base64 HMAC-SHA256 of id.timestamp.body>")), responses((status = 200, body = api::NotificationAck), (status = 202, description = "kept unassigned: it settled no charge and its account has no verified claim", body = api::NotificationAck), (status = 401, description = "bad, missing or stale signature", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody)))]
 async fn receive(
     State(state): State<AppState>,
     Path(network): Path<String>,
@@ -118,6 +135,7 @@ async fn receive(
                 credited: false,
                 charge_id: payment.charge_id,
                 charge_status,
+                held: false,
             }),
         )),
         PaymentOutcome::Recorded {
@@ -134,6 +152,20 @@ async fn receive(
                     credited: true,
                     charge_id: payment.charge_id,
                     charge_status: charge.map(|c| c.status),
+                    held: false,
+                }),
+            ))
+        }
+        PaymentOutcome::Held { payment_id } => {
+            tracing::warn!(network, transaction_id = %n.transaction_id, "payment held: its account has no verified claim");
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(api::NotificationAck {
+                    payment_id,
+                    credited: false,
+                    charge_id: None,
+                    charge_status: None,
+                    held: true,
                 }),
             ))
         }

@@ -10,9 +10,10 @@ use axum::{Json, Router};
 use khqr::{MinorUnits, Money};
 
 use crate::api;
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::error::{ApiError, AppQuery};
 use crate::history::{HistoryQuery, civil_from_days, encode_cursor, utc_offset_ms};
+use crate::policy::{self, Action, Counters};
 use crate::startup::AppState;
 use crate::store::{ChargeQuery, PaymentQuery, PaymentRow, StoreError};
 use crate::views;
@@ -28,24 +29,15 @@ pub fn router() -> Router<AppState> {
         .route("/reports/daily", get(daily))
 }
 
-/// A cashier sees today's activity of their own terminal, whatever they ask for.
-fn scope_for_cashier(caller: &Caller, q: &mut HistoryQuery, offset_ms: i64) {
-    if caller.role() == Role::Cashier {
+/// A caller bound to one counter (a cashier, a display) sees today's activity of that counter,
+/// whatever they ask for.
+fn scope_to_counter(caller: &Caller, q: &mut HistoryQuery, offset_ms: i64) {
+    if let Counters::One(_) = policy::counters(caller) {
         let today = civil_from_days((crate::clock::now_ms() + offset_ms).div_euclid(86_400_000));
         q.from = Some(today.clone());
         q.to = Some(today);
-        // No terminal: a value no terminal has, so the list is empty rather than everyone's.
-        q.terminal = Some(caller.terminal_id().unwrap_or("-").to_owned());
     }
-}
-
-fn not_for_cashiers(caller: &Caller) -> Result<(), ApiError> {
-    if caller.role() == Role::Cashier {
-        return Err(ApiError::Forbidden(
-            "reports are for owners and managers".into(),
-        ));
-    }
-    Ok(())
+    q.terminal = policy::counter_filter(caller, q.terminal.take());
 }
 
 async fn payment_query(
@@ -55,7 +47,7 @@ async fn payment_query(
 ) -> Result<PaymentQuery, ApiError> {
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let mut scoped = q.clone();
-    scope_for_cashier(caller, &mut scoped, utc_offset_ms(merchant.country));
+    scope_to_counter(caller, &mut scoped, utc_offset_ms(merchant.country));
     let q = &scoped;
     if q.status.is_some() {
         return Err(ApiError::field(
@@ -86,6 +78,7 @@ async fn list(
     caller: Caller,
     AppQuery(q): AppQuery<HistoryQuery>,
 ) -> Result<Json<api::Page<api::PaymentView>>, ApiError> {
+    policy::allow(&caller, Action::ReadPayments)?;
     let pq = payment_query(&state, &caller, &q).await?;
     let rows = state.store.list_payments(caller.merchant_id(), &pq).await?;
     let next_cursor = (rows.len() == pq.limit as usize)
@@ -106,6 +99,7 @@ async fn show(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<api::PaymentView>, ApiError> {
+    policy::allow(&caller, Action::ReadPayments)?;
     let not_found = || ApiError::NotFound("no such payment".into());
     let (payment, terminal) = state
         .store
@@ -115,8 +109,11 @@ async fn show(
             StoreError::NotFound => not_found(),
             other => other.into(),
         })?;
-    // A cashier (or a counter display) sees the payments of their own counter only.
-    if caller.role() == Role::Cashier && terminal.as_deref() != caller.terminal_id() {
+    // A cashier sees the payments of their own counter only; a payment that settled no charge
+    // is at no counter and only owners and managers see it.
+    let bound = matches!(policy::counters(&caller), Counters::One(_));
+    if bound && (payment.charge_id.is_none() || !policy::sees_counter(&caller, terminal.as_deref()))
+    {
         return Err(not_found());
     }
     Ok(Json(views::payment(&payment)))
@@ -129,11 +126,7 @@ async fn resolve(
     Path(id): Path<String>,
     crate::error::AppJson(req): crate::error::AppJson<api::ResolveCharge>,
 ) -> Result<Json<api::PaymentView>, ApiError> {
-    if caller.role() == Role::Cashier {
-        return Err(ApiError::Forbidden(
-            "an owner or manager resolves payments".into(),
-        ));
-    }
+    policy::allow(&caller, Action::ResolvePayment)?;
     if req.resolution == api::Resolution::Unknown {
         return Err(ApiError::field("resolution", "accepted or refund_due"));
     }
@@ -164,8 +157,9 @@ async fn list_charges(
     caller: Caller,
     AppQuery(mut q): AppQuery<HistoryQuery>,
 ) -> Result<Json<api::Page<api::ChargeView>>, ApiError> {
+    policy::allow(&caller, Action::ReadCharges)?;
     let merchant = state.store.merchant(caller.merchant_id()).await?;
-    scope_for_cashier(&caller, &mut q, utc_offset_ms(merchant.country));
+    scope_to_counter(&caller, &mut q, utc_offset_ms(merchant.country));
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => match api::ChargeStatus::parse(s) {
@@ -265,7 +259,7 @@ async fn csv_export(
     caller: Caller,
     AppQuery(q): AppQuery<HistoryQuery>,
 ) -> Result<Response, ApiError> {
-    not_for_cashiers(&caller)?;
+    policy::allow(&caller, Action::ReadReports)?;
     let mut pq = payment_query(&state, &caller, &q).await?;
     pq.limit = 500;
     let merchant_id = caller.merchant_id().to_owned();
@@ -306,7 +300,7 @@ async fn daily(
     caller: Caller,
     AppQuery(q): AppQuery<HistoryQuery>,
 ) -> Result<Json<Vec<api::DailyTotal>>, ApiError> {
-    not_for_cashiers(&caller)?;
+    policy::allow(&caller, Action::ReadReports)?;
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let offset = utc_offset_ms(merchant.country);
     let rows = state

@@ -26,34 +26,29 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     AppJson(req): AppJson<api::Login>,
 ) -> Result<Response, ApiError> {
+    // Cheap checks first: no hashing, no lookup for what cannot be an account.
+    if req.email.len() > 254 {
+        return Err(ApiError::field("email", "at most 254 characters"));
+    }
+    if req.password.len() > 1024 {
+        return Err(ApiError::field("password", "at most 1024 characters"));
+    }
     let email = req.email.trim().to_lowercase();
-    let ip = peer.ip().to_string();
-    if let Some(secs) = state.login_throttle.retry_after(&email, &ip, now_ms()) {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, secs.to_string())],
-            ApiError::RateLimited(format!("too many failed sign-ins; try again in {secs} s")),
-        )
-            .into_response());
+    let ip = peer.ip();
+    let delay = state.throttles.signin(&email, ip, now_ms())?;
+    if !delay.is_zero() {
+        // This account is being guessed at from elsewhere: every try on it waits a little.
+        tokio::time::sleep(delay).await;
     }
     let user = state.store.user_by_email(&email).await?;
-    let password = req.password.clone();
-    // Hash even for unknown emails so timing does not reveal which emails exist.
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || match stored {
-        Some(h) => auth::verify_password(&password, &h),
-        None => {
-            let _ = auth::hash_password(&password);
-            false
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    // An unknown email costs a hash too, so timing does not reveal which emails exist.
+    let stored = user.as_ref().map(|u| u.password_hash.as_str());
+    let ok = state.hasher.verify(&req.password, stored).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.login_throttle.failed(&email, &ip, now_ms());
+        state.throttles.signin_failed(&email, ip, now_ms());
         return Err(ApiError::Unauthorized("email or password is wrong".into()));
     };
-    state.login_throttle.succeeded(&email);
+    state.throttles.signin_succeeded(&email, ip);
     let merchant = state.store.merchant(&user.merchant_id).await?;
     start_session(&state, user, &merchant, StatusCode::OK, now_ms()).await
 }

@@ -1,16 +1,19 @@
 //! Staff and roles: the owner (or a manager, for cashiers) invites by email with a one-time link;
 //! the invitee sets a password and is signed in.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::api;
-use crate::auth::{self, Caller, Role};
+use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
+use crate::policy::{self, Action};
 use crate::startup::AppState;
 use crate::store::{InvitationRow, StoreError};
 
@@ -47,27 +50,16 @@ async fn invite(
     caller: Caller,
     AppJson(req): AppJson<api::InviteStaff>,
 ) -> Result<(StatusCode, Json<api::Invitation>), ApiError> {
-    match (caller.role(), req.role) {
-        (_, api::StaffRole::Owner) => {
-            return Err(ApiError::field(
-                "role",
-                "a merchant has one owner; invite a manager or a cashier",
-            ));
-        }
-        (Role::Owner, _) | (Role::Manager, api::StaffRole::Cashier) => {}
-        (Role::Manager | Role::Cashier, _) => {
-            return Err(ApiError::Forbidden(
-                "your role cannot invite this role".into(),
-            ));
-        }
+    if req.role == api::StaffRole::Owner {
+        return Err(ApiError::field(
+            "role",
+            "a merchant has one owner; invite a manager or a cashier",
+        ));
     }
+    policy::allow(&caller, Action::Invite(req.role))?;
+    // Whether the email already has an account is not said here: the invitation is made either
+    // way, and the invitee learns it when they open the link (their own email).
     let email = crate::routes::merchants::check_email(&req.email)?;
-    if state.store.user_by_email(&email).await?.is_some() {
-        return Err(ApiError::Conflict {
-            field: Some("email".into()),
-            message: "this email already has an account".into(),
-        });
-    }
     if let Some(t) = &req.terminal_id {
         state
             .store
@@ -106,9 +98,7 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<api::StaffMember>>, ApiError> {
-    if caller.role() == Role::Cashier {
-        return Err(ApiError::Forbidden("cashiers do not manage staff".into()));
-    }
+    policy::allow(&caller, Action::ReadStaff)?;
     let rows = state.store.staff(caller.merchant_id()).await?;
     Ok(Json(
         rows.into_iter()
@@ -122,37 +112,52 @@ async fn list(
     ))
 }
 
+fn invitation_gone() -> ApiError {
+    ApiError::NotFound("this invitation link is used, expired or wrong; ask for a new one".into())
+}
+
+fn email_has_account() -> ApiError {
+    ApiError::Conflict {
+        field: Some("email".into()),
+        message: "this email already has an account; sign in with it instead".into(),
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "staff", request_body = api::AcceptInvitation, params(("token" = String, Path)), responses((status = 201, body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody)))]
 async fn accept(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     AppJson(req): AppJson<api::AcceptInvitation>,
 ) -> Result<Response, ApiError> {
     if req.password.chars().count() < 10 || req.password.len() > 1024 {
-        return Err(ApiError::field("password", "use at least 10 characters"));
+        return Err(ApiError::field("password", "use 10 to 1024 characters"));
     }
-    let password = req.password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    // Cheap checks first: the link must be real before a password is hashed for it.
+    let ip = peer.ip();
+    state.throttles.invitation(ip, now_ms())?;
+    let token_hash = auth::token_hash(&token);
+    let Some(invitation) = state.store.invitation(&token_hash, now_ms()).await? else {
+        state.throttles.invitation_failed(ip, now_ms());
+        return Err(invitation_gone());
+    };
+    if state
+        .store
+        .user_by_email(&invitation.email)
+        .await?
+        .is_some()
+    {
+        return Err(email_has_account());
+    }
+    let hash = state.hasher.hash(&req.password).await?;
     let now = now_ms();
     let user = state
         .store
-        .accept_invitation(
-            &auth::token_hash(&token),
-            &uuid::Uuid::new_v4().to_string(),
-            &hash,
-            now,
-        )
+        .accept_invitation(&token_hash, &uuid::Uuid::new_v4().to_string(), &hash, now)
         .await
         .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(
-                "this invitation link is used, expired or wrong; ask for a new one".into(),
-            ),
-            StoreError::Conflict(_) => ApiError::Conflict {
-                field: Some("email".into()),
-                message: "this email already has an account".into(),
-            },
+            StoreError::NotFound => invitation_gone(),
+            StoreError::Conflict(_) => email_has_account(),
             other => other.into(),
         })?;
     let merchant = state.store.merchant(&user.merchant_id).await?;

@@ -6,9 +6,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use crate::api;
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
+use crate::policy::{self, Action};
 use crate::startup::AppState;
 use crate::store::{StoreError, StoreRow, TerminalRow};
 
@@ -29,22 +30,13 @@ fn label(text: &str, field: &str) -> Result<String, ApiError> {
     Ok(t.to_owned())
 }
 
-fn managers_only(caller: &Caller) -> Result<(), ApiError> {
-    match caller.role() {
-        Role::Owner | Role::Manager => Ok(()),
-        Role::Cashier => Err(ApiError::Forbidden(
-            "only an owner or manager sets up stores and terminals".into(),
-        )),
-    }
-}
-
 #[utoipa::path(post, path = "/api/v1/stores", tag = "stores", request_body = api::CreateStore, responses((status = 201, body = api::StoreView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
 async fn create_store(
     State(state): State<AppState>,
     caller: Caller,
     AppJson(req): AppJson<api::CreateStore>,
 ) -> Result<(StatusCode, Json<api::StoreView>), ApiError> {
-    managers_only(&caller)?;
+    policy::allow(&caller, Action::EditCounters)?;
     let row = StoreRow {
         store_id: uuid::Uuid::new_v4().to_string(),
         merchant_id: caller.merchant_id().to_owned(),
@@ -65,6 +57,7 @@ async fn list_stores(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<api::StoreView>>, ApiError> {
+    policy::allow(&caller, Action::ReadCounters)?;
     let rows = state.store.stores(caller.merchant_id()).await?;
     Ok(Json(
         rows.into_iter()
@@ -91,7 +84,7 @@ async fn create_terminal(
     caller: Caller,
     AppJson(req): AppJson<api::CreateTerminal>,
 ) -> Result<(StatusCode, Json<api::TerminalView>), ApiError> {
-    managers_only(&caller)?;
+    policy::allow(&caller, Action::EditCounters)?;
     let stores = state.store.stores(caller.merchant_id()).await?;
     let store = stores
         .into_iter()
@@ -113,8 +106,14 @@ async fn list_terminals(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<api::TerminalView>>, ApiError> {
+    policy::allow(&caller, Action::ReadCounters)?;
     let rows = state.store.terminals(caller.merchant_id()).await?;
-    Ok(Json(rows.into_iter().map(terminal_view).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .filter(|t| policy::sees_counter(&caller, Some(&t.terminal_id)))
+            .map(terminal_view)
+            .collect(),
+    ))
 }
 
 /// The terminal's static code for the counter poster: the payer types the amount.
@@ -124,6 +123,10 @@ async fn static_qr(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<api::StaticQr>, ApiError> {
+    policy::allow(&caller, Action::CounterQr)?;
+    if !policy::sees_counter(&caller, Some(&id)) {
+        return Err(ApiError::NotFound("no such terminal".into()));
+    }
     let terminal = state
         .store
         .terminal(caller.merchant_id(), &id)

@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::*;
 
+mod claims;
 mod ingest;
 
 /// SQLite-backed [`Store`].
@@ -225,6 +226,10 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
         paid_at: r.int("paid_at")?,
         created_at: r.int("created_at")?,
         resolution: r.opt_text("resolution")?.as_deref().map(resolution),
+        review: r
+            .opt_text("review_reason")?
+            .as_deref()
+            .map(api::ReviewReason::parse),
     })
 }
 
@@ -283,7 +288,7 @@ pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = ?1, paid_
      payment_id = coalesce(?5, payment_id), updated_at = ?3 where charge_id = ?4";
 
 pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
-pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, p.resolution";
+pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, p.resolution, p.review_reason";
 
 /// One charge of a merchant, from the pool or inside a transaction.
 async fn charge_by_id(
@@ -345,6 +350,23 @@ async fn set_charge_status(
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn account_claims(&self) -> StoreResult<Vec<AccountClaim>> {
+        claims::account_claims(&self.reader).await
+    }
+
+    async fn verify_account(
+        &self,
+        account: &str,
+        merchant_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<api::Event>> {
+        claims::verify_account(&self.writer, account, merchant_id, now).await
+    }
+
+    async fn unassigned_payments(&self) -> StoreResult<Vec<UnassignedPayment>> {
+        claims::unassigned_payments(&self.reader).await
+    }
+
     async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow> {
         let m = &new.merchant;
         let mut tx = self.writer.begin_with("begin immediate").await?;
@@ -441,6 +463,29 @@ impl Store for SqliteStore {
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+
+    async fn invitation(&self, token_hash: &str, now: i64) -> StoreResult<Option<InvitationRow>> {
+        let row = sqlx::query(
+            "select token_hash, merchant_id, email, role, terminal_id, invited_by, expires_at from invitation \
+             where token_hash = $1 and used_at is null and expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| {
+            Ok(InvitationRow {
+                token_hash: r.try_get("token_hash")?,
+                merchant_id: r.try_get("merchant_id")?,
+                email: r.try_get("email")?,
+                role: r.try_get("role")?,
+                terminal_id: r.try_get("terminal_id")?,
+                invited_by: r.try_get("invited_by")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
     }
 
     async fn accept_invitation(
@@ -930,7 +975,7 @@ impl Store for SqliteStore {
                and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
                and ($4 is null or p.network = $4) and ($5 is null or c.bill_number = $5) \
                and ($6 is null or p.created_at < $6 or (p.created_at = $6 and p.payment_id < $7)) \
-               and ($9 is null or c.terminal_id = $9) \
+               and ($9 is null or (p.charge_id is not null and coalesce(c.terminal_id, '') = $9)) \
                and ($10 = 0 or ((c.payment_id is null or c.payment_id <> p.payment_id) and p.resolution is null)) \
              order by p.created_at desc, p.payment_id desc limit $8"
         );
@@ -961,7 +1006,7 @@ impl Store for SqliteStore {
                and ($2 is null or created_at >= $2) and ($3 is null or created_at < $3) \
                and ($4 is null or status = $4) and ($5 is null or bill_number = $5) \
                and ($6 is null or created_at < $6 or (created_at = $6 and charge_id < $7)) \
-               and ($9 is null or terminal_id = $9) \
+               and ($9 is null or coalesce(terminal_id, '') = $9) \
              order by created_at desc, charge_id desc limit $8"
         );
         let (before_at, before_id) = q.before.clone().unzip();

@@ -238,26 +238,74 @@ async fn concurrent_notifications_grouped_into_one_commit_keep_every_outcome_apa
 }
 
 #[tokio::test]
-async fn a_payment_matching_no_charge_but_naming_its_payee_is_kept_for_that_merchant() {
+async fn a_payment_matching_no_charge_is_held_until_its_account_is_verified_then_credited_once() {
     let app = spawn_app().await;
     let m = app.register("n8@shop.kh", "payee@aclb").await;
+    // Anyone may claim the same account in their profile: a claim alone routes nothing.
+    let squatter = app.register("squat@shop.kh", "payee@aclb").await;
     let body = json!({
         "transaction_id": "static-1", "amount": "7000", "currency": "KHR", "paid_at_ms": 0,
         "bill_number": "PAID-FROM-A-POSTER", "merchant_account": "payee@aclb",
         "payer": {"wallet": "ABA", "country": "KH"}
     });
-    let ack: serde_json::Value = app.notify(&body).await.json().await.unwrap();
-    assert_eq!(ack["credited"], true);
-    assert_eq!(ack["charge_id"], serde_json::Value::Null);
+    let res = app.notify(&body).await;
+    assert_eq!(res.status(), 202);
+    let ack: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(ack["held"], true);
+    assert_eq!(ack["credited"], false);
+    let again: serde_json::Value = app.notify(&body).await.json().await.unwrap();
+    assert_eq!(again["payment_id"], ack["payment_id"], "held once");
+    for who in [&m, &squatter] {
+        let page: serde_json::Value = app.get_json(&who.cookie, "/api/v1/payments").await;
+        assert_eq!(
+            page["items"].as_array().unwrap().len(),
+            0,
+            "nobody is credited yet"
+        );
+    }
+    let waiting = tonle_server::cli::admin::unassigned(app.data_dir.path())
+        .await
+        .unwrap();
+    assert!(
+        waiting.contains("payee@aclb") && waiting.contains("7000"),
+        "{waiting}"
+    );
+    let claims = tonle_server::cli::admin::accounts(app.data_dir.path())
+        .await
+        .unwrap();
+    assert_eq!(claims.matches("payee@aclb\tno\t1").count(), 2, "{claims}");
+
+    let said =
+        tonle_server::cli::admin::verify_account(app.data_dir.path(), "payee@aclb", "n8@shop.kh")
+            .await
+            .unwrap();
+    assert!(said.contains("1 waiting payment"), "{said}");
     let page: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments").await;
     assert_eq!(page["items"][0]["amount"], "7000");
+    assert_eq!(page["items"][0]["review"], "no_charge");
+    assert_eq!(page["items"][0]["id"], ack["payment_id"]);
+    let theirs: serde_json::Value = app.get_json(&squatter.cookie, "/api/v1/payments").await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 0);
+
+    // Now that the claim is verified, the next such payment goes straight to its owner.
+    let mut next = body.clone();
+    next["transaction_id"] = json!("static-3");
+    let ack: serde_json::Value = app.notify(&next).await.json().await.unwrap();
+    assert_eq!(ack["credited"], true);
+    assert_eq!(ack["held"], false);
+    let dup: serde_json::Value = app.notify(&body).await.json().await.unwrap();
+    assert_eq!(
+        dup["credited"], false,
+        "the held one, credited on verification, is not credited twice"
+    );
+
     let mut nobody = body.clone();
     nobody["transaction_id"] = json!("static-2");
-    nobody["merchant_account"] = json!("stranger@aclb");
+    nobody["merchant_account"] = serde_json::Value::Null;
     assert_eq!(
         app.notify(&nobody).await.status(),
         422,
-        "no payee to attribute it to"
+        "no charge and no payee: nothing to keep it for"
     );
 }
 

@@ -43,7 +43,7 @@ async fn sign_in_sign_out_and_a_guesser_is_stopped_while_colleagues_are_not() {
         .unwrap();
     assert_eq!(me.status(), 401, "a signed-out session is gone");
 
-    for _ in 0..tonle_server::throttle::PER_ACCOUNT {
+    for _ in 0..tonle_server::throttle::SIGNIN_PER_PAIR {
         assert_eq!(
             login("owner@shop.kh", "wrong password!")
                 .await

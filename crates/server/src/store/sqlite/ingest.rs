@@ -14,6 +14,7 @@ use super::{
     APPEND_EVENT, CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other,
     payment_row,
 };
+use crate::settlement::{self, Verdict};
 use crate::store::{ChargeRow, NewPayment, PaymentOutcome, PaymentRow, StoreError, StoreResult};
 use protocol as api;
 
@@ -123,7 +124,8 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
     if hash != new.body_hash {
         return Ok(PaymentOutcome::WebhookIdReused);
     }
-    // The charge: by md5 first, then by bill number.
+    // The charge: by md5 first, then by bill number (what each found means is the settlement
+    // rule's to say).
     let found = if new.md5.is_some() || new.bill_number.is_some() {
         let sql = format!(
             "select {CHARGE_COLS} from charge where md5 = ?1 or bill_number = ?2 \
@@ -140,47 +142,41 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
     let Some(charge) = found else {
         return record_unmatched(tx, new);
     };
-    let Some(payment) = insert_payment(tx, new, &charge.merchant_id, Some(&charge))? else {
+    let verdict = settlement::judge(
+        &charge,
+        &settlement::Reported {
+            md5: new.md5.as_deref(),
+            bill_number: new.bill_number.as_deref(),
+            payee: new.merchant_account.as_deref(),
+            money: new.money,
+            paid_at: new.paid_at,
+        },
+    );
+    let review = match verdict {
+        Verdict::Settles { note, .. } => note,
+        Verdict::Review(reason) => Some(reason),
+    };
+    let Some(payment) = insert_payment(tx, new, &charge.merchant_id, Some(&charge), review)? else {
         return duplicate(tx, new);
     };
-    // A payment settles the charge only when the amount is right and the charge is still open.
-    let settles = new.money == charge.money
-        && matches!(
-            charge.status,
-            api::ChargeStatus::Pending | api::ChargeStatus::Expired
-        );
-    let (charge_after, data) = if settles {
-        let late = new.paid_at > charge.expires_at || charge.status == api::ChargeStatus::Expired;
-        let status = if late {
-            api::ChargeStatus::PaidLate
-        } else {
-            api::ChargeStatus::Paid
-        };
-        let sql = format!("{SET_CHARGE_STATUS} returning {CHARGE_COLS}");
-        let after = tx.prepare_cached(&sql)?.query_row(
-            params![
-                status.as_str(),
-                new.paid_at,
-                new.now,
-                charge.charge_id,
-                payment.payment_id
-            ],
-            |r| Ok(charge_row(r)),
-        )??;
-        let data = api::EventData::ChargePaid {
-            charge: crate::views::charge(&after),
-            payment: crate::views::payment(&payment),
-        };
-        (after, data)
-    } else {
-        (
-            charge.clone(),
-            api::EventData::PaymentUnmatched {
-                payment: crate::views::payment(&payment),
-            },
-        )
+    let charge_after = match verdict {
+        Verdict::Settles { status, .. } => {
+            let sql = format!("{SET_CHARGE_STATUS} returning {CHARGE_COLS}");
+            tx.prepare_cached(&sql)?.query_row(
+                params![
+                    status.as_str(),
+                    new.paid_at,
+                    new.now,
+                    charge.charge_id,
+                    payment.payment_id
+                ],
+                |r| Ok(charge_row(r)),
+            )??
+        }
+        Verdict::Review(_) => charge,
     };
-    let event = append_event(tx, &charge.merchant_id, data, new.now)?;
+    let data = settlement::event(Some(&charge_after), crate::views::payment(&payment));
+    let event = append_event(tx, &charge_after.merchant_id, data, new.now)?;
     Ok(PaymentOutcome::Recorded {
         payment,
         charge: Some(charge_after),
@@ -211,11 +207,12 @@ fn insert_payment(
     new: &NewPayment,
     merchant_id: &str,
     charge: Option<&ChargeRow>,
+    review: Option<api::ReviewReason>,
 ) -> StoreResult<Option<PaymentRow>> {
     let inserted = tx
         .prepare_cached(
-            "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) \
+            "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at, review_reason) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11) \
              on conflict (network, transaction_id) do nothing",
         )?
         .execute(params![
@@ -229,6 +226,7 @@ fn insert_payment(
             serde_json::to_string(&new.payer).map_err(other)?,
             new.paid_at,
             new.now,
+            review.map(api::ReviewReason::as_str),
         ])?;
     Ok((inserted == 1).then(|| PaymentRow {
         payment_id: new.payment_id.clone(),
@@ -242,6 +240,7 @@ fn insert_payment(
         paid_at: new.paid_at,
         created_at: new.now,
         resolution: None,
+        review,
     }))
 }
 
@@ -277,41 +276,66 @@ fn duplicate(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
     })
 }
 
-/// A payment that names no charge but names its payee account: kept for that merchant's review.
+/// A payment that names no charge but names its payee account: credited, for review, to the
+/// merchant holding a verified claim on that account; with no such merchant, held unassigned.
 fn record_unmatched(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
-    let account = new
+    if let Some(earlier) = earlier(tx, new)? {
+        return Ok(earlier);
+    }
+    let Some(account) = new
         .merchant_account
         .as_deref()
         .map(str::trim)
-        .filter(|a| !a.is_empty());
-    let merchants: Vec<String> = match account {
-        Some(account) => tx
-            .prepare_cached(
-                "select merchant_id from merchant where bakong_account_id = ?1 or substr(upi_account, 17) = ?1 limit 2",
-            )?
-            .query_map(params![account], |r| r.get(0))?
-            .collect::<Result<_, _>>()?,
-        None => Vec::new(),
+        .filter(|a| !a.is_empty())
+    else {
+        return Ok(PaymentOutcome::UnknownCharge);
     };
-    // Exactly one payee: anything else cannot be attributed safely.
-    let [merchant_id] = merchants.as_slice() else {
-        // Unless the same transaction was kept before, under an account named then.
-        return Ok(earlier(tx, new)?.unwrap_or(PaymentOutcome::UnknownCharge));
+    // The claim counts while the verified merchant's profile still names the account.
+    let verified: Option<String> = tx
+        .prepare_cached(
+            "select v.merchant_id from account_verification v join merchant m on m.merchant_id = v.merchant_id \
+             where v.account = ?1 and (m.bakong_account_id = ?1 or substr(m.upi_account, 17) = ?1 or m.upi_account = ?1)",
+        )?
+        .query_row(params![account], |r| r.get(0))
+        .optional()?;
+    let Some(merchant_id) = verified else {
+        return hold(tx, new, account);
     };
-    let Some(payment) = insert_payment(tx, new, merchant_id, None)? else {
+    let review = Some(api::ReviewReason::NoCharge);
+    let Some(payment) = insert_payment(tx, new, &merchant_id, None, review)? else {
         return duplicate(tx, new);
     };
-    let event = append_event(
-        tx,
-        merchant_id,
-        api::EventData::PaymentUnmatched {
-            payment: crate::views::payment(&payment),
-        },
-        new.now,
-    )?;
+    let data = settlement::event(None, crate::views::payment(&payment));
+    let event = append_event(tx, &merchant_id, data, new.now)?;
     Ok(PaymentOutcome::Recorded {
         payment,
         charge: None,
         event,
     })
+}
+
+/// Keeps a payment for an unverified account, once per (network, transaction id).
+fn hold(tx: &Connection, new: &NewPayment, account: &str) -> StoreResult<PaymentOutcome> {
+    let payment_id: String = tx
+        .prepare_cached(
+            "insert into unassigned_payment (payment_id, network, transaction_id, account, amount_minor, currency, payer, paid_at, created_at, updated_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) \
+             on conflict (network, transaction_id) do update set updated_at = unassigned_payment.updated_at \
+             returning payment_id",
+        )?
+        .query_row(
+            params![
+                new.payment_id,
+                new.network,
+                new.transaction_id,
+                account,
+                new.money.amount.get() as i64,
+                new.money.currency.code(),
+                serde_json::to_string(&new.payer).map_err(other)?,
+                new.paid_at,
+                new.now,
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(PaymentOutcome::Held { payment_id })
 }

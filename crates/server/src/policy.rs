@@ -1,0 +1,217 @@
+//! Who may do what: the one place that decides. Every route asks `allow` before it acts and
+//! `sees_counter` (or a filter built from `counter_filter`) before it shows or changes a charge;
+//! the event stream asks `sees_event`.
+//!
+//! - owner: everything;
+//! - manager: everything but payout details and inviting managers;
+//! - cashier: charges at their own counter (a cashier invited without a counter works the
+//!   counter-less till), that counter's day; no reports, staff, devices or settings;
+//! - paired device: watches its counter (its charges, its counter QR, its events); changes
+//!   nothing.
+
+use crate::api;
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+
+/// Something a caller asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// make a charge
+    CreateCharge,
+    /// see a charge or list charges
+    ReadCharges,
+    /// cancel a pending charge
+    CancelCharge,
+    /// keep or refund a late payment, or a payment that settled nothing
+    ResolvePayment,
+    /// see payments
+    ReadPayments,
+    /// daily totals and the CSV export
+    ReadReports,
+    /// see the business profile
+    ReadProfile,
+    /// change the profile (name, city, QR lifetime…)
+    EditProfile,
+    /// change where money goes (accounts, bank, country)
+    EditPayout,
+    /// see stores and counters
+    ReadCounters,
+    /// add stores and counters
+    EditCounters,
+    /// a counter's static QR
+    CounterQr,
+    /// see staff
+    ReadStaff,
+    /// invite a member of staff with this role
+    Invite(api::StaffRole),
+    /// pair, list and revoke customer displays
+    ManageDevices,
+    /// the live event stream
+    WatchEvents,
+}
+
+/// Which counters a caller works with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counters<'a> {
+    /// every counter of the merchant, and charges made at none
+    All,
+    /// one counter (`None`: the charges made at no counter)
+    One(Option<&'a str>),
+}
+
+/// The counters `caller` works with.
+pub fn counters(caller: &Caller) -> Counters<'_> {
+    match caller {
+        Caller::Device { terminal_id, .. } => Counters::One(Some(terminal_id)),
+        Caller::Staff {
+            role: Role::Cashier,
+            terminal_id,
+            ..
+        } => Counters::One(terminal_id.as_deref()),
+        Caller::Staff { .. } => Counters::All,
+    }
+}
+
+/// Whether `caller` may do `action` at all (which counter is checked by `sees_counter`).
+pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
+    use Action as A;
+    let allowed = match caller {
+        Caller::Device { .. } => matches!(action, A::ReadCharges | A::CounterQr | A::WatchEvents),
+        Caller::Staff { role, .. } => match (role, action) {
+            (Role::Owner, A::Invite(api::StaffRole::Owner)) => false,
+            (Role::Owner, _) => true,
+            (Role::Manager, A::EditPayout) => false,
+            (Role::Manager, A::Invite(r)) => r == api::StaffRole::Cashier,
+            (Role::Manager, _) => true,
+            (Role::Cashier, a) => matches!(
+                a,
+                A::CreateCharge
+                    | A::ReadCharges
+                    | A::CancelCharge
+                    | A::ReadPayments
+                    | A::ReadProfile
+                    | A::ReadCounters
+                    | A::CounterQr
+                    | A::WatchEvents
+            ),
+        },
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(refusal(caller, action).into()))
+    }
+}
+
+fn refusal(caller: &Caller, action: Action) -> &'static str {
+    match (caller, action) {
+        (Caller::Device { .. }, _) => "a paired display only shows its counter's charges",
+        (_, Action::Invite(api::StaffRole::Owner)) => {
+            "a merchant has one owner; invite a manager or a cashier"
+        }
+        (_, Action::Invite(_)) => "your role cannot invite this role",
+        (_, Action::EditPayout) => "only the owner changes payout details",
+        (_, Action::ResolvePayment) => "an owner or manager resolves payments",
+        (_, Action::ReadReports) => "reports are for owners and managers",
+        (_, Action::ReadStaff) => "cashiers do not manage staff",
+        (_, Action::ManageDevices) => "only an owner or manager pairs and revokes devices",
+        (_, Action::EditCounters) => "only an owner or manager adds stores and counters",
+        _ => "your role cannot do this",
+    }
+}
+
+/// Whether `caller` works with the counter `terminal` (`None`: no counter).
+pub fn sees_counter(caller: &Caller, terminal: Option<&str>) -> bool {
+    match counters(caller) {
+        Counters::All => true,
+        Counters::One(mine) => mine == terminal,
+    }
+}
+
+/// The counter filter for a list query: `None` for everything, `Some("")` for charges made at
+/// no counter (ids are never empty), `Some(id)` for one counter.
+pub fn counter_filter(caller: &Caller, asked: Option<String>) -> Option<String> {
+    match counters(caller) {
+        Counters::All => asked,
+        Counters::One(mine) => Some(mine.unwrap_or_default().to_owned()),
+    }
+}
+
+/// Whether `caller` may see `event` on the stream: everything for owners and managers; for a
+/// cashier or a display, their counter's charges only (a payment that settled no charge belongs
+/// to no counter).
+pub fn sees_event(caller: &Caller, event: &api::Event) -> bool {
+    if counters(caller) == Counters::All {
+        return true;
+    }
+    match &event.data {
+        api::EventData::ChargeCreated { charge }
+        | api::EventData::ChargeCancelled { charge }
+        | api::EventData::ChargeExpired { charge }
+        | api::EventData::ChargeResolved { charge }
+        | api::EventData::ChargePaid { charge, .. } => {
+            sees_counter(caller, charge.terminal_id.as_deref())
+        }
+        api::EventData::PaymentUnmatched { .. }
+        | api::EventData::PaymentResolved { .. }
+        | api::EventData::Unknown => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(role: Role, terminal: Option<&str>) -> Caller {
+        Caller::Staff {
+            user_id: "u".into(),
+            merchant_id: "m".into(),
+            email: "e@x.com".into(),
+            role,
+            token_hash: "h".into(),
+            terminal_id: terminal.map(str::to_owned),
+        }
+    }
+
+    fn device(terminal: &str) -> Caller {
+        Caller::Device {
+            device_id: "d".into(),
+            merchant_id: "m".into(),
+            terminal_id: terminal.into(),
+        }
+    }
+
+    #[test]
+    fn devices_only_watch_and_cashiers_only_work_their_counter() {
+        let d = device("t1");
+        for a in [
+            Action::CreateCharge,
+            Action::CancelCharge,
+            Action::ReadPayments,
+        ] {
+            assert!(allow(&d, a).is_err(), "{a:?}");
+        }
+        assert!(allow(&d, Action::ReadCharges).is_ok());
+        assert!(sees_counter(&d, Some("t1")));
+        assert!(!sees_counter(&d, Some("t2")));
+        assert!(!sees_counter(&d, None));
+
+        let c = staff(Role::Cashier, Some("t1"));
+        assert!(allow(&c, Action::CancelCharge).is_ok());
+        assert!(allow(&c, Action::ReadReports).is_err());
+        assert!(!sees_counter(&c, Some("t2")));
+        assert_eq!(counter_filter(&c, Some("t2".into())), Some("t1".into()));
+
+        let till = staff(Role::Cashier, None);
+        assert!(sees_counter(&till, None));
+        assert!(!sees_counter(&till, Some("t1")));
+        assert_eq!(counter_filter(&till, None), Some(String::new()));
+
+        let m = staff(Role::Manager, None);
+        assert!(sees_counter(&m, Some("t2")));
+        assert!(allow(&m, Action::EditPayout).is_err());
+        assert!(allow(&m, Action::Invite(api::StaffRole::Manager)).is_err());
+        assert!(allow(&m, Action::Invite(api::StaffRole::Cashier)).is_ok());
+        assert_eq!(counter_filter(&m, None), None);
+    }
+}

@@ -1,0 +1,174 @@
+//! The accept loop: what a connection may take before it is refused. A cap on open connections
+//! in all and per address, a deadline for a request's headers (hyper) and one for the whole
+//! request (`startup::router`), so a client that sends a byte every few seconds is cut off
+//! instead of holding a socket forever.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
+
+use crate::config::Limits;
+
+/// Kernel send buffer of each connection.
+const SEND_BUFFER: usize = 256 * 1024;
+
+/// Open connections, in all and per address.
+#[derive(Default)]
+struct Open {
+    total: usize,
+    per_ip: HashMap<IpAddr, usize>,
+}
+
+/// Counts open connections and admits new ones within the limits.
+#[derive(Clone)]
+pub struct Admission {
+    open: Arc<Mutex<Open>>,
+    max_total: usize,
+    max_per_ip: usize,
+}
+
+/// Held while a connection is open; releases its place when dropped.
+pub struct Place {
+    open: Arc<Mutex<Open>>,
+    ip: IpAddr,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.total = open.total.saturating_sub(1);
+        if let Some(n) = open.per_ip.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.per_ip.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl Admission {
+    /// Admission within `limits`.
+    pub fn new(limits: &Limits) -> Self {
+        Self {
+            open: Arc::default(),
+            max_total: limits.max_connections,
+            max_per_ip: limits.max_connections_per_ip,
+        }
+    }
+
+    /// A place for a connection from `ip`, or `None` when a limit is reached.
+    pub fn admit(&self, ip: IpAddr) -> Option<Place> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let from_ip = open.per_ip.get(&ip).copied().unwrap_or(0);
+        if open.total >= self.max_total || from_ip >= self.max_per_ip {
+            return None;
+        }
+        open.total += 1;
+        open.per_ip.insert(ip, from_ip + 1);
+        Some(Place {
+            open: Arc::clone(&self.open),
+            ip,
+        })
+    }
+
+    /// Connections open now.
+    pub fn open(&self) -> usize {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).total
+    }
+}
+
+fn tune(tcp: &TcpStream) {
+    // Small pushes (a payment event) must leave at once, not wait for Nagle's delayed ACK.
+    let _ = tcp.set_nodelay(true);
+    // A bounded send buffer caps what a frozen client can make the kernel hold for it (10k
+    // sockets × autotuned 4 MB would be 40 GB); past it, the websocket's send timeout drops it.
+    let _ = socket2::SockRef::from(tcp).set_send_buffer_size(SEND_BUFFER);
+}
+
+/// Serves `router` on `listener` until `stop` resolves, then lets open requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: &Limits,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let admission = Admission::new(limits);
+    let graceful = GracefulShutdown::new();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let builder = Arc::new(builder);
+    tokio::pin!(stop);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let Some(place) = admission.admit(peer.ip()) else {
+            tracing::debug!(%peer, "connection refused: limit reached");
+            drop(tcp);
+            continue;
+        };
+        tune(&tcp);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            router.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+            drop(place);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admission_counts_per_address_and_in_all_and_frees_places() {
+        let limits = Limits {
+            max_connections: 3,
+            max_connections_per_ip: 2,
+            ..Limits::default()
+        };
+        let a = Admission::new(&limits);
+        let x: IpAddr = "203.0.113.1".parse().unwrap();
+        let y: IpAddr = "203.0.113.2".parse().unwrap();
+        let p1 = a.admit(x).unwrap();
+        let _p2 = a.admit(x).unwrap();
+        assert!(a.admit(x).is_none(), "per address");
+        let _p3 = a.admit(y).unwrap();
+        assert!(a.admit(y).is_none(), "in all");
+        drop(p1);
+        assert!(a.admit(x).is_some(), "a closed connection frees its place");
+    }
+}
