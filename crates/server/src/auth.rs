@@ -1,10 +1,6 @@
 //! Who is calling: the `Caller` extractor (session cookie or bearer token today; device tokens and
-//! API keys join as new variants), password hashing with argon2id, and session tokens.
+//! API keys join as new variants), and session tokens (passwords are hashed by `hashing`).
 
-use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
@@ -134,24 +130,6 @@ pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(b)
 }
 
-/// argon2id hash of a password (PHC string).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
-}
-
-/// Checks a password against a stored hash.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
 /// The `Set-Cookie` value for a new session.
 pub fn session_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -270,19 +248,5 @@ impl FromRequestParts<AppState> for Caller {
             token_hash: hash,
             terminal_id: s.terminal_id,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_only_themselves() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &h));
-        assert!(!verify_password("wrong horse battery", &h));
-        assert!(!verify_password("x", "not a hash"));
     }
 }

@@ -25,7 +25,7 @@ pub const SIGNIN_PER_IP: usize = 200;
 /// Failures on one account (from anywhere) before its sign-ins start to slow down.
 pub const SIGNIN_SLOW_AFTER: usize = 5;
 /// The longest an attacked account makes a sign-in wait.
-pub const SIGNIN_MAX_DELAY: Duration = Duration::from_secs(8);
+pub const SIGNIN_MAX_DELAY: Duration = Duration::from_secs(4);
 /// Wrong pairing codes allowed per address per window.
 pub const PAIRING_PER_IP: usize = 20;
 /// Wrong or used invitation links allowed per address per window.
@@ -71,6 +71,36 @@ impl<K: Hash + Eq + Clone> Window<K> {
                 .div_ceil(1000)
                 .max(1),
         )
+    }
+
+    /// Records a hit unless `key` is at its limit (checked and recorded under one lock, so
+    /// concurrent requests cannot all pass the check before any records); else the seconds to
+    /// wait.
+    pub fn try_hit(&self, key: K, now: i64) -> Result<(), u64> {
+        if let Some(secs) = self.retry_after(&key, now) {
+            return Err(secs);
+        }
+        let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        let q = map.entry(key).or_default();
+        while q.front().is_some_and(|t| *t <= now - WINDOW_MS) {
+            q.pop_front();
+        }
+        if q.len() >= self.limit {
+            let oldest = q.front().copied().unwrap_or(now);
+            return Err(((oldest + WINDOW_MS - now).max(0) as u64)
+                .div_ceil(1000)
+                .max(1));
+        }
+        q.push_back(now);
+        Ok(())
+    }
+
+    /// Takes back the latest hit of `key` (a try that turned out to succeed).
+    pub fn unhit(&self, key: &K) {
+        let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(q) = map.get_mut(key) {
+            q.pop_back();
+        }
     }
 
     /// Records a hit.
@@ -122,32 +152,32 @@ impl Throttles {
     }
 
     /// Before a sign-in: refused when this address failed too often (on this account or
-    /// overall); otherwise how long to wait first, which grows with the account's failures
-    /// from anywhere.
+    /// overall); otherwise how long to wait first, which grows with the account's failures from
+    /// anywhere. The try is counted as a failure now (so concurrent guesses cannot all slip past
+    /// the limit) and taken back by `signin_succeeded`.
     pub fn signin(&self, email: &str, ip: IpAddr, now: i64) -> Result<Duration, ApiError> {
-        let wait = self
-            .signin_pair
-            .retry_after(&(email.to_owned(), ip), now)
-            .or_else(|| self.signin_ip.retry_after(&ip, now));
-        if let Some(secs) = wait {
-            return Err(ApiError::rate_limited("too many failed sign-ins", secs));
+        let refused = |secs| ApiError::rate_limited("too many failed sign-ins", secs);
+        let pair = (email.to_owned(), ip);
+        self.signin_pair
+            .try_hit(pair.clone(), now)
+            .map_err(refused)?;
+        if let Err(secs) = self.signin_ip.try_hit(ip, now) {
+            self.signin_pair.unhit(&pair);
+            return Err(refused(secs));
         }
-        Ok(signin_delay(
-            self.signin_account.count(&email.to_owned(), now),
-        ))
+        let account = email.to_owned();
+        let earlier = self.signin_account.count(&account, now);
+        self.signin_account.hit(account, now);
+        Ok(signin_delay(earlier))
     }
 
-    /// Records a failed sign-in.
-    pub fn signin_failed(&self, email: &str, ip: IpAddr, now: i64) {
-        self.signin_pair.hit((email.to_owned(), ip), now);
-        self.signin_ip.hit(ip, now);
-        self.signin_account.hit(email.to_owned(), now);
-    }
-
-    /// A success clears this address's failures on the account. The account's own count stays:
-    /// it measures an attack from elsewhere, which the owner signing in does not end.
+    /// A sign-in succeeded: its try is not a failure, and this address's failures on the
+    /// account are forgotten. The account's other failures stay: they measure an attack from
+    /// elsewhere, which the owner signing in does not end.
     pub fn signin_succeeded(&self, email: &str, ip: IpAddr) {
         self.signin_pair.clear(&(email.to_owned(), ip));
+        self.signin_ip.unhit(&ip);
+        self.signin_account.unhit(&email.to_owned());
     }
 
     /// Before a pairing attempt.
@@ -216,7 +246,6 @@ mod tests {
         let attacker = ip("203.0.113.9");
         for i in 0..SIGNIN_PER_PAIR as i64 {
             assert!(t.signin("a@x.com", attacker, i).is_ok());
-            t.signin_failed("a@x.com", attacker, i);
         }
         assert!(
             matches!(
@@ -238,6 +267,26 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_guesses_cannot_pass_the_limit_together() {
+        let t = std::sync::Arc::new(Throttles::new(10));
+        let a = ip("203.0.113.9");
+        let passed: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let t = &t;
+                    s.spawn(move || {
+                        (0..10)
+                            .filter(|_| t.signin("v@x.com", a, 0).is_ok())
+                            .count()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(passed, SIGNIN_PER_PAIR);
+    }
+
+    #[test]
     fn the_delay_grows_and_is_capped_never_a_lock() {
         assert_eq!(signin_delay(0), Duration::ZERO);
         assert_eq!(signin_delay(SIGNIN_SLOW_AFTER - 1), Duration::ZERO);
@@ -252,7 +301,7 @@ mod tests {
         let a = ip("203.0.113.9");
         // A sign-in body naming an email like the old pairing key cannot spend pairing tries.
         for i in 0..50 {
-            t.signin_failed(&format!("pairing:{a}"), a, i);
+            let _ = t.signin(&format!("pairing:{a}"), a, i);
         }
         assert!(t.pairing(a, 60).is_ok());
         for i in 0..PAIRING_PER_IP as i64 {
@@ -268,10 +317,12 @@ mod tests {
         let shop = ip("10.0.0.1");
         for n in 0..40 {
             let email = format!("cashier{n}@shop.com");
-            t.signin_failed(&email, shop, n);
+            // One mistyped password, then the right one, for each of 40 cashiers.
+            assert_eq!(t.signin(&email, shop, n).unwrap(), Duration::ZERO);
             assert_eq!(t.signin(&email, shop, n).unwrap(), Duration::ZERO);
             t.signin_succeeded(&email, shop);
         }
+        assert_eq!(t.signin_ip.count(&shop, 40), 40, "only the failures count");
     }
 
     #[test]

@@ -187,6 +187,7 @@ async fn update(
     caller: Caller,
     AppJson(req): AppJson<api::MerchantProfile>,
 ) -> Result<Json<api::MerchantView>, ApiError> {
+    policy::allow(&caller, Action::EditProfile)?;
     let current = state.store.merchant(caller.merchant_id()).await?;
     let next = crate::profile::apply(&current, &req)?;
     // Payout details route money: only the owner changes them.
@@ -195,7 +196,6 @@ async fn update(
         || next.acquiring_bank != current.acquiring_bank
         || next.upi_account != current.upi_account
         || next.country != current.country;
-    policy::allow(&caller, Action::EditProfile)?;
     if payout_changed {
         policy::allow(&caller, Action::EditPayout)?;
     }

@@ -45,7 +45,7 @@ async fn login(
     let stored = user.as_ref().map(|u| u.password_hash.as_str());
     let ok = state.hasher.verify(&req.password, stored).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.throttles.signin_failed(&email, ip, now_ms());
+        // Counted as a failure already, when the try began.
         return Err(ApiError::Unauthorized("email or password is wrong".into()));
     };
     state.throttles.signin_succeeded(&email, ip);
