@@ -37,5 +37,9 @@ if [ ! -f tests/e2e/axe/node_modules/axe-core/axe.min.js ]; then
   say "installing axe-core for the accessibility checks"
   npm ci --silent --no-audit --no-fund --prefix tests/e2e/axe
 fi
-say "tests: unit, integration, property, SDK parity, headless browser"
+say "tests: unit, integration, property, SDK parity, attacks, headless browser"
+export TONLE_ATTACK_REPORT="$CARGO_TARGET_DIR/attack-report.txt"
+rm -f "$TONLE_ATTACK_REPORT"
 cargo test --workspace --locked
+say "attack suite (crates/server/tests/attacks.rs)"
+cat "$TONLE_ATTACK_REPORT"

@@ -6,6 +6,19 @@ use protocol as api;
 use crate::format;
 use crate::i18n::{Key, tr};
 
+/// What the merchant reads for why a payment settled nothing.
+fn reason(r: Option<api::ReviewReason>) -> Key {
+    use api::ReviewReason as R;
+    match r {
+        Some(R::NoCharge) => Key::ReasonNoCharge,
+        Some(R::AmountMismatch) => Key::ReasonAmount,
+        Some(R::PayeeMismatch) => Key::ReasonPayee,
+        Some(R::Md5Mismatch) => Key::ReasonMd5,
+        Some(R::ChargeClosed) => Key::ReasonClosed,
+        Some(R::BillNumberMismatch | R::Unknown) | None => Key::Unmatched,
+    }
+}
+
 /// The queue, with a decision per late charge.
 #[component]
 pub fn ReviewQueue(
@@ -41,7 +54,9 @@ pub fn ReviewQueue(
                     <For each=move || unmatched.get() key=|p| p.id.clone() let:p>
                         <li class="review-item" data-testid="review-unmatched" data-payment-id=p.id.clone()>
                             <span class="amount">{format::amount(&p.amount, p.currency)}</span>
-                            <span>{tr(Key::Unmatched)}" · "{p.payer.wallet.clone()}" · "{p.transaction_id.clone()}</span>
+                            <span data-testid="review-reason" data-reason=p.review.map(api::ReviewReason::as_str)>
+                                {tr(reason(p.review))}" · "{p.payer.wallet.clone()}" · "{p.transaction_id.clone()}
+                            </span>
                             <span class="actions">
                                 <button type="button" data-testid="resolve-payment-accept"
                                     on:click={let id = p.id.clone(); move |_| on_resolve_payment.run((id.clone(), api::Resolution::Accepted))}>{tr(Key::Accept)}</button>

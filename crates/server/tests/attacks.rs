@@ -659,7 +659,7 @@ async fn attacks_are_refused_and_the_server_stays_up() {
         status == 405 && body["error"]["code"] == "method_not_allowed",
     );
 
-    println!(
+    let report = format!(
         "attacks: {} tried, {} refused, {} let through; hashing flood: 232 requests in {flood_secs:.1} s \
          (accept {:?}, sign-in {:?}, sign-up {:?}); server RSS {rss_before:.1} MB before, {rss_after:.1} MB after ({:+.1} MB)",
         t.tried,
