@@ -195,6 +195,12 @@ pub struct Payer {
     /// units of the credited currency per unit of the payer's currency, decimal string
     #[serde(default)]
     pub rate: Option<String>,
+    /// the payer's account as the network names it (Bakong `fromAccountId`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// the payer bank's reference for the transfer (Bakong `externalRef`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// A payment received from a network.

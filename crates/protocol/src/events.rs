@@ -65,6 +65,11 @@ pub enum EventData {
         /// the payment, with its resolution
         payment: PaymentView,
     },
+    /// how tonle's checks with Bakong are going changed (token saved, refused, unreachable…)
+    BakongStatus {
+        /// the new state
+        bakong: crate::BakongHealth,
+    },
     /// an event kind this client does not know yet
     #[serde(other)]
     Unknown,
@@ -140,6 +145,7 @@ mod de {
                 | "charge_resolved"
                 | "payment_unmatched"
                 | "payment_resolved"
+                | "bakong_status"
         )
     }
 
@@ -152,6 +158,7 @@ mod de {
         kind: Option<String>,
         charge: Option<ChargeView>,
         payment: Option<PaymentView>,
+        bakong: Option<crate::BakongHealth>,
     }
 
     impl Parts {
@@ -164,6 +171,7 @@ mod de {
                 kind,
                 charge,
                 payment,
+                bakong,
                 ..
             } = self;
             Ok(
@@ -189,6 +197,9 @@ mod de {
                     },
                     "payment_resolved" => EventData::PaymentResolved {
                         payment: need(payment, "payment")?,
+                    },
+                    "bakong_status" => EventData::BakongStatus {
+                        bakong: need(bakong, "bakong")?,
                     },
                     _ => EventData::Unknown,
                 },
@@ -217,6 +228,9 @@ mod de {
                     }
                     "payment" if !p.skip_payloads() => {
                         once(&mut p.payment, map.next_value()?, "payment")?;
+                    }
+                    "bakong" if !p.skip_payloads() => {
+                        once(&mut p.bakong, map.next_value()?, "bakong")?;
                     }
                     _ => {
                         map.next_value::<IgnoredAny>()?;
@@ -343,6 +357,8 @@ mod tests {
                 amount: None,
                 currency: None,
                 rate: None,
+                account: None,
+                reference: None,
             },
             received_at_ms: 3,
             resolution: None,
@@ -363,6 +379,12 @@ mod tests {
             EventData::ChargeResolved { charge: charge() },
             EventData::PaymentUnmatched { payment: payment() },
             EventData::PaymentResolved { payment: payment() },
+            EventData::BakongStatus {
+                bakong: crate::BakongHealth {
+                    status: crate::BakongStatus::Unauthorized,
+                    last_error: Some("token refused".into()),
+                },
+            },
         ];
         for (seq, data) in (1..).zip(all) {
             let json = serde_json::to_string(&data).unwrap();

@@ -26,7 +26,14 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// what one client, or all of them, may take of the server
     pub limits: Limits,
+    /// the Bakong Open API the poller asks
+    pub bakong_api_url: String,
+    /// base64 of the 32-byte key that seals merchants' tokens (else a key file in the data dir)
+    pub secret_key: Option<String>,
 }
+
+/// The NBC's production Bakong Open API.
+pub const BAKONG_API_URL: &str = "https://api-bakong.nbc.gov.kh";
 
 /// What the server gives out before it refuses: connections, time, hashing. Defaults suit one
 /// shop or a small PSP on one machine; see the security model in docs/ARCHITECTURE.md.
@@ -77,6 +84,9 @@ impl Settings {
                 registrations_per_ip: 10_000,
                 ..Limits::default()
             },
+            // Nothing listens on the discard port: tests that poll point this at a stand-in.
+            bakong_api_url: "http://127.0.0.1:9".into(),
+            secret_key: None,
         }
     }
 
@@ -98,6 +108,15 @@ impl std::fmt::Debug for Settings {
             .field("unionpay_secret", &set(&self.unionpay_secret))
             .field("secure_cookies", &self.secure_cookies)
             .field("limits", &self.limits)
+            .field("bakong_api_url", &self.bakong_api_url)
+            .field(
+                "secret_key",
+                &if self.secret_key.is_some() {
+                    "<redacted>"
+                } else {
+                    "<key file in the data dir>"
+                },
+            )
             .finish()
     }
 }

@@ -2,6 +2,7 @@
 //! and websocket push with replay. `startup` wires it; one module per resource under `routes`.
 
 pub mod auth;
+pub mod bakong;
 pub mod bus;
 pub mod cli;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod openapi;
 pub mod policy;
 pub mod profile;
 pub mod routes;
+pub mod secrets;
 pub mod serve;
 pub mod settlement;
 pub mod signing;

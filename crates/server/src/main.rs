@@ -88,6 +88,13 @@ struct ServeArgs {
     secure_cookies: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    /// The Bakong Open API that tonle asks whether dynamic KHQRs were paid.
+    #[arg(long, env = "TONLE_BAKONG_API_URL", default_value = tonle_server::config::BAKONG_API_URL)]
+    bakong_api_url: String,
+    /// Base64 of a 32-byte key that seals merchants' Bakong tokens (default: `secret.key` made
+    /// in the data dir on first start).
+    #[arg(long, env = "TONLE_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
 }
 
 /// What clients may take of the server (see the security model in docs/ARCHITECTURE.md).
@@ -207,6 +214,8 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         unionpay_secret: secret("--unionpay-secret", a.unionpay_secret)?,
         secure_cookies: a.secure_cookies,
         limits: a.limits.limits()?,
+        bakong_api_url: a.bakong_api_url,
+        secret_key: a.secret_key,
     };
     tracing::info!(?settings, "starting");
     if !settings.static_dir.join("index.html").is_file() {

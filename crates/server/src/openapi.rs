@@ -7,7 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    charges, devices, events, merchants, notifications, payments, session, staff, stores,
+    charges, devices, events, integrations, merchants, notifications, payments, session, staff,
+    stores,
 };
 use crate::startup::AppState;
 
@@ -24,6 +25,7 @@ use crate::startup::AppState;
         stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,
         staff::invite, staff::list, staff::accept,
         devices::open_pairing, devices::pair, devices::list, devices::revoke,
+        integrations::show, integrations::save, integrations::remove, integrations::check_now,
     ),
     components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData)),
     modifiers(&Security),

@@ -6,8 +6,8 @@
 //! - manager: everything but payout details and inviting managers;
 //! - cashier: charges at their own counter (a cashier invited without a counter works the
 //!   counter-less till), that counter's day; no reports, staff, devices or settings;
-//! - paired device: watches its counter (its charges, its counter QR, its events); changes
-//!   nothing.
+//! - paired device: watches its counter (its charges, its counter QR, its events, whether payments
+//!   can be checked) and may ask Bakong about its counter's charge now; changes nothing.
 
 use crate::api;
 use crate::auth::{Caller, Role};
@@ -48,6 +48,12 @@ pub enum Action {
     ManageDevices,
     /// the live event stream
     WatchEvents,
+    /// see how payment checks with Bakong go (every screen warns when they cannot)
+    ReadIntegrations,
+    /// save or remove the merchant's Bakong token
+    ManageIntegrations,
+    /// ask Bakong about a charge now ("check now")
+    CheckCharge,
 }
 
 /// Which counters a caller works with.
@@ -80,7 +86,7 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
         Caller::Staff { role, .. } => match (role, action) {
             (Role::Owner, A::Invite(api::StaffRole::Owner)) => false,
             (Role::Owner, _) => true,
-            (Role::Manager, A::EditPayout) => false,
+            (Role::Manager, A::EditPayout | A::ManageIntegrations) => false,
             (Role::Manager, A::Invite(r)) => r == api::StaffRole::Cashier,
             (Role::Manager, _) => true,
             (Role::Cashier, a) => matches!(
@@ -93,6 +99,8 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
                     | A::ReadCounters
                     | A::CounterQr
                     | A::WatchEvents
+                    | A::ReadIntegrations
+                    | A::CheckCharge
             ),
         },
     };
@@ -111,6 +119,7 @@ fn refusal(caller: &Caller, action: Action) -> &'static str {
         }
         (_, Action::Invite(_)) => "your role cannot invite this role",
         (_, Action::EditPayout) => "only the owner changes payout details",
+        (_, Action::ManageIntegrations) => "only the owner connects Bakong",
         (_, Action::ResolvePayment) => "an owner or manager resolves payments",
         (_, Action::ReadReports) => "reports are for owners and managers",
         (_, Action::ReadStaff) => "cashiers do not manage staff",
@@ -145,6 +154,8 @@ pub fn sees_event(caller: &Caller, event: &api::Event) -> bool {
         return true;
     }
     match &event.data {
+        // Every screen says when payments cannot be checked.
+        api::EventData::BakongStatus { .. } => true,
         api::EventData::ChargeCreated { charge }
         | api::EventData::ChargeCancelled { charge }
         | api::EventData::ChargeExpired { charge }

@@ -4,6 +4,7 @@ pub mod charges;
 pub mod devices;
 pub mod events;
 pub mod health;
+pub mod integrations;
 pub mod merchants;
 pub mod notifications;
 pub mod payments;
@@ -26,7 +27,8 @@ pub fn api() -> Router<AppState> {
         .merge(events::router())
         .merge(stores::router())
         .merge(staff::router())
-        .merge(devices::router());
+        .merge(devices::router())
+        .merge(integrations::router());
     Router::new()
         .nest("/api/v1", v1)
         .merge(health::router())

@@ -74,9 +74,10 @@ pub fn judge(charge: &ChargeRow, reported: &Reported<'_>) -> Verdict {
     if reported.money != charge.money {
         return Verdict::Review(ReviewReason::AmountMismatch);
     }
+    // Late is when the payer paid (the network's clock), not when tonle learned of it: a code paid
+    // a second before expiry and seen by the next poll after it is paid in time.
     let late = match charge.status {
-        ChargeStatus::Pending => reported.paid_at > charge.expires_at,
-        ChargeStatus::Expired => true,
+        ChargeStatus::Pending | ChargeStatus::Expired => reported.paid_at > charge.expires_at,
         ChargeStatus::Paid
         | ChargeStatus::PaidLate
         | ChargeStatus::Cancelled
@@ -184,8 +185,13 @@ mod tests {
         ));
         let mut expired = c.clone();
         expired.status = ChargeStatus::Expired;
-        assert!(matches!(
+        assert_eq!(
             judge(&expired, &reported(&c)),
+            paid,
+            "paid before expiry, learned of after it"
+        );
+        assert!(matches!(
+            judge(&expired, &late),
             Verdict::Settles {
                 status: ChargeStatus::PaidLate,
                 ..

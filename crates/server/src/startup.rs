@@ -43,6 +43,8 @@ pub struct AppState {
     pub throttles: Arc<crate::throttle::Throttles>,
     /// the bounded password-hashing pool
     pub hasher: crate::hashing::Hasher,
+    /// the Bakong poller's client, key and memory
+    pub bakong: Arc<crate::bakong::Bakong>,
     /// ids of devices revoked while running: their open websockets close at once
     pub revocations: tokio::sync::broadcast::Sender<String>,
     shutdown: watch::Receiver<bool>,
@@ -155,6 +157,9 @@ impl Application {
         let listener = TcpListener::bind(settings.addr).await?;
         let throttles = Throttles::new(settings.limits.registrations_per_ip);
         let hasher = Hasher::start(settings.limits.hashing_threads)?;
+        let secrets =
+            crate::secrets::SecretBox::load(settings.secret_key.as_deref(), &settings.data_dir)?;
+        let bakong = crate::bakong::Bakong::new(&settings.bakong_api_url, secrets)?;
         let state = AppState {
             store: Arc::new(store),
             bus: EventBus::new(),
@@ -162,6 +167,7 @@ impl Application {
             sandbox_secret,
             throttles: Arc::new(throttles),
             hasher,
+            bakong: Arc::new(bakong),
             revocations: tokio::sync::broadcast::channel(64).0,
             shutdown,
         };
@@ -190,6 +196,7 @@ impl Application {
             shutdown_tx,
         } = self;
         let expiry = tokio::spawn(crate::expiry::run(state.clone(), state.shutdown.clone()));
+        let bakong = tokio::spawn(crate::bakong::run(state.clone(), state.shutdown.clone()));
         let signal = async move {
             stop.await;
             let _ = shutdown_tx.send(true);
@@ -197,6 +204,7 @@ impl Application {
         let limits = state.settings.limits.clone();
         let served = crate::serve::serve(listener, router, &limits, signal).await;
         let _ = expiry.await;
+        let _ = bakong.await;
         served
     }
 }

@@ -150,6 +150,8 @@ pub fn notification(args: &PayArgs) -> anyhow::Result<api::PaymentNotification> 
             amount: payer_amount,
             currency: payer_currency,
             rate,
+            account: None,
+            reference: None,
         },
     })
 }

@@ -19,6 +19,7 @@ use super::*;
 
 mod claims;
 mod ingest;
+mod integrations;
 
 /// SQLite-backed [`Store`].
 pub struct SqliteStore {
@@ -251,6 +252,7 @@ pub(crate) fn kind(data: &api::EventData) -> &'static str {
         api::EventData::PaymentUnmatched { .. } => "payment_unmatched",
         api::EventData::ChargeResolved { .. } => "charge_resolved",
         api::EventData::PaymentResolved { .. } => "payment_resolved",
+        api::EventData::BakongStatus { .. } => "bakong_status",
         api::EventData::Unknown => "unknown",
     }
 }
@@ -350,6 +352,36 @@ async fn set_charge_status(
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn save_bakong(&self, row: &BakongRow, now: i64) -> StoreResult<api::Event> {
+        integrations::save(&self.writer, row, now).await
+    }
+
+    async fn bakong(&self, merchant_id: &str) -> StoreResult<Option<BakongRow>> {
+        integrations::get(&self.reader, merchant_id).await
+    }
+
+    async fn delete_bakong(&self, merchant_id: &str, now: i64) -> StoreResult<Option<api::Event>> {
+        integrations::delete(&self.writer, merchant_id, now).await
+    }
+
+    async fn set_bakong_status(
+        &self,
+        merchant_id: &str,
+        status: api::BakongStatus,
+        last_error: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Option<api::Event>> {
+        integrations::set_status(&self.writer, merchant_id, status, last_error, now).await
+    }
+
+    async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>> {
+        integrations::work(&self.reader, since).await
+    }
+
+    async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()> {
+        integrations::finish(&self.writer, charge_ids).await
+    }
+
     async fn account_claims(&self) -> StoreResult<Vec<AccountClaim>> {
         claims::account_claims(&self.reader).await
     }
