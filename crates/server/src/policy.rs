@@ -82,7 +82,10 @@ pub fn counters(caller: &Caller) -> Counters<'_> {
 pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
     use Action as A;
     let allowed = match caller {
-        Caller::Device { .. } => matches!(action, A::ReadCharges | A::CounterQr | A::WatchEvents),
+        Caller::Device { .. } => matches!(
+            action,
+            A::ReadCharges | A::CounterQr | A::WatchEvents | A::ReadIntegrations | A::CheckCharge
+        ),
         Caller::Staff { role, .. } => match (role, action) {
             (Role::Owner, A::Invite(api::StaffRole::Owner)) => false,
             (Role::Owner, _) => true,

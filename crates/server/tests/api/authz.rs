@@ -389,6 +389,36 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
             [401, 200, 200, 403, 403, 403, 200],
         ),
         (
+            "GET",
+            "/api/v1/integrations/bakong".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "PUT",
+            "/api/v1/integrations/bakong".into(),
+            Some(json!({"token": "eyJ.some-token.sig"})),
+            [401, 200, 403, 403, 403, 403, 200],
+        ),
+        (
+            "DELETE",
+            "/api/v1/integrations/bakong".into(),
+            None,
+            [401, 204, 403, 403, 403, 403, 204],
+        ),
+        (
+            "POST",
+            format!("/api/v1/charges/{c1}/check"),
+            None,
+            [401, 200, 200, 200, 404, 200, 404],
+        ),
+        (
+            "POST",
+            format!("/api/v1/charges/{c2}/check"),
+            None,
+            [401, 200, 200, 404, 404, 404, 404],
+        ),
+        (
             "DELETE",
             "/api/v1/devices/no-such-device".into(),
             None,

@@ -13,7 +13,23 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub http: reqwest::Client,
     pub data_dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    stop: oneshot::Sender<()>,
+    done: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// A stand-in Bakong Open API on a free port.
+pub struct StandInServer {
+    pub url: String,
+    pub standin: tonle_server::bakong::standin::StandIn,
+}
+
+pub async fn spawn_standin() -> StandInServer {
+    let standin = tonle_server::bakong::standin::StandIn::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let router = standin.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    StandInServer { url, standin }
 }
 
 pub struct Merchant {
@@ -21,26 +37,45 @@ pub struct Merchant {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app with its settings changed by `change` first.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(data_dir.path().to_path_buf());
+    change(&mut settings);
+    start(settings, data_dir).await
+}
+
+/// Starts the app on `settings` (whose data dir is `data_dir`).
+pub async fn start(settings: Settings, data_dir: tempfile::TempDir) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         tonle_server::telemetry::init("debug");
     }
-    let data_dir = tempfile::tempdir().unwrap();
-    let settings = Settings::for_tests(data_dir.path().to_path_buf());
     let app = Application::build(settings).await.unwrap();
     let addr = app.addr().unwrap();
     let (stop, rx) = oneshot::channel::<()>();
-    tokio::spawn(app.run(async move {
+    let done = tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
     TestApp {
         addr,
         http: reqwest::Client::new(),
         data_dir,
-        _stop: stop,
+        stop,
+        done,
     }
 }
 
 impl TestApp {
+    /// Shuts the server down (as SIGTERM does) and hands back its data dir.
+    pub async fn stop(self) -> tempfile::TempDir {
+        let _ = self.stop.send(());
+        let _ = self.done.await;
+        self.data_dir
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod authz;
+mod bakong;
 mod charges;
 mod devices;
 mod events;
