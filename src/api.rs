@@ -110,6 +110,29 @@ pub async fn cancel_charge(id: &str) -> Result<api::ChargeView, ClientError> {
     post_action(&format!("/api/v1/charges/{id}/cancel")).await
 }
 
+/// `POST /api/v1/charges/{id}/check`: ask Bakong about it now
+pub async fn check_charge(id: &str) -> Result<api::ChargeView, ClientError> {
+    post_action(&format!("/api/v1/charges/{id}/check")).await
+}
+
+/// `GET /api/v1/integrations/bakong`
+pub async fn bakong() -> Result<api::BakongIntegration, ClientError> {
+    get("/api/v1/integrations/bakong").await
+}
+
+/// `PUT /api/v1/integrations/bakong`
+pub async fn save_bakong(token: String) -> Result<api::BakongIntegration, ClientError> {
+    let req = Request::put("/api/v1/integrations/bakong")
+        .json(&api::SaveBakongToken { token })
+        .map_err(|_| ClientError::Decode)?;
+    read(req.send().await.map_err(|_| ClientError::Network)?).await
+}
+
+/// `DELETE /api/v1/integrations/bakong`
+pub async fn remove_bakong() -> Result<(), ClientError> {
+    delete("/api/v1/integrations/bakong").await
+}
+
 /// `GET /api/v1/charges/{id}`
 pub async fn charge(id: &str) -> Result<api::ChargeView, ClientError> {
     get(&format!("/api/v1/charges/{id}")).await
@@ -334,6 +357,7 @@ pub fn error_key(e: &ClientError) -> crate::i18n::Key {
             (_, Some("bakong_account_id")) => Key::ErrBakong,
             (_, Some("amount")) => Key::ErrAmount,
             (_, Some("code")) => Key::ErrCode,
+            (_, Some("token")) => Key::ErrToken,
             (api::ErrorCode::Conflict, Some("name" | "label")) => Key::ErrTaken,
             (_, Some(_)) => Key::ErrField,
             (api::ErrorCode::Unauthorized, _) => Key::ErrCredentials,

@@ -1,5 +1,6 @@
 //! Presentational pieces: props in, callbacks out, no fetching.
 
+pub mod bakong_warning;
 pub mod charge_display;
 pub mod charge_form;
 pub mod daily_chart;

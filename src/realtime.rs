@@ -36,6 +36,8 @@ pub struct Realtime {
     wake: RwSignal<u32>,
     /// the server closed the socket because this paired device was revoked
     pub revoked: RwSignal<bool>,
+    /// how payment checks with Bakong go, once the stream said
+    pub bakong: RwSignal<Option<api::BakongStatus>>,
 }
 
 impl Realtime {
@@ -62,6 +64,7 @@ impl Realtime {
                     *p = payment;
                 }
             }),
+            api::EventData::BakongStatus { bakong } => self.bakong.set(Some(bakong.status)),
             api::EventData::Unknown => {}
         }
     }
@@ -109,6 +112,7 @@ pub fn provide_realtime() -> Realtime {
         started: RwSignal::new(false),
         wake: RwSignal::new(0),
         revoked: RwSignal::new(false),
+        bakong: RwSignal::new(None),
     };
     provide_context(rt);
     rt
@@ -220,4 +224,13 @@ fn watch_wake(rt: Realtime) {
     });
     // The listeners live as long as the tab: the socket loop is per tab.
     std::mem::forget((online, visible));
+}
+
+/// How payment checks with Bakong go: loaded once, then as the stream tells.
+pub fn bakong_status(rt: Option<Realtime>) -> Signal<Option<api::BakongStatus>> {
+    let loaded = crate::load::Load::new(crate::api::bakong);
+    Signal::derive(move || {
+        rt.and_then(|rt| rt.bakong.get())
+            .or_else(|| loaded.get().and_then(Result::ok).map(|b| b.status))
+    })
 }

@@ -28,6 +28,11 @@ pub fn ChargeDisplay(
     on_new: Callback<()>,
     /// cancel this charge
     on_cancel: Callback<()>,
+    /// ask Bakong about it now
+    on_check: Callback<()>,
+    /// a check is under way
+    #[prop(into)]
+    checking: Signal<bool>,
 ) -> impl IntoView {
     let expires = charge.expires_at_ms;
     let expired = move || {
@@ -70,7 +75,11 @@ pub fn ChargeDisplay(
                     {tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}
                 </p>
                 <p class="muted">{tr(Key::Waiting)}</p>
-                <button type="button" class="secondary" data-testid="charge-cancel" on:click=move |_| on_cancel.run(())>{tr(Key::Cancel)}</button>
+                <div class="row-actions">
+                    <button type="button" class="secondary" data-testid="charge-check-now" disabled=move || checking.get()
+                        on:click=move |_| on_check.run(())>{tr(Key::CheckNow)}</button>
+                    <button type="button" class="secondary" data-testid="charge-cancel" on:click=move |_| on_cancel.run(())>{tr(Key::Cancel)}</button>
+                </div>
             </Show>
             <Show when=paid fallback=|| ()>
                 <div class="paid-overlay" data-testid="charge-paid" role="status" aria-live="assertive">

@@ -6,6 +6,7 @@ use protocol::{ChargeStatus, ChargeView, CreateCharge};
 
 use crate::api::{self, error_key};
 use crate::app::use_session;
+use crate::components::bakong_warning::BakongWarning;
 use crate::components::charge_display::ChargeDisplay;
 use crate::components::charge_form::{ChargeForm, ChargeRequest};
 use crate::components::payment_list::PaymentList;
@@ -123,6 +124,24 @@ pub fn ChargePage() -> impl IntoView {
         });
     });
     let on_new = Callback::new(move |_| current.set(None));
+    let checking = RwSignal::new(false);
+    let on_check = Callback::new(move |_| {
+        let Some(id) = current.with_untracked(|c| c.as_ref().map(|c| c.id.clone())) else {
+            return;
+        };
+        checking.set(true);
+        spawn_local(async move {
+            if let Ok(c) = api::check_charge(&id).await
+                && let Some(rt) = rt
+            {
+                rt.charges.update(|m| {
+                    m.insert(c.id.clone(), c);
+                });
+            }
+            checking.set(false);
+        });
+    });
+    let bakong = crate::realtime::bakong_status(rt);
     let on_cancel = Callback::new(move |_| {
         let Some(id) = current.with_untracked(|c| c.as_ref().map(|c| c.id.clone())) else {
             return;
@@ -155,9 +174,10 @@ pub fn ChargePage() -> impl IntoView {
         <TopBar/>
         <div class="charge-page">
             {picker}
+            <BakongWarning status=bakong/>
             {move || match current.get() {
                 None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
-                Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel/> }.into_any(),
+                Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel on_check=on_check checking=checking/> }.into_any(),
             }}
             <PaymentList payments=payments/>
         </div>

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{ClientError, error_key};
 use crate::app::use_session;
+use crate::components::bakong_warning::BakongWarning;
 use crate::components::qr_code::QrImage;
 use crate::components::top_bar::{LangSwitch, LiveBadge};
 use crate::format;
@@ -268,6 +269,22 @@ fn KioskDisplay() -> impl IntoView {
             }
         }
     });
+    let bakong = crate::realtime::bakong_status(rt);
+    // "I have paid": the customer may ask for a check at once (the server throttles it).
+    let checking = RwSignal::new(false);
+    let check_now = move |id: String| {
+        checking.set(true);
+        spawn_local(async move {
+            if let Ok(c) = crate::api::check_charge(&id).await
+                && let Some(rt) = rt
+            {
+                rt.charges.update(|m| {
+                    m.insert(c.id.clone(), c);
+                });
+            }
+            checking.set(false);
+        });
+    };
     let locked = RwSignal::new(false);
     let pin_open = RwSignal::new(false);
     let pin = RwSignal::new(String::new());
@@ -324,6 +341,7 @@ fn KioskDisplay() -> impl IntoView {
                     <button type="submit" data-testid="kiosk-leave-submit">{tr(Key::LeaveKiosk)}</button>
                 </form>
             </Show>
+            <BakongWarning status=bakong/>
             <h1 class="kiosk-name" data-testid="kiosk-merchant">{name.clone()}</h1>
             {alt.clone().map(|a| view! { <p class="kiosk-alt">{a}</p> })}
             {move || match shown.get() {
@@ -338,6 +356,8 @@ fn KioskDisplay() -> impl IntoView {
                                 {[Lang::Km, Lang::Zh, Lang::En].into_iter().map(|l| view! { <li lang=l.tag()>{t(l, Key::ScanToPay)}</li> }).collect_view()}
                             </ul>
                             <p class="countdown">{tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}</p>
+                            <button type="button" class="secondary" data-testid="kiosk-check-now" disabled=move || checking.get()
+                                on:click={let id = c.id.clone(); move |_| check_now(id.clone())}>{tr(Key::CheckNow)}</button>
                         </div>
                     }.into_any()
                 }

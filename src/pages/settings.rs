@@ -16,6 +16,8 @@ use crate::i18n::{Key, t, tr, use_i18n};
 use crate::load::Load;
 use crate::profile::{codec_field, static_qr};
 
+mod bakong;
+
 /// The settings screen.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -26,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
         .unwrap_or_default();
     // Payout details, counters and staff are for owners and managers (the server enforces it too).
     let managers = role != "cashier";
+    let owner = role == "owner";
     let cashier = move || {
         view! {
             <section class="card" data-testid="settings-cashier">
@@ -39,6 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="settings-page">
             <Show when=move || managers fallback=cashier>
                 <ProfileSection/>
+                <bakong::BakongSection owner=owner/>
                 <StoresSection/>
                 <StaffSection/>
             </Show>
@@ -362,6 +366,7 @@ fn StoresSection() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
+                    <p class="muted" data-testid="poster-no-check">{tr(Key::PosterNoCheck)}</p>
                     <form class="inline-form" on:submit=add_counter data-testid="counter-form">
                         <label>{tr(Key::Store)}
                             <select data-testid="counter-store" on:change=move |ev| store_pick.set(event_target_value(&ev))>

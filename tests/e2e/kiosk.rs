@@ -9,7 +9,7 @@ use crate::support::browser::Browser;
 use crate::support::server::Server;
 
 /// Owner side: a store and counter, then a pairing code for it.
-async fn open_code(owner: &Browser) -> Result<String, String> {
+pub(crate) async fn open_code(owner: &Browser) -> Result<String, String> {
     owner.click("nav-settings").await?;
     owner.fill("store-name", "Central Market").await?;
     owner.click("store-add").await?;

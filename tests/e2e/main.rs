@@ -4,6 +4,7 @@
 // reason: this is a test harness: a failed setup step should panic and fail the test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod bakong;
 mod kiosk;
 mod screens;
 mod settings;

@@ -150,6 +150,18 @@ enum QrCommand {
 enum SimulateCommand {
     /// Pay a QR payload as a wallet would.
     Pay(PayArgs),
+    /// Run a stand-in Bakong Open API (point `tonle serve --bakong-api-url` at it).
+    Bakong(StandInArgs),
+}
+
+#[derive(Args)]
+struct StandInArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:9100")]
+    addr: SocketAddr,
+    /// Tokens it accepts (repeat); without any, it accepts every token.
+    #[arg(long)]
+    token: Vec<String>,
 }
 
 #[derive(Args)]
@@ -193,6 +205,10 @@ struct PayArgs {
     /// Pay even when the QR has expired.
     #[arg(long)]
     allow_expired: bool,
+    /// Pay through the stand-in Bakong Open API at this URL (`tonle simulate bakong`): tonle's
+    /// poller finds the payment, as it finds real ones.
+    #[arg(long)]
+    bakong: Option<String>,
 }
 
 fn secret(name: &str, v: Option<String>) -> anyhow::Result<Option<WebhookSecret>> {
@@ -225,6 +241,25 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let addr = app.addr()?;
     println!("tonle listening on http://{addr}");
     app.run(shutdown()).await?;
+    Ok(())
+}
+
+async fn run_standin(a: StandInArgs) -> anyhow::Result<()> {
+    let standin = tonle_server::bakong::standin::StandIn::default();
+    if a.token.is_empty() {
+        standin.accept_any_token();
+    }
+    for t in &a.token {
+        standin.allow_token(t);
+    }
+    let listener = tokio::net::TcpListener::bind(a.addr).await?;
+    println!(
+        "bakong stand-in listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, standin.router())
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 
@@ -263,6 +298,7 @@ async fn simulate_pay(a: PayArgs) -> anyhow::Result<ExitCode> {
         transaction_id: a.transaction_id,
         amount: a.amount,
         allow_expired: a.allow_expired,
+        bakong: a.bakong,
         now_ms: now_ms(),
     };
     let (status, body) = simulate::pay(&args).await?;
@@ -290,6 +326,9 @@ async fn main() -> ExitCode {
             qr::run(qr::verify_line, now_ms() as u64).map(|_| ExitCode::SUCCESS)
         }
         Command::Simulate(SimulateCommand::Pay(a)) => simulate_pay(a).await,
+        Command::Simulate(SimulateCommand::Bakong(a)) => {
+            run_standin(a).await.map(|_| ExitCode::SUCCESS)
+        }
         Command::Admin(a) => {
             let out = match &a.command {
                 AdminCommand::Accounts => admin::accounts(&a.data_dir).await,

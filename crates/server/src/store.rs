@@ -438,7 +438,8 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> StoreResult<Option<api::Event>>;
     /// Every merchant whose token is not refused, with its open charges created since `since`
-    /// (pending or expired, not yet asked about for the last time), newest first.
+    /// (pending, expired or cancelled — a customer may still pay a code they scanned — and not yet
+    /// asked about for the last time), newest first.
     async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>>;
     /// Marks charges as asked about for the last time.
     async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()>;

@@ -268,6 +268,18 @@ impl Browser {
         }
     }
 
+    /// Scrolls `testid` to the top of the window, then saves a screenshot (as [`Self::screenshot`]).
+    pub async fn screenshot_at(&self, testid: &str, name: &str) {
+        if let Ok(el) = self.find(testid).await {
+            let arg = serde_json::to_value(&el).unwrap_or_default();
+            let _ = self
+                .client
+                .execute("arguments[0].scrollIntoView({block: 'start'});", vec![arg])
+                .await;
+        }
+        self.screenshot(name).await;
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -12,7 +12,15 @@ pub async fn in_browser(
     name: &str,
     flow: impl AsyncFnOnce(&Browser, &mut Server) -> Result<(), String>,
 ) {
-    let mut server = Server::start();
+    in_browser_on(name, Server::start(), flow).await;
+}
+
+/// Like [`in_browser`], against a server started by the caller.
+pub async fn in_browser_on(
+    name: &str,
+    mut server: Server,
+    flow: impl AsyncFnOnce(&Browser, &mut Server) -> Result<(), String>,
+) {
     let browser = Browser::start().await;
     let result = flow(&browser, &mut server).await;
     if result.is_err() {

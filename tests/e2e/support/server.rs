@@ -11,6 +11,7 @@ pub struct Server {
     pub url: String,
     /// its data dir
     pub data_dir: tempfile::TempDir,
+    extra: Vec<String>,
 }
 
 /// The `tonle` binary: `TONLE_BIN`, else next to this test executable's target dir.
@@ -49,12 +50,19 @@ pub fn dist_dir() -> PathBuf {
 impl Server {
     /// Starts the server on a free port and waits for its "listening" line.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts the server with more `tonle serve` arguments.
+    pub fn start_with(extra: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let (child, url) = spawn("127.0.0.1:0", &data_dir);
+        let extra: Vec<String> = extra.iter().map(|a| (*a).to_owned()).collect();
+        let (child, url) = spawn("127.0.0.1:0", &data_dir, &extra);
         Self {
             child,
             url,
             data_dir,
+            extra,
         }
     }
 
@@ -68,7 +76,7 @@ impl Server {
     pub fn restart(&mut self) {
         self.kill();
         let addr = self.url.trim_start_matches("http://").to_owned();
-        let (child, url) = spawn(&addr, &self.data_dir);
+        let (child, url) = spawn(&addr, &self.data_dir, &self.extra);
         assert_eq!(url, self.url, "restarted on another address");
         self.child = child;
     }
@@ -97,12 +105,13 @@ impl Server {
     }
 }
 
-fn spawn(addr: &str, data_dir: &tempfile::TempDir) -> (Child, String) {
+fn spawn(addr: &str, data_dir: &tempfile::TempDir, extra: &[String]) -> (Child, String) {
     let mut child = Command::new(tonle_bin())
         .args(["serve", "--addr", addr, "--sandbox", "--data-dir"])
         .arg(data_dir.path())
         .arg("--static-dir")
         .arg(dist_dir())
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -123,6 +132,51 @@ fn spawn(addr: &str, data_dir: &tempfile::TempDir) -> (Child, String) {
 }
 
 impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A stand-in Bakong Open API (`tonle simulate bakong`) that accepts only `token`; killed on drop.
+pub struct BakongStandIn {
+    child: Child,
+    /// base URL
+    pub url: String,
+}
+
+impl BakongStandIn {
+    /// Starts it on a free port.
+    pub fn start(token: &str) -> Self {
+        let mut child = Command::new(tonle_bin())
+            .args([
+                "simulate",
+                "bakong",
+                "--addr",
+                "127.0.0.1:0",
+                "--token",
+                token,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn tonle simulate bakong");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("the stand-in exited before listening")
+                .expect("read stdout");
+            if let Some(url) = line.strip_prefix("bakong stand-in listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        Self { child, url }
+    }
+}
+
+impl Drop for BakongStandIn {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

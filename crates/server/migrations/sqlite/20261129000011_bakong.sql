@@ -16,4 +16,4 @@ create table bakong_integration (
 -- at every start, so a restart forgets nothing.
 alter table charge add column bakong_done integer not null default 0;
 create index charge_bakong_open on charge (merchant_id, created_at)
-    where bakong_done = 0 and status in ('pending', 'expired');
+    where bakong_done = 0 and status in ('pending', 'expired', 'cancelled');

@@ -38,6 +38,9 @@ pub struct PayArgs {
     pub amount: Option<String>,
     /// pay even if the QR has expired (to exercise paid_late)
     pub allow_expired: bool,
+    /// pay through a stand-in Bakong Open API at this URL (tonle finds it by polling) instead of
+    /// posting a notification
+    pub bakong: Option<String>,
     /// now, epoch ms
     pub now_ms: i64,
 }
@@ -156,9 +159,37 @@ pub fn notification(args: &PayArgs) -> anyhow::Result<api::PaymentNotification> 
     })
 }
 
-/// Posts the signed notification; returns the HTTP status and body.
+/// Records the payment on a stand-in Bakong Open API (`tonle simulate bakong`), where tonle's
+/// poller finds it; returns the HTTP status and body.
+async fn pay_on_bakong(
+    standin: &str,
+    n: &api::PaymentNotification,
+    now_ms: i64,
+) -> anyhow::Result<(u16, String)> {
+    let amount: serde_json::Value =
+        serde_json::from_str(&n.amount).context("amount is not a number")?;
+    let body = serde_json::json!({
+        "md5": n.md5, "amount": amount, "currency": n.currency.code(),
+        "to_account_id": n.merchant_account, "from_account_id": "payer@abaa",
+        "created_date_ms": now_ms,
+    });
+    let url = format!("{}/standin/paid", standin.trim_end_matches('/'));
+    let res = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .with_context(|| format!("posting to {url}"))?;
+    Ok((res.status().as_u16(), res.text().await.unwrap_or_default()))
+}
+
+/// Posts the signed notification (or, with `bakong`, pays on the stand-in Bakong); returns the
+/// HTTP status and body.
 pub async fn pay(args: &PayArgs) -> anyhow::Result<(u16, String)> {
     let n = notification(args)?;
+    if let Some(standin) = &args.bakong {
+        return pay_on_bakong(standin, &n, args.now_ms).await;
+    }
     let secret = match &args.secret {
         Some(s) => WebhookSecret::parse(s).context("--secret is not a whsec_ secret")?,
         None => signing::read_sandbox_secret(&args.data_dir)?,

@@ -136,7 +136,7 @@ pub(super) async fn work(
            c.charge_id, c.md5, c.created_at as charge_created_at, c.expires_at as charge_expires_at \
          from bakong_integration b \
          left join charge c on c.merchant_id = b.merchant_id and c.bakong_done = 0 \
-           and c.status in ('pending', 'expired') and c.created_at >= $1 \
+           and c.status in ('pending', 'expired', 'cancelled') and c.created_at >= $1 \
          where b.status != 'unauthorized' \
          order by b.merchant_id, c.created_at desc",
     )
