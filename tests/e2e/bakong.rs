@@ -33,13 +33,7 @@ async fn bakong_token_to_paid(
     b.click("lang-en").await?;
     // The customer display at a counter says so too.
     let code = crate::kiosk::open_code(b).await?;
-    kiosk.goto(&format!("{}/kiosk", server.url)).await?;
-    kiosk.fill("kiosk-code", &code).await?;
-    kiosk.fill("kiosk-pin", "2468").await?;
-    kiosk.click("kiosk-pair").await?;
-    kiosk
-        .wait_attr("kiosk-display", "data-state", "idle")
-        .await?;
+    crate::kiosk::pair(kiosk, server, &code).await?;
     kiosk
         .wait_attr("bakong-warning", "data-status", "unauthorized")
         .await?;

@@ -26,6 +26,16 @@ pub(crate) async fn open_code(owner: &Browser) -> Result<String, String> {
     Ok(code)
 }
 
+/// Opens /kiosk on `kiosk`, pairs it with `code` (PIN 2468) and waits for the idle screen.
+pub(crate) async fn pair(kiosk: &Browser, server: &Server, code: &str) -> Result<(), String> {
+    kiosk.goto(&format!("{}/kiosk", server.url)).await?;
+    kiosk.click("lang-en").await?;
+    kiosk.fill("kiosk-code", code).await?;
+    kiosk.fill("kiosk-pin", "2468").await?;
+    kiosk.click("kiosk-pair").await?;
+    kiosk.wait_attr("kiosk-display", "data-state", "idle").await
+}
+
 /// Owner makes a 25,000 riel charge at Till 1 and returns its payload.
 async fn charge_at_till(owner: &Browser) -> Result<(String, Instant), String> {
     // The cashier's screen shows the last charge until it is paid (then "new charge" starts the
@@ -67,14 +77,7 @@ async fn kiosk_flow(owner: &Browser, kiosk: &Browser, server: &mut Server) -> Re
     crate::screens::sign_up(owner, server, "owner@central-market.kh").await?;
     let code = open_code(owner).await?;
 
-    kiosk.goto(&format!("{}/kiosk", server.url)).await?;
-    kiosk.click("lang-en").await?;
-    kiosk.fill("kiosk-code", &code).await?;
-    kiosk.fill("kiosk-pin", "2468").await?;
-    kiosk.click("kiosk-pair").await?;
-    kiosk
-        .wait_attr("kiosk-display", "data-state", "idle")
-        .await?;
+    pair(kiosk, server, &code).await?;
     kiosk.wait_attr("live-badge", "data-state", "live").await?;
     // The counter's static QR on the idle screen, when the shop wants it.
     kiosk.click("kiosk-static-toggle").await?;

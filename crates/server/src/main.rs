@@ -149,7 +149,7 @@ enum QrCommand {
 #[derive(Subcommand)]
 enum SimulateCommand {
     /// Pay a QR payload as a wallet would.
-    Pay(PayArgs),
+    Pay(Box<PayArgs>),
     /// Run a stand-in Bakong Open API (point `tonle serve --bakong-api-url` at it).
     Bakong(StandInArgs),
 }
@@ -325,7 +325,7 @@ async fn main() -> ExitCode {
         Command::Qr(QrCommand::Verify) => {
             qr::run(qr::verify_line, now_ms() as u64).map(|_| ExitCode::SUCCESS)
         }
-        Command::Simulate(SimulateCommand::Pay(a)) => simulate_pay(a).await,
+        Command::Simulate(SimulateCommand::Pay(a)) => simulate_pay(*a).await,
         Command::Simulate(SimulateCommand::Bakong(a)) => {
             run_standin(a).await.map(|_| ExitCode::SUCCESS)
         }

@@ -149,6 +149,31 @@ async fn post(
         .unwrap()
 }
 
+async fn post_json(
+    http: &reqwest::Client,
+    s: &Server,
+    cookie: &str,
+    path: &str,
+    body: Value,
+) -> Value {
+    post(http, s, cookie, path, body)
+        .await
+        .json()
+        .await
+        .unwrap_or(Value::Null)
+}
+
+async fn get_json(http: &reqwest::Client, s: &Server, cookie: &str, path: &str) -> Value {
+    http.get(s.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or(Value::Null)
+}
+
 /// Posts a signed notification; its status (0 when the server gave no answer).
 async fn notify(http: &reqwest::Client, s: &Server, body: &Value, ts: &str) -> u16 {
     let bytes = serde_json::to_vec(body).unwrap();
@@ -312,66 +337,51 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     );
 
     // 4. A paired display and a cashier acting on another counter.
-    let store: Value = post(
+    let store: Value = post_json(
         &shop,
         &s,
         &charge_owner,
         "/api/v1/stores",
         json!({"name": "Main"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let mut counters = Vec::new();
     for label in ["Counter 1", "Counter 2"] {
-        let v: Value = post(
+        let v: Value = post_json(
             &shop,
             &s,
             &charge_owner,
             "/api/v1/terminals",
             json!({"store_id": store["id"], "label": label}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         counters.push(v["id"].as_str().unwrap().to_owned());
     }
-    let code: Value = post(
+    let code: Value = post_json(
         &shop,
         &s,
         &charge_owner,
         &format!("/api/v1/terminals/{}/pairing", counters[0]),
         json!({}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let paired: Value = post(
+    .await;
+    let paired: Value = post_json(
         &shop,
         &s,
         "",
         "/api/v1/devices/pair",
         json!({"code": code["code"]}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let device = paired["token"].as_str().unwrap().to_owned();
-    let other_counter: Value = post(
+    let other_counter: Value = post_json(
         &shop,
         &s,
         &charge_owner,
         "/api/v1/charges",
         json!({"amount": "5000", "currency": "KHR", "terminal_id": counters[1]}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let cancel = shop
         .post(s.url(&format!(
             "/api/v1/charges/{}/cancel",
@@ -397,17 +407,14 @@ async fn attacks_are_refused_and_the_server_stays_up() {
         .unwrap()
         .status();
     t.check("a display reads another counter's charge", read == 404);
-    let inv: Value = post(
+    let inv: Value = post_json(
         &shop,
         &s,
         &charge_owner,
         "/api/v1/staff/invitations",
         json!({"email": "till@shop.kh", "role": "cashier"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let joined = post(
         &shop,
         &s,
@@ -439,15 +446,7 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     let poster = json!({"transaction_id": "poster-1", "bill_number": "COUNTER-POSTER", "amount": "7000", "currency": "KHR", "paid_at_ms": 0,
         "merchant_account": "owner@aclb", "payer": {"wallet": "ABA", "country": "KH"}});
     let held = notify(&shop, &s, &poster, &now_secs()).await;
-    let theirs: Value = shop
-        .get(s.url("/api/v1/payments"))
-        .header("cookie", &squatter)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let theirs: Value = get_json(&shop, &s, &squatter, "/api/v1/payments").await;
     t.check(
         "a payment to a claimed but unverified account reaches the claimant",
         held == 202 && theirs["items"].as_array().is_some_and(Vec::is_empty),
@@ -543,17 +542,14 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     }
 
     // 8. The smaller ones.
-    let invite_new: Value = post(
+    let invite_new: Value = post_json(
         &shop,
         &s,
         &charge_owner,
         "/api/v1/staff/invitations",
         json!({"email": "someone-new@shop.kh", "role": "cashier"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let invite_taken = post(
         &shop,
         &s,
@@ -566,17 +562,14 @@ async fn attacks_are_refused_and_the_server_stays_up() {
         "an invitation tells whether an email has an account",
         invite_taken.status() == 201 && invite_new.get("token").is_some(),
     );
-    let c: Value = post(
+    let c: Value = post_json(
         &shop,
         &s,
         &charge_owner,
         "/api/v1/charges",
         json!({"amount": "2500", "currency": "KHR"}),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let mut wrong_payee = json!({"transaction_id": "payee-1", "md5": c["md5"], "bill_number": c["bill_number"],
         "amount": "2500", "currency": "KHR", "paid_at_ms": tonle_server::clock::now_ms(),
         "merchant_account": "thief@aclb", "payer": {"wallet": "ABA", "country": "KH"}});
@@ -585,28 +578,18 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     wrong_payee["merchant_account"] = Value::Null;
     wrong_payee["md5"] = json!("f".repeat(32));
     notify(&shop, &s, &wrong_payee, &now_secs()).await;
-    let after: Value = shop
-        .get(s.url(&format!("/api/v1/charges/{}", c["id"].as_str().unwrap())))
-        .header("cookie", &charge_owner)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: Value = get_json(
+        &shop,
+        &s,
+        &charge_owner,
+        &format!("/api/v1/charges/{}", c["id"].as_str().unwrap()),
+    )
+    .await;
     t.check(
         "a wrong payee or a wrong md5 with the right bill number settles a charge",
         after["status"] == "pending",
     );
-    let mut profile: Value = shop
-        .get(s.url("/api/v1/merchant"))
-        .header("cookie", &charge_owner)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut profile: Value = get_json(&shop, &s, &charge_owner, "/api/v1/merchant").await;
     profile.as_object_mut().unwrap().remove("id");
     let mut long_id = profile.clone();
     long_id["merchant_id"] = json!("9".repeat(5000));

@@ -88,6 +88,15 @@ fn envelope(code: i64, message: &str, error: Option<i64>, data: Value) -> Value 
     json!({"responseCode": code, "responseMessage": message, "errorCode": error, "data": data})
 }
 
+/// 401 with errorCode 6, as Bakong answers a wrong or expired token.
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(envelope(1, "Unauthorized", Some(6), Value::Null)),
+    )
+        .into_response()
+}
+
 fn not_found() -> Value {
     envelope(
         1,
@@ -190,7 +199,7 @@ impl StandIn {
     }
 
     /// The token of a call, when it is one the stand-in accepts.
-    fn authorized(&self, headers: &HeaderMap) -> Result<String, Response> {
+    fn authorized(&self, headers: &HeaderMap) -> Option<String> {
         let token = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
@@ -200,16 +209,7 @@ impl StandIn {
             .to_owned();
         let inner = self.lock();
         let accepted = inner.tokens.contains(&token) || (inner.any_token && !token.is_empty());
-        drop(inner);
-        if accepted {
-            Ok(token)
-        } else {
-            Err((
-                StatusCode::UNAUTHORIZED,
-                Json(envelope(1, "Unauthorized", Some(6), Value::Null)),
-            )
-                .into_response())
-        }
+        accepted.then_some(token)
     }
 
     async fn faulted(&self, list: bool) -> Option<Response> {
@@ -274,9 +274,8 @@ async fn check_md5(State(s): State<StandIn>, headers: HeaderMap, body: Json<Valu
     if let Some(r) = s.faulted(false).await {
         return r;
     }
-    let token = match s.authorized(&headers) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(token) = s.authorized(&headers) else {
+        return unauthorized();
     };
     s.record("md5", token, 1);
     let Some(md5) = body.get("md5").and_then(Value::as_str) else {
@@ -307,9 +306,8 @@ async fn check_md5_list(
     if let Some(r) = s.faulted(true).await {
         return r;
     }
-    let token = match s.authorized(&headers) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(token) = s.authorized(&headers) else {
+        return unauthorized();
     };
     let Some(md5s) = body.as_array() else {
         return (

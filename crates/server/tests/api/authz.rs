@@ -89,13 +89,7 @@ async fn staff_member(
     )
     .await;
     assert_eq!(res.status(), 201);
-    res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    crate::helpers::cookie_of(&res)
 }
 
 async fn paid_charge(

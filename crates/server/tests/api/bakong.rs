@@ -57,6 +57,19 @@ async fn charge_status(app: &TestApp, m: &Merchant, id: &str) -> String {
     v["status"].as_str().unwrap().to_owned()
 }
 
+/// The next `bakong_status` the stream carries (within 5 s).
+async fn next_status(ws: &mut crate::events::Ws) -> api::BakongStatus {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let api::EventData::BakongStatus { bakong } = next_event(ws).await.data {
+                return bakong.status;
+            }
+        }
+    })
+    .await
+    .expect("a bakong_status event")
+}
+
 /// Waits (up to `secs`) for `check` to hold.
 async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
 where
@@ -215,15 +228,7 @@ async fn a_refused_token_shows_unauthorized_pauses_polling_and_a_new_token_resum
     let c = app.charge(&m, "3000", "KHR").await;
     let mut ws = connect(&app, &m, None).await;
     bakong.standin.revoke_token(TOKEN);
-    let status = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            if let api::EventData::BakongStatus { bakong } = next_event(&mut ws).await.data {
-                return bakong.status;
-            }
-        }
-    })
-    .await
-    .expect("a bakong_status event");
+    let status = next_status(&mut ws).await;
     assert_eq!(status, api::BakongStatus::Unauthorized);
     let shown: Value = app.get_json(&m.cookie, "/api/v1/integrations/bakong").await;
     assert_eq!(shown["status"], "unauthorized");
@@ -280,14 +285,9 @@ async fn a_restart_mid_poll_loses_nothing() {
         .send()
         .await
         .unwrap();
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let m = Merchant { cookie };
+    let m = Merchant {
+        cookie: crate::helpers::cookie_of(&signed_in),
+    };
     assert!(
         eventually(5, || async {
             charge_status(&app, &m, &c.id).await == "paid"
@@ -315,15 +315,7 @@ async fn the_list_endpoints_403_falls_back_to_single_checks_and_faults_back_off(
     bakong.standin.inject(Fault::RateLimited, Some(1));
     let c2 = app.charge(&m, "9000", "KHR").await;
     let mut ws = connect(&app, &m, None).await;
-    let seen = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            if let api::EventData::BakongStatus { bakong } = next_event(&mut ws).await.data {
-                return bakong.status;
-            }
-        }
-    })
-    .await
-    .expect("a bakong_status event");
+    let seen = next_status(&mut ws).await;
     assert_eq!(seen, api::BakongStatus::RateLimited);
     bakong.standin.mark_paid(&paid(&c2, json!(9000), ACCOUNT));
     assert!(

@@ -92,13 +92,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-        let cookie = res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = cookie_of(&res);
         Merchant { cookie }
     }
 
@@ -175,6 +169,17 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// The session cookie (`name=value`) a sign-in, sign-up or invitation answer sets.
+pub fn cookie_of(res: &reqwest::Response) -> String {
+    res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// A webhook id unique within the test run.

@@ -130,13 +130,7 @@ async fn a_merchant_in_china_charges_with_a_unionpay_code_that_bakong_wallets_pa
         .unwrap();
     assert_eq!(res.status(), 201);
     let m = Merchant {
-        cookie: res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned(),
+        cookie: crate::helpers::cookie_of(&res),
     };
     let res = app
         .create_charge(&m, json!({"amount": "88", "currency": "CNY"}), None)

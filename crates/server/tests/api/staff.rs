@@ -72,13 +72,7 @@ async fn an_invited_cashier_charges_at_their_terminal_and_sees_only_its_payments
     let joined = accept("a good long password").await.unwrap();
     assert_eq!(joined.status(), 201);
     let cashier = Merchant {
-        cookie: joined.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned(),
+        cookie: crate::helpers::cookie_of(&joined),
     };
     assert_eq!(
         accept("a good long password").await.unwrap().status(),
@@ -246,13 +240,7 @@ async fn roles_bound_who_may_invite_whom() {
         .await
         .unwrap();
     let manager = Merchant {
-        cookie: joined.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned(),
+        cookie: crate::helpers::cookie_of(&joined),
     };
     assert_eq!(
         post(&manager, json!({"email": "m2@shop.kh", "role": "manager"}))
