@@ -28,6 +28,8 @@ pub fn ChargeDisplay(
     on_new: Callback<()>,
     /// cancel this charge
     on_cancel: Callback<()>,
+    /// a fresh QR for the same amount, note and counter (after expiry)
+    on_renew: Callback<()>,
     /// ask Bakong about it now
     on_check: Callback<()>,
     /// a check is under way
@@ -93,7 +95,7 @@ pub fn ChargeDisplay(
             </Show>
             <Show when=move || state() == "expired" fallback=|| ()>
                 <p class="expired" data-testid="charge-expired" role="status">{tr(Key::Expired)}</p>
-                <button type="button" class="primary big" data-testid="charge-renew" on:click=move |_| on_new.run(())>{tr(Key::NewQr)}</button>
+                <button type="button" class="primary big" data-testid="charge-renew" on:click=move |_| on_renew.run(())>{tr(Key::NewQr)}</button>
             </Show>
             <Show when=move || state() == "cancelled" fallback=|| ()>
                 <p class="muted" data-testid="charge-cancelled">{tr(Key::Cancelled)}</p>

@@ -81,6 +81,33 @@ pub fn ChargePage() -> impl IntoView {
             let _ = s.set_item(COUNTER_KEY, &counter.get());
         }
     });
+    // After a reload (or a crash) the counter's open charge comes back on screen, so the cashier
+    // still sees it paid.
+    spawn_local(async move {
+        let open = api::HistoryFilter {
+            status: Some("pending".into()),
+            limit: Some(20),
+            ..Default::default()
+        };
+        let Ok(page) = api::charges(&open).await else {
+            return;
+        };
+        let here = counter.get_untracked();
+        let found = page
+            .items
+            .into_iter()
+            .find(|c| c.terminal_id.as_deref().unwrap_or("") == here && c.expires_at_ms > now_ms());
+        if let Some(c) = found
+            && current.with_untracked(Option::is_none)
+        {
+            if let Some(rt) = rt {
+                rt.charges.update(|m| {
+                    m.entry(c.id.clone()).or_insert_with(|| c.clone());
+                });
+            }
+            current.set(Some(c));
+        }
+    });
     let picks = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role != "cashier"));
     let counters = Load::new(move || async move {
         if picks {
@@ -124,6 +151,30 @@ pub fn ChargePage() -> impl IntoView {
         });
     });
     let on_new = Callback::new(move |_| current.set(None));
+    // An expired QR: one tap makes a fresh one for the same amount, currency, note and counter.
+    let on_renew = Callback::new(move |_| {
+        let Some(c) = current.get_untracked() else {
+            return;
+        };
+        let body = CreateCharge {
+            amount: c.amount,
+            currency: c.currency,
+            note: c.note,
+            terminal_id: c.terminal_id,
+        };
+        let key = api::new_idempotency_key();
+        busy.set(true);
+        spawn_local(async move {
+            match api::create_charge(&body, &key).await {
+                Ok(c) => current.set(Some(c)),
+                Err(e) => {
+                    error.set(Some(error_key(&e)));
+                    current.set(None);
+                }
+            }
+            busy.set(false);
+        });
+    });
     let checking = RwSignal::new(false);
     let on_check = Callback::new(move |_| {
         let Some(id) = current.with_untracked(|c| c.as_ref().map(|c| c.id.clone())) else {
@@ -177,7 +228,7 @@ pub fn ChargePage() -> impl IntoView {
             <BakongWarning status=bakong/>
             {move || match current.get() {
                 None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
-                Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel on_check=on_check checking=checking/> }.into_any(),
+                Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel on_renew=on_renew on_check=on_check checking=checking/> }.into_any(),
             }}
             <PaymentList payments=payments/>
         </div>

@@ -40,10 +40,13 @@ async fn day_payments(
     }
 }
 
-/// Count and total per currency.
+/// Count and total per currency of what is kept: a payment marked to refund is not takings.
 fn totals(payments: &[api::PaymentView]) -> Vec<(Currency, usize, Money)> {
     let mut by: BTreeMap<&'static str, (Currency, usize, u64)> = BTreeMap::new();
-    for p in payments {
+    for p in payments
+        .iter()
+        .filter(|p| p.resolution != Some(api::Resolution::RefundDue))
+    {
         let minor = Money::parse(&p.amount, p.currency).map_or(0, |m| m.amount.get());
         let e = by.entry(p.currency.code()).or_insert((p.currency, 0, 0));
         e.1 += 1;

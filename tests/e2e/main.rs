@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod bakong;
+mod first_run;
 mod kiosk;
 mod screens;
 mod settings;

@@ -139,7 +139,19 @@ impl Browser {
 
     /// Waits until an element's attribute equals `want`.
     pub async fn wait_attr(&self, testid: &str, name: &str, want: &str) -> Result<(), String> {
-        let deadline = tokio::time::Instant::now() + STEP;
+        self.wait_attr_within(testid, name, want, STEP).await
+    }
+
+    /// Like [`Self::wait_attr`], waiting up to `within` (for what takes its real time, e.g. a QR
+    /// expiring).
+    pub async fn wait_attr_within(
+        &self,
+        testid: &str,
+        name: &str,
+        want: &str,
+        within: Duration,
+    ) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + within;
         loop {
             if let Ok(v) = self.attr(testid, name).await
                 && v == want

@@ -226,6 +226,10 @@ fn csv_rows(rows: &[PaymentRow], header: bool) -> Vec<u8> {
             "payer_amount",
             "payer_currency",
             "rate",
+            "review",
+            "resolution",
+            "payer_account",
+            "payer_reference",
         ]);
     }
     for p in rows {
@@ -247,6 +251,18 @@ fn csv_rows(rows: &[PaymentRow], header: bool) -> Vec<u8> {
                 .map(|c| c.code().to_owned())
                 .unwrap_or_default(),
             p.payer.rate.clone().unwrap_or_default(),
+            p.review
+                .map(api::ReviewReason::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            match p.resolution {
+                Some(api::Resolution::Accepted) => "accepted",
+                Some(api::Resolution::RefundDue) => "refund_due",
+                Some(api::Resolution::Unknown) | None => "",
+            }
+            .to_owned(),
+            cell(p.payer.account.as_deref().unwrap_or("")),
+            cell(p.payer.reference.as_deref().unwrap_or("")),
         ]);
     }
     w.into_inner().unwrap_or_default()

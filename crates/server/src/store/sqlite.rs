@@ -290,7 +290,8 @@ pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = ?1, paid_
      payment_id = coalesce(?5, payment_id), updated_at = ?3 where charge_id = ?4";
 
 pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
-pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, p.resolution, p.review_reason";
+pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, \
+     coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end) as resolution, p.review_reason";
 
 /// One charge of a merchant, from the pool or inside a transaction.
 async fn charge_by_id(
@@ -1064,9 +1065,13 @@ impl Store for SqliteStore {
         offset_ms: i64,
     ) -> StoreResult<Vec<(i64, Currency, u64, u64)>> {
         let rows = sqlx::query(
-            "select (created_at + $4) / 86400000 as day, currency, count(*) as n, sum(amount_minor) as total \
-             from payment where merchant_id = $1 and ($2 is null or created_at >= $2) and ($3 is null or created_at < $3) \
-             group by day, currency order by day, currency",
+            // Takings: a payment the merchant marked to refund (itself, or the late charge it
+            // settled) is not money kept.
+            "select (p.created_at + $4) / 86400000 as day, p.currency as currency, count(*) as n, sum(p.amount_minor) as total \
+             from payment p left join charge c on c.charge_id = p.charge_id \
+             where p.merchant_id = $1 and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
+               and coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end, '') != 'refund_due' \
+             group by day, p.currency order by day, p.currency",
         )
         .bind(merchant_id)
         .bind(range.from_ms)

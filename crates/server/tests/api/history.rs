@@ -181,3 +181,65 @@ async fn one_payment_is_readable_by_its_merchant_only() {
     let res = get(&app, &a, "/api/v1/payments/no-such-id").await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn a_payment_marked_to_refund_is_not_takings_and_history_says_so() {
+    let app = spawn_app().await;
+    let m = app.register("refunds@shop.kh", "sokha@aclb").await;
+    let kept = app.charge(&m, "1000", "KHR").await;
+    app.notify(&payment_for(&kept, "kept-1")).await;
+    let late = app.charge(&m, "2500", "KHR").await;
+    let mut body = payment_for(&late, "late-1");
+    body["paid_at_ms"] = json!(late.expires_at_ms + 60_000);
+    app.notify(&body).await;
+    let refunded = app
+        .http
+        .post(app.url(&format!("/api/v1/charges/{}/resolve", late.id)))
+        .header("cookie", &m.cookie)
+        .json(&json!({"resolution": "refund_due"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refunded.status(), 200);
+    let today = tonle_server::history::civil_from_days(
+        (tonle_server::clock::now_ms() + 7 * 3_600_000).div_euclid(86_400_000),
+    );
+    let days: Value = get(
+        &app,
+        &m,
+        &format!("/api/v1/reports/daily?from={today}&to={today}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        days,
+        json!([{"date": today, "currency": "KHR", "count": 1, "total": "1000"}]),
+        "the refunded late payment is not takings"
+    );
+    let page: Value = get(&app, &m, "/api/v1/payments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let late_payment = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["transaction_id"] == "late-1")
+        .unwrap();
+    assert_eq!(late_payment["resolution"], "refund_due");
+    let csv = get(&app, &m, "/api/v1/payments.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.ends_with(",review,resolution,payer_account,payer_reference"),
+        "{header}"
+    );
+    let late_line = csv.lines().find(|l| l.contains("late-1")).unwrap();
+    assert!(late_line.contains(",refund_due,"), "{late_line}");
+}

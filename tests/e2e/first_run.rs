@@ -1,0 +1,127 @@
+//! What a first-time merchant ran into, fixed: a reload mid-charge keeps the QR on the cashier's
+//! screen; "make a new QR" after expiry makes one in one tap; a payment marked to refund leaves
+//! Today's takings and the end-of-day summary.
+
+use std::time::Duration;
+
+use crate::support::browser::Browser;
+use crate::support::server::Server;
+
+async fn reload_and_renew(b: &Browser, server: &Server) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@first-run.kh").await?;
+    b.click("lang-km").await?;
+    // The shortest QR lifetime, so the test sees one expire.
+    b.click("nav-settings").await?;
+    b.fill("profile-qr-minutes", "1").await?;
+    b.click("profile-save").await?;
+    b.find("profile-saved").await?;
+    b.click("nav-charge").await?;
+    b.find("charge-form").await?;
+    b.click("currency-khr").await?;
+    for k in ["1", "2", "000"] {
+        b.click(&format!("key-{k}")).await?;
+    }
+    b.fill("charge-note", "តុ ៥").await?;
+    b.click("charge-submit").await?;
+    b.wait_attr("charge-display", "data-state", "pending")
+        .await?;
+    let first = b.attr("charge-display", "data-bill").await?;
+
+    // A reload (or a crash of the tablet's browser) brings the open QR back.
+    b.client
+        .refresh()
+        .await
+        .map_err(|e| format!("reload: {e}"))?;
+    b.wait_attr("charge-display", "data-state", "pending")
+        .await?;
+    let after = b.attr("charge-display", "data-bill").await?;
+    if after != first {
+        return Err(format!(
+            "after a reload the screen shows {after}, not the open {first}"
+        ));
+    }
+    b.screenshot("charge-after-reload-km").await;
+
+    // It expires; one tap makes a fresh QR for the same amount and note.
+    b.wait_attr_within(
+        "charge-display",
+        "data-state",
+        "expired",
+        Duration::from_secs(80),
+    )
+    .await?;
+    b.axe("charge (expired)").await?;
+    b.screenshot("charge-expired-km").await;
+    b.click("charge-renew").await?;
+    b.wait_attr("charge-display", "data-state", "pending")
+        .await?;
+    let renewed = b.attr("charge-display", "data-bill").await?;
+    if renewed == first {
+        return Err("\"new QR\" showed the expired charge again".into());
+    }
+    let amount = b.text("charge-amount-display").await?;
+    if !amount.contains("12,000") {
+        return Err(format!("the new QR is for {amount:?}, not 12,000 ៛"));
+    }
+    let payload = b.attr("charge-qr", "data-payload").await?;
+    if !payload.contains("5405120005802KH") {
+        return Err(format!("the new QR does not carry 12000 KHR: {payload}"));
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_keeps_the_open_qr_and_an_expired_one_renews_in_one_tap() {
+    crate::support::in_browser("first-run-renew", async |b, s| reload_and_renew(b, s).await).await;
+}
+
+async fn refunds_are_not_takings(b: &Browser, server: &Server) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@refunds.kh").await?;
+    b.click("lang-zh").await?;
+    b.click("currency-khr").await?;
+    for k in ["5", "000"] {
+        b.click(&format!("key-{k}")).await?;
+    }
+    b.click("charge-submit").await?;
+    b.wait_attr("charge-display", "data-state", "pending")
+        .await?;
+    let payload = b.attr("charge-qr", "data-payload").await?;
+    let (ok, out) = server.simulate_pay(&payload, &["--transaction-id", "refund-e2e-1"]);
+    if !ok {
+        return Err(format!("pay: {out}"));
+    }
+    b.find("charge-paid").await?;
+    b.click("charge-new").await?;
+    // The same code paid a second time: the charge is closed, so it waits for review.
+    let (ok, out) = server.simulate_pay(&payload, &["--transaction-id", "refund-e2e-2"]);
+    if !ok {
+        return Err(format!("second payment: {out}"));
+    }
+    b.click("nav-dashboard").await?;
+    b.wait_text("today-KHR", "10,000").await?;
+    b.find("review-unmatched").await?;
+    b.click("resolve-payment-refund").await?;
+    b.wait_text("today-KHR", "5,000").await?;
+    let today = b.text("today-KHR").await?;
+    if today.contains("10,000") {
+        return Err(format!("Today still counts the refund: {today:?}"));
+    }
+    b.screenshot("dashboard-after-refund-zh").await;
+    b.goto(&format!("{}/shift", server.url)).await?;
+    let total = b.wait_text("shift-total-KHR", "5,000").await?;
+    if total.contains("10,000") {
+        return Err(format!(
+            "the end-of-day summary counts the refund: {total:?}"
+        ));
+    }
+    b.screenshot("shift-after-refund-zh").await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_marked_to_refund_leaves_todays_takings_and_the_summary() {
+    crate::support::in_browser("first-run-refunds", async |b, s| {
+        refunds_are_not_takings(b, s).await
+    })
+    .await;
+}
