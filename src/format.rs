@@ -137,6 +137,11 @@ const MONTHS_KM: [&str; 12] = [
     "ធ្នូ",
 ];
 
+/// A payment marked to refund says so wherever it is listed, so a day can be reconciled.
+pub fn refund_mark(p: &protocol::PaymentView) -> Option<crate::i18n::Key> {
+    (p.resolution == Some(protocol::Resolution::RefundDue)).then_some(crate::i18n::Key::ToRefund)
+}
+
 /// "25 Nov" / "25 វិច្ឆិកា" / "11月25日" from `YYYY-MM-DD`.
 pub fn short_date(lang: Lang, ymd: &str) -> String {
     let mut parts = ymd

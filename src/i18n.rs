@@ -220,6 +220,7 @@ pub enum Key {
     CheckNow,
     ErrToken,
     PosterNoCheck,
+    ToRefund,
 }
 
 /// The text of `key` in `lang`.
@@ -465,6 +466,7 @@ fn table(key: Key) -> [&'static str; 3] {
             "Bakong មិនអាចពិនិត្យការបង់ប្រាក់តាម QR ស្តាទិចលើផ្ទាំងបានទេ៖ វាមកតែពីការជូនដំណឹងរបស់ធនាគារ។",
             "Bakong 无法核对海报静态二维码的付款：仅通过银行通知接收。",
         ],
+        ToRefund => ["To refund", "ត្រូវសងវិញ", "待退款"],
         Accept => ["Keep as sale", "ទទួលជាការលក់", "计为销售"],
         RefundDue => ["Refund the payer", "សងប្រាក់អ្នកបង់", "退款给付款人"],
         Retry => ["Retry", "ព្យាយាមម្តងទៀត", "重试"],

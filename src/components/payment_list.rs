@@ -18,7 +18,7 @@ pub fn PaymentList(
             <h2 id="recent-title">{tr(Key::RecentPayments)}</h2>
             <Show when=move || payments.with(|p| !p.is_empty()) fallback=move || view! { <p class="muted" data-testid="no-payments">{tr(Key::NoPayments)}</p> }>
                 <ul data-testid="recent-payments">
-                    <For each=move || payments.get() key=|p| p.id.clone() let:p>
+                    <For each=move || payments.get() key=|p| format!("{}:{:?}", p.id, p.resolution) let:p>
                         <PaymentRow payment=p/>
                     </For>
                 </ul>
@@ -36,6 +36,7 @@ fn PaymentRow(payment: api::PaymentView) -> impl IntoView {
             <span class="amount">{credited}</span>
             <span class="payer">{payer}</span>
             <span class="bill muted">{payment.bill_number.clone().unwrap_or_default()}</span>
+            {format::refund_mark(&payment).map(|k| view! { <span class="refund-mark" data-testid="payment-refund">{tr(k)}</span> })}
         </li>
     }
 }

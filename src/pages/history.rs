@@ -165,6 +165,7 @@ fn HistoryRow(
                 <span class="muted">{payment.payer.wallet.clone()}" · "{payment.payer.country.clone()}</span>
                 <span class="muted">{payment.bill_number.clone().unwrap_or_default()}</span>
                 <span class="muted when">{move || format::date_time(lang.get(), at, country)}</span>
+                {format::refund_mark(&payment).map(|k| view! { <span class="refund-mark" data-testid="history-refund">{tr(k)}</span> })}
             </button>
             <Show when=move || is_open.get() fallback=|| ()>{detail.clone()}</Show>
         </li>

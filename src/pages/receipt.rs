@@ -45,6 +45,7 @@ pub fn ReceiptPage(
                     <p class="muted">{profile.as_ref().map(|p| p.merchant_city.clone())}</p>
                 </header>
                 <p class="receipt-amount" data-testid="receipt-amount">{format::amount(&p.amount, p.currency)}</p>
+                {format::refund_mark(&p).map(|k| view! { <p class="refund-mark" data-testid="receipt-refund">{tr(k)}</p> })}
                 <dl>
                     <dt>{tr(Key::ReceivedAt)}</dt><dd>{move || format::date_time(lang.get(), at, country)}</dd>
                     <dt>{tr(Key::Bill)}</dt><dd>{p.bill_number.clone().unwrap_or_else(|| "—".into())}</dd>

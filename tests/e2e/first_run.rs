@@ -106,6 +106,8 @@ async fn refunds_are_not_takings(b: &Browser, server: &Server) -> Result<(), Str
     if today.contains("10,000") {
         return Err(format!("Today still counts the refund: {today:?}"));
     }
+    // The refunded payment says so in the list, for reconciling the day.
+    b.wait_count("payment-refund", 1).await?;
     b.screenshot("dashboard-after-refund-zh").await;
     b.goto(&format!("{}/shift", server.url)).await?;
     let total = b.wait_text("shift-total-KHR", "5,000").await?;
