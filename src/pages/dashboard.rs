@@ -30,8 +30,15 @@ struct Figures {
     unmatched: Vec<api::PaymentView>,
 }
 
-async fn load(from: String, to: String) -> Result<Figures, client::ClientError> {
+async fn load(from: String, to: String, reviews: bool) -> Result<Figures, client::ClientError> {
     let totals = client::daily_totals(&from, &to).await?;
+    // The review queue is an owner's or manager's to work through; a cashier sees their day.
+    if !reviews {
+        return Ok(Figures {
+            totals,
+            ..Figures::default()
+        });
+    }
     let late = client::charges(&HistoryFilter {
         status: Some("paid_late".into()),
         limit: Some(50),
@@ -68,6 +75,7 @@ pub fn DashboardPage() -> impl IntoView {
     let default_currency = session
         .with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.default_currency))
         .unwrap_or(Currency::Khr);
+    let reviews = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role != "cashier"));
     let days = RwSignal::new(7u32);
     let currency = RwSignal::new(default_currency);
     let today = move || calendar::local_day(js_sys::Date::now() as i64, country);
@@ -79,6 +87,7 @@ pub fn DashboardPage() -> impl IntoView {
         load(
             calendar::civil_from_days(to - 29),
             calendar::civil_from_days(to),
+            reviews,
         )
     });
     if let Some(rt) = rt {
@@ -173,7 +182,9 @@ pub fn DashboardPage() -> impl IntoView {
                 </div>
                 <DailyChart bars=bars currency=currency/>
             </section>
-            <ReviewQueue late=f.late unmatched=f.unmatched on_resolve=on_resolve on_resolve_payment=on_resolve_payment/>
+            <Show when=move || reviews fallback=|| ()>
+                <ReviewQueue late=f.late.clone() unmatched=f.unmatched.clone() on_resolve=on_resolve on_resolve_payment=on_resolve_payment/>
+            </Show>
         }
     };
 

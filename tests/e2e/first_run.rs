@@ -127,3 +127,44 @@ async fn a_payment_marked_to_refund_leaves_todays_takings_and_the_summary() {
     })
     .await;
 }
+
+async fn cashier_sees_their_day(b: &Browser, server: &Server) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@cashier-day.kh").await?;
+    crate::kiosk::open_code(b).await?;
+    // The invitation form lists the counter made a moment ago once the page is opened again.
+    b.goto(&format!("{}/settings", server.url)).await?;
+    b.fill("invite-email", "dara@cashier-day.kh").await?;
+    b.click("invite-send").await?;
+    let link = b.prop("invite-link", "value").await?;
+    let (payload, _) = crate::kiosk::charge_at_till(b).await?;
+    let (ok, out) = server.simulate_pay(&payload, &[]);
+    if !ok {
+        return Err(format!("pay: {out}"));
+    }
+    b.find("charge-paid").await?;
+    b.click("charge-new").await?;
+    b.click("sign-out").await?;
+    b.find("login-form").await?;
+    b.goto(&link).await?;
+    b.fill("join-password", "another long password").await?;
+    b.click("join-submit").await?;
+    b.find("charge-form").await?;
+    b.click("lang-km").await?;
+    b.click("nav-dashboard").await?;
+    // Their counter's day, and nothing broken: no error, no queue they cannot work.
+    b.wait_text("today-KHR", "25,000").await?;
+    if b.count("load-error").await? != 0 || b.count("review-queue").await? != 0 {
+        return Err("a cashier's dashboard shows an error or the owner's review queue".into());
+    }
+    b.axe("dashboard (cashier)").await?;
+    b.screenshot("dashboard-cashier-km").await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cashier_sees_their_counters_day_on_the_dashboard() {
+    crate::support::in_browser("first-run-cashier", async |b, s| {
+        cashier_sees_their_day(b, s).await
+    })
+    .await;
+}

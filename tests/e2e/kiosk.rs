@@ -37,7 +37,7 @@ pub(crate) async fn pair(kiosk: &Browser, server: &Server, code: &str) -> Result
 }
 
 /// Owner makes a 25,000 riel charge at Till 1 and returns its payload.
-async fn charge_at_till(owner: &Browser) -> Result<(String, Instant), String> {
+pub(crate) async fn charge_at_till(owner: &Browser) -> Result<(String, Instant), String> {
     // The cashier's screen shows the last charge until it is paid (then "new charge" starts the
     // next one) or until it resets itself; wait for either, as a cashier would.
     if owner.count("charge-display").await? > 0 {

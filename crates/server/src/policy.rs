@@ -5,7 +5,8 @@
 //! - owner: everything;
 //! - manager: everything but payout details and inviting managers;
 //! - cashier: charges at their own counter (a cashier invited without a counter works the
-//!   counter-less till), that counter's day; no reports, staff, devices or settings;
+//!   counter-less till), that counter's day and its totals; no exports, staff, devices or
+//!   settings;
 //! - paired device: watches its counter (its charges, its counter QR, its events, whether payments
 //!   can be checked) and may ask Bakong about its counter's charge now; changes nothing.
 
@@ -26,8 +27,10 @@ pub enum Action {
     ResolvePayment,
     /// see payments
     ReadPayments,
-    /// daily totals and the CSV export
-    ReadReports,
+    /// daily totals (a cashier: their counter's day)
+    ReadTotals,
+    /// the CSV export of payments
+    ExportPayments,
     /// see the business profile
     ReadProfile,
     /// change the profile (name, city, QR lifetime…)
@@ -98,6 +101,7 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
                     | A::ReadCharges
                     | A::CancelCharge
                     | A::ReadPayments
+                    | A::ReadTotals
                     | A::ReadProfile
                     | A::ReadCounters
                     | A::CounterQr
@@ -124,7 +128,7 @@ fn refusal(caller: &Caller, action: Action) -> &'static str {
         (_, Action::EditPayout) => "only the owner changes payout details",
         (_, Action::ManageIntegrations) => "only the owner connects Bakong",
         (_, Action::ResolvePayment) => "an owner or manager resolves payments",
-        (_, Action::ReadReports) => "reports are for owners and managers",
+        (_, Action::ExportPayments) => "exports are for owners and managers",
         (_, Action::ReadStaff) => "cashiers do not manage staff",
         (_, Action::ManageDevices) => "only an owner or manager pairs and revokes devices",
         (_, Action::EditCounters) => "only an owner or manager adds stores and counters",
@@ -212,7 +216,8 @@ mod tests {
 
         let c = staff(Role::Cashier, Some("t1"));
         assert!(allow(&c, Action::CancelCharge).is_ok());
-        assert!(allow(&c, Action::ReadReports).is_err());
+        assert!(allow(&c, Action::ExportPayments).is_err());
+        assert!(allow(&c, Action::ReadTotals).is_ok());
         assert!(!sees_counter(&c, Some("t2")));
         assert_eq!(counter_filter(&c, Some("t2".into())), Some("t1".into()));
 

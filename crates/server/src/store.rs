@@ -591,12 +591,14 @@ pub trait Store: Send + Sync + 'static {
     /// Charges of a merchant, newest first, filtered, after a keyset cursor.
     async fn list_charges(&self, merchant_id: &str, q: &ChargeQuery)
     -> StoreResult<Vec<ChargeRow>>;
-    /// (local day index, currency, count, total minor units) of payments in a range.
+    /// (local day index, currency, count, total minor units) of the payments kept (not marked
+    /// to refund) in a range, at one terminal when given (`""`: charges made at none).
     async fn daily_totals(
         &self,
         merchant_id: &str,
         range: Range,
         offset_ms: i64,
+        terminal: Option<&str>,
     ) -> StoreResult<Vec<(i64, Currency, u64, u64)>>;
 
     /// Events with seq > since, ascending, at most `limit`.

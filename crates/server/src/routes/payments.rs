@@ -275,7 +275,7 @@ async fn csv_export(
     caller: Caller,
     AppQuery(q): AppQuery<HistoryQuery>,
 ) -> Result<Response, ApiError> {
-    policy::allow(&caller, Action::ReadReports)?;
+    policy::allow(&caller, Action::ExportPayments)?;
     let mut pq = payment_query(&state, &caller, &q).await?;
     pq.limit = 500;
     let merchant_id = caller.merchant_id().to_owned();
@@ -316,12 +316,20 @@ async fn daily(
     caller: Caller,
     AppQuery(q): AppQuery<HistoryQuery>,
 ) -> Result<Json<Vec<api::DailyTotal>>, ApiError> {
-    policy::allow(&caller, Action::ReadReports)?;
+    policy::allow(&caller, Action::ReadTotals)?;
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let offset = utc_offset_ms(merchant.country);
+    // A cashier's totals are their counter's, today.
+    let mut q = q;
+    scope_to_counter(&caller, &mut q, offset);
     let rows = state
         .store
-        .daily_totals(caller.merchant_id(), q.range(offset)?, offset)
+        .daily_totals(
+            caller.merchant_id(),
+            q.range(offset)?,
+            offset,
+            q.terminal.as_deref(),
+        )
         .await?;
     Ok(Json(
         rows.into_iter()

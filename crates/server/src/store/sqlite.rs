@@ -1063,6 +1063,7 @@ impl Store for SqliteStore {
         merchant_id: &str,
         range: Range,
         offset_ms: i64,
+        terminal: Option<&str>,
     ) -> StoreResult<Vec<(i64, Currency, u64, u64)>> {
         let rows = sqlx::query(
             // Takings: a payment the merchant marked to refund (itself, or the late charge it
@@ -1071,12 +1072,14 @@ impl Store for SqliteStore {
              from payment p left join charge c on c.charge_id = p.charge_id \
              where p.merchant_id = $1 and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
                and coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end, '') != 'refund_due' \
+               and ($5 is null or (p.charge_id is not null and coalesce(c.terminal_id, '') = $5)) \
              group by day, p.currency order by day, p.currency",
         )
         .bind(merchant_id)
         .bind(range.from_ms)
         .bind(range.to_ms)
         .bind(offset_ms)
+        .bind(terminal)
         .fetch_all(&self.reader)
         .await?;
         rows.iter()
