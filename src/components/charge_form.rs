@@ -87,9 +87,10 @@ pub fn ChargeForm(
                 aria-describedby="amount-err" />
             <Keypad amount=amount currency=currency/>
             <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
+            // Charge right under the keypad, so it is on screen on a tablet; the optional note after.
+            <button type="submit" class="primary big" data-testid="charge-submit" disabled=move || busy.get() || !valid()>{tr(Key::Charge)}</button>
             <label for="note">{tr(Key::Note)}</label>
             <input id="note" maxlength="200" data-testid="charge-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
-            <button type="submit" class="primary big" data-testid="charge-submit" disabled=move || busy.get() || !valid()>{tr(Key::Charge)}</button>
         </form>
     }
 }

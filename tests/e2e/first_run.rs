@@ -168,3 +168,102 @@ async fn a_cashier_sees_their_counters_day_on_the_dashboard() {
     })
     .await;
 }
+
+/// Widths and heights a merchant's devices have: phones, tablets portrait and landscape.
+const SIZES: [(u32, u32); 5] = [
+    (360, 740),
+    (390, 844),
+    (768, 1024),
+    (1024, 768),
+    (1366, 1024),
+];
+
+/// How far the page is wider than the window (0 when nothing scrolls sideways).
+async fn overflow(b: &Browser) -> Result<i64, String> {
+    let v = b
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(v.as_i64().unwrap_or(0))
+}
+
+async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@phones.kh").await?;
+    crate::kiosk::open_code(b).await?;
+    b.click("lang-km").await?;
+    let mut wide = Vec::new();
+    for (w, h) in SIZES {
+        b.client
+            .set_window_size(w, h)
+            .await
+            .map_err(|e| format!("resize: {e}"))?;
+        for (path, ready) in [
+            ("/charge", "charge-form"),
+            ("/dashboard", "today-totals"),
+            ("/history", "history-filters"),
+            ("/settings", "profile-form"),
+        ] {
+            b.goto(&format!("{}{path}", server.url)).await?;
+            b.find(ready).await?;
+            let over = overflow(b).await?;
+            if over > 0 {
+                wide.push(format!("{path} at {w}x{h}: {over} px too wide"));
+            }
+            let name = path.trim_start_matches('/');
+            b.screenshot(&format!("fit-{name}-{w}x{h}-km")).await;
+        }
+        // On a tablet the keypad, the amount and Charge fit one screen, counter picker included.
+        if w >= 768 {
+            b.goto(&format!("{}/charge", server.url)).await?;
+            b.find("charge-terminal").await?;
+            let bottom = b
+                .client
+                .execute(
+                    "const r = document.querySelector('[data-testid=charge-submit]').getBoundingClientRect();\
+                     return Math.ceil(r.bottom) - window.innerHeight;",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?
+                .as_i64()
+                .unwrap_or(0);
+            if bottom > 0 {
+                wide.push(format!("Charge is {bottom} px below the fold at {w}x{h}"));
+            }
+        }
+    }
+    // The kiosk's pairing form on a phone.
+    b.click("sign-out").await?;
+    b.find("login-form").await?;
+    for (w, h) in SIZES {
+        b.client
+            .set_window_size(w, h)
+            .await
+            .map_err(|e| format!("resize: {e}"))?;
+        b.goto(&format!("{}/kiosk", server.url)).await?;
+        b.find("kiosk-code").await?;
+        let over = overflow(b).await?;
+        if over > 0 {
+            wide.push(format!("/kiosk pairing at {w}x{h}: {over} px too wide"));
+        }
+        b.screenshot(&format!("fit-kiosk-pair-{w}x{h}")).await;
+    }
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .map_err(|e| format!("resize: {e}"))?;
+    if wide.is_empty() {
+        Ok(())
+    } else {
+        Err(wide.join("\n"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_fits_phones_and_tablets_without_sideways_scrolling() {
+    crate::support::in_browser("first-run-fit", async |b, s| fits_every_screen(b, s).await).await;
+}
