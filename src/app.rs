@@ -57,7 +57,11 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
         spawn_local(async move {
             match crate::api::session().await {
                 Ok(s) => session.set(Some(s)),
-                Err(_) => navigate("/login"),
+                // Back to where the merchant was going after signing in.
+                Err(_) => navigate(&format!(
+                    "/login?next={}",
+                    js_sys::encode_uri_component(&crate::router::here())
+                )),
             }
         });
     }

@@ -137,6 +137,17 @@ const MONTHS_KM: [&str; 12] = [
     "ធ្នូ",
 ];
 
+/// A network's name as a merchant reads it.
+pub fn network_key(network: &str) -> Option<crate::i18n::Key> {
+    use crate::i18n::Key;
+    match network {
+        "bakong" => Some(Key::NetBakong),
+        "unionpay" => Some(Key::NetUnionPay),
+        "sandbox" => Some(Key::NetSandbox),
+        _ => None,
+    }
+}
+
 /// A payment marked to refund says so wherever it is listed, so a day can be reconciled.
 pub fn refund_mark(p: &protocol::PaymentView) -> Option<crate::i18n::Key> {
     (p.resolution == Some(protocol::Resolution::RefundDue)).then_some(crate::i18n::Key::ToRefund)

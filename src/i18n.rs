@@ -221,6 +221,10 @@ pub enum Key {
     ErrToken,
     PosterNoCheck,
     ToRefund,
+    NetBakong,
+    NetUnionPay,
+    NetSandbox,
+    WrongPin,
 }
 
 /// The text of `key` in `lang`.
@@ -467,6 +471,10 @@ fn table(key: Key) -> [&'static str; 3] {
             "Bakong 无法核对海报静态二维码的付款：仅通过银行通知接收。",
         ],
         ToRefund => ["To refund", "ត្រូវសងវិញ", "待退款"],
+        NetBakong => ["Bakong", "បាគង (Bakong)", "Bakong"],
+        NetUnionPay => ["UnionPay", "UnionPay", "银联"],
+        NetSandbox => ["Test payment", "ការបង់សាកល្បង", "测试付款"],
+        WrongPin => ["Wrong PIN", "PIN មិនត្រឹមត្រូវ", "PIN 不正确"],
         Accept => ["Keep as sale", "ទទួលជាការលក់", "计为销售"],
         RefundDue => ["Refund the payer", "សងប្រាក់អ្នកបង់", "退款给付款人"],
         Retry => ["Retry", "ព្យាយាមម្តងទៀត", "重试"],

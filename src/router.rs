@@ -193,6 +193,16 @@ pub fn use_path() -> Signal<String> {
     }
 }
 
+/// The path and query of the address now.
+pub fn here() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?))
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
 /// A query parameter of the address the page was opened with.
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

@@ -87,6 +87,9 @@ pub fn ChargeDisplay(
                 <div class="paid-overlay" data-testid="charge-paid" role="status" aria-live="assertive">
                     <span class="tick" aria-hidden="true">"✓"</span>
                     <p class="paid-title">{tr(Key::Paid)}</p>
+                    <Show when=move || status.get() == ChargeStatus::PaidLate fallback=|| ()>
+                        <p class="paid-late" data-testid="charge-paid-late">{tr(Key::PaidLate)}</p>
+                    </Show>
                     <p class="amount-big">{amount.clone()}</p>
                     <p class="paid-by" data-testid="charge-paid-by">{move || payer.get()}</p>
                     <p class="muted">{tr(Key::NextCustomer)}</p>

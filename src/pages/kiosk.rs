@@ -288,10 +288,13 @@ fn KioskDisplay() -> impl IntoView {
     let locked = RwSignal::new(false);
     let pin_open = RwSignal::new(false);
     let pin = RwSignal::new(String::new());
+    let wrong_pin = RwSignal::new(false);
     let leave = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let stored = storage().and_then(|s| s.get_item(PIN_KEY).ok().flatten());
-        if stored.as_deref() == Some(pin.get_untracked().as_str()) {
+        let right = stored.as_deref() == Some(pin.get_untracked().as_str());
+        wrong_pin.set(!right);
+        if right {
             locked.set(false);
             spawn_local(async move {
                 let _ = crate::api::logout().await;
@@ -339,6 +342,7 @@ fn KioskDisplay() -> impl IntoView {
                     <input id="leave-pin" type="password" inputmode="numeric" maxlength="4" data-testid="kiosk-leave-pin"
                         prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/>
                     <button type="submit" data-testid="kiosk-leave-submit">{tr(Key::LeaveKiosk)}</button>
+                    <p class="form-error" role="alert" data-testid="kiosk-leave-error">{move || wrong_pin.get().then(|| t(lang.get(), Key::WrongPin))}</p>
                 </form>
             </Show>
             <BakongWarning status=bakong/>
@@ -355,7 +359,10 @@ fn KioskDisplay() -> impl IntoView {
                             <ul class="poster-scan">
                                 {[Lang::Km, Lang::Zh, Lang::En].into_iter().map(|l| view! { <li lang=l.tag()>{t(l, Key::ScanToPay)}</li> }).collect_view()}
                             </ul>
-                            <p class="countdown">{tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}</p>
+                            <p class="countdown" data-testid="kiosk-countdown">
+                                {[Lang::Km, Lang::Zh, Lang::En].into_iter().map(|l| view! { <span lang=l.tag()>{t(l, Key::ExpiresIn)}" · "</span> }).collect_view()}
+                                {move || format::countdown(expires - now.get())}
+                            </p>
                             <button type="button" class="secondary" data-testid="kiosk-check-now" disabled=move || checking.get()
                                 on:click={let id = c.id.clone(); move |_| check_now(id.clone())}>{tr(Key::CheckNow)}</button>
                         </div>

@@ -32,7 +32,11 @@ pub fn LoginPage() -> impl IntoView {
             match crate::api::login(&body).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/charge");
+                    // Only a path on this site: never an address elsewhere.
+                    let next = crate::router::query_param("next").filter(|n| {
+                        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')
+                    });
+                    navigate(next.as_deref().unwrap_or("/charge"));
                 }
                 Err(e) => error.set(Some(e)),
             }

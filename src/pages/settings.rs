@@ -336,7 +336,7 @@ fn StoresSection() -> impl IntoView {
                 <li data-testid="device-row" data-device-id=d.id.clone()>
                     <span>{d.name.clone()}" · "{move || format::date_time(lang.get(), paired, api::Country::KH)}</span>
                     {if revoked {
-                        view! { <span class="muted">{tr(Key::Revoked)}</span> }.into_any()
+                        view! { <span class="muted" data-testid="device-revoked">{tr(Key::Revoked)}</span> }.into_any()
                     } else {
                         view! { <button type="button" data-testid="device-revoke" on:click=move |_| revoke(id.clone())>{tr(Key::Revoke)}</button> }.into_any()
                     }}

@@ -267,3 +267,90 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
 async fn every_screen_fits_phones_and_tablets_without_sideways_scrolling() {
     crate::support::in_browser("first-run-fit", async |b, s| fits_every_screen(b, s).await).await;
 }
+
+async fn kiosk_countdown_pin_and_leave(
+    owner: &Browser,
+    kiosk: &Browser,
+    server: &Server,
+) -> Result<(), String> {
+    crate::screens::sign_up(owner, server, "owner@kiosk-leave.kh").await?;
+    let code = crate::kiosk::open_code(owner).await?;
+    crate::kiosk::pair(kiosk, server, &code).await?;
+    kiosk.click("lang-km").await?;
+    crate::kiosk::charge_at_till(owner).await?;
+    kiosk.find("kiosk-charge").await?;
+    // The countdown speaks all three languages, like the rest of the customer's screen.
+    let countdown = kiosk.text("kiosk-countdown").await?;
+    for part in ["ផុតកំណត់ក្នុង", "剩余时间", "Expires in"] {
+        if !countdown.contains(part) {
+            return Err(format!("the countdown lacks {part:?}: {countdown:?}"));
+        }
+    }
+    // A wrong PIN is said so; the right one leaves, and leaving unpairs the display.
+    kiosk.click("kiosk-leave").await?;
+    kiosk.fill("kiosk-leave-pin", "1111").await?;
+    kiosk.click("kiosk-leave-submit").await?;
+    kiosk.wait_text("kiosk-leave-error", "PIN មិនត្រឹមត្រូវ").await?;
+    kiosk.screenshot("kiosk-wrong-pin-km").await;
+    kiosk.fill("kiosk-leave-pin", "2468").await?;
+    kiosk.click("kiosk-leave-submit").await?;
+    kiosk.find("kiosk-pair-form").await?;
+    owner.goto(&format!("{}/settings", server.url)).await?;
+    owner.wait_count("device-revoked", 1).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_counts_down_in_three_languages_and_leaving_with_the_pin_unpairs_it() {
+    let kiosk = Browser::start().await;
+    crate::support::in_browser("first-run-kiosk-leave", async |b, s| {
+        let result = kiosk_countdown_pin_and_leave(b, &kiosk, s).await;
+        if result.is_err() {
+            kiosk.screenshot("FAILED-first-run-kiosk-leave").await;
+        }
+        result
+    })
+    .await;
+    kiosk.close().await;
+}
+
+async fn back_where_they_were_going(b: &Browser, server: &Server) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@next.kh").await?;
+    b.click("currency-khr").await?;
+    for k in ["3", "000"] {
+        b.click(&format!("key-{k}")).await?;
+    }
+    b.click("charge-submit").await?;
+    b.wait_attr("charge-display", "data-state", "pending")
+        .await?;
+    let payload = b.attr("charge-qr", "data-payload").await?;
+    let (ok, out) = server.simulate_pay(&payload, &[]);
+    if !ok {
+        return Err(format!("pay: {out}"));
+    }
+    b.find("charge-paid").await?;
+    b.click("charge-new").await?;
+    b.click("sign-out").await?;
+    b.find("login-form").await?;
+    // Opening /history while signed out: sign in, and land on /history.
+    b.goto(&format!("{}/history", server.url)).await?;
+    b.find("login-form").await?;
+    b.fill("login-email", "owner@next.kh").await?;
+    b.fill("login-password", "a long enough password").await?;
+    b.click("login-submit").await?;
+    b.find("history-filters").await?;
+    b.click("lang-zh").await?;
+    // Networks by the names merchants know, not the server's.
+    b.click("history-row").await?;
+    b.wait_text("payment-network", "测试付款").await?;
+    b.screenshot("history-network-zh").await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_from_a_deep_link_returns_there_and_history_names_networks() {
+    crate::support::in_browser("first-run-next", async |b, s| {
+        back_where_they_were_going(b, s).await
+    })
+    .await;
+}

@@ -110,13 +110,25 @@ async fn current(
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "signed out"), (status = 401, description = "not signed in", body = api::ErrorBody)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    // A device leaving kiosk mode only forgets its cookie; revoking it is for settings.
     let cookie = match caller {
         Caller::Staff { token_hash, .. } => {
             state.store.delete_session(&token_hash).await?;
             auth::clear_cookie(state.settings.secure_cookies)
         }
-        Caller::Device { .. } => auth::clear_device_cookie(state.settings.secure_cookies),
+        // A display leaving kiosk mode (with its PIN) is unpaired: its token is revoked, so
+        // Settings no longer lists it as active and the token cannot be reused.
+        Caller::Device {
+            device_id,
+            merchant_id,
+            ..
+        } => {
+            state
+                .store
+                .revoke_device(&merchant_id, &device_id, crate::clock::now_ms())
+                .await?;
+            let _ = state.revocations.send(device_id);
+            auth::clear_device_cookie(state.settings.secure_cookies)
+        }
     };
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }

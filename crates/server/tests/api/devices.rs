@@ -237,3 +237,37 @@ async fn only_owners_and_managers_pair_and_only_their_own_terminals_and_devices(
     assert!(statuses[..limit].iter().all(|s| *s == 404), "{statuses:?}");
     assert_eq!(statuses[limit + 1], 429);
 }
+
+#[tokio::test]
+async fn a_display_that_leaves_kiosk_mode_is_unpaired_not_just_forgotten() {
+    let app = spawn_app().await;
+    let m = app.register("leave@shop.kh", "leave@aclb").await;
+    let till = terminal(&app, &m, "Till 9").await;
+    let code = pairing_code(&app, &m, &till).await;
+    let paired: api::DevicePaired = post(&app, "", "/api/v1/devices/pair", json!({"code": code}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let left = app
+        .http
+        .delete(app.url("/api/v1/session"))
+        .bearer_auth(&paired.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 204);
+    let devices: Vec<api::DeviceView> = app.get_json(&m.cookie, "/api/v1/devices").await;
+    assert!(
+        devices[0].revoked_at_ms.is_some(),
+        "Settings lists it as revoked"
+    );
+    let again = app
+        .http
+        .get(app.url("/api/v1/session"))
+        .bearer_auth(&paired.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 401, "its token no longer works");
+}
