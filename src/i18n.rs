@@ -626,9 +626,9 @@ fn table(key: Key) -> [&'static str; 3] {
         ErrPin => ["Use 4 digits", "សូមប្រើលេខ ៤ ខ្ទង់", "请输入4位数字"],
         PairDisplay => ["Pair a customer display", "ភ្ជាប់អេក្រង់អតិថិជន", "配对顾客显示屏"],
         PairHint => [
-            "On the tablet open /kiosk and enter this code, or scan it. It works once, for 10 minutes.",
-            "នៅលើថេប្លេត បើក /kiosk ហើយបញ្ចូលលេខកូដនេះ ឬស្កេន។ ប្រើបានតែម្តង ក្នុងរយៈពេល ១០ នាទី។",
-            "在平板上打开 /kiosk 并输入此码，或扫码。仅可使用一次，10分钟内有效。",
+            "On the tablet, open this address and enter the code, or scan it. It works once, for 10 minutes:",
+            "នៅលើថេប្លេត បើកអាសយដ្ឋាននេះ ហើយបញ្ចូលលេខកូដ ឬស្កេន។ ប្រើបានតែម្តង ក្នុងរយៈពេល ១០ នាទី៖",
+            "在平板上打开以下地址并输入此码，或扫码。仅可使用一次，10分钟内有效：",
         ],
         Devices => ["Customer displays", "អេក្រង់អតិថិជន", "顾客显示屏"],
         Revoke => ["Revoke", "ដកសិទ្ធិ", "撤销"],

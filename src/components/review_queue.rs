@@ -55,7 +55,7 @@ pub fn ReviewQueue(
                         <li class="review-item" data-testid="review-unmatched" data-payment-id=p.id.clone()>
                             <span class="amount">{format::amount(&p.amount, p.currency)}</span>
                             <span data-testid="review-reason" data-reason=p.review.map(api::ReviewReason::as_str)>
-                                {tr(reason(p.review))}" · "{p.payer.wallet.clone()}" · "{p.transaction_id.clone()}
+                                {tr(reason(p.review))}" · "{p.payer.wallet.clone()}" · "{p.bill_number.clone().unwrap_or_else(|| p.transaction_id.clone())}
                             </span>
                             <span class="actions">
                                 <button type="button" data-testid="resolve-payment-accept"

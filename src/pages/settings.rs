@@ -323,6 +323,7 @@ fn StoresSection() -> impl IntoView {
                     <p class="pairing-code" data-testid="pairing-code">{p.code.clone()}</p>
                     <QrImage payload=link label=Signal::derive(tr(Key::PairDisplay)) testid="pairing-qr"/>
                     <p class="muted">{tr(Key::PairHint)}</p>
+                    <p class="mono" data-testid="pairing-address">{format!("{origin}/kiosk")}</p>
                 </div>
             }
         })
@@ -332,9 +333,16 @@ fn StoresSection() -> impl IntoView {
             let id = d.id.clone();
             let revoked = d.revoked_at_ms.is_some();
             let paired = d.paired_at_ms;
+            // Which counter each display shows.
+            let counter = data
+                .get()
+                .and_then(Result::ok)
+                .and_then(|(_, terms)| terms.into_iter().find(|t| t.id == d.terminal_id))
+                .map(|t| format!("{} · {}", t.label, t.store_name))
+                .unwrap_or_default();
             view! {
                 <li data-testid="device-row" data-device-id=d.id.clone()>
-                    <span>{d.name.clone()}" · "{move || format::date_time(lang.get(), paired, api::Country::KH)}</span>
+                    <span>{d.name.clone()}" · "<span data-testid="device-counter">{counter}</span>" · "{move || format::date_time(lang.get(), paired, api::Country::KH)}</span>
                     {if revoked {
                         view! { <span class="muted" data-testid="device-revoked">{tr(Key::Revoked)}</span> }.into_any()
                     } else {

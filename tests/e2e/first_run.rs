@@ -275,6 +275,10 @@ async fn kiosk_countdown_pin_and_leave(
 ) -> Result<(), String> {
     crate::screens::sign_up(owner, server, "owner@kiosk-leave.kh").await?;
     let code = crate::kiosk::open_code(owner).await?;
+    // The pairing panel says where to go on the tablet, host included.
+    owner
+        .wait_text("pairing-address", &format!("{}/kiosk", server.url))
+        .await?;
     crate::kiosk::pair(kiosk, server, &code).await?;
     kiosk.click("lang-km").await?;
     crate::kiosk::charge_at_till(owner).await?;
@@ -297,6 +301,8 @@ async fn kiosk_countdown_pin_and_leave(
     kiosk.find("kiosk-pair-form").await?;
     owner.goto(&format!("{}/settings", server.url)).await?;
     owner.wait_count("device-revoked", 1).await?;
+    // Each display says which counter it is on.
+    owner.wait_text("device-counter", "Till 1").await?;
     Ok(())
 }
 

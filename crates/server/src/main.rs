@@ -61,6 +61,11 @@ enum AdminCommand {
     },
     /// Payments that settled no charge and wait for their account to be verified.
     Unassigned,
+    /// Give a user who forgot their password a new one (printed once) and sign them out.
+    ResetPassword {
+        /// the user's email
+        email: String,
+    },
 }
 
 #[derive(Args)]
@@ -336,6 +341,9 @@ async fn main() -> ExitCode {
                     admin::verify_account(&a.data_dir, account, merchant).await
                 }
                 AdminCommand::Unassigned => admin::unassigned(&a.data_dir).await,
+                AdminCommand::ResetPassword { email } => {
+                    admin::reset_password(&a.data_dir, email).await
+                }
             };
             out.map(|text| {
                 print!("{text}");

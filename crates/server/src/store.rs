@@ -483,6 +483,9 @@ pub trait Store: Send + Sync + 'static {
     /// A merchant's staff.
     async fn staff(&self, merchant_id: &str) -> StoreResult<Vec<StaffRow>>;
 
+    /// Replaces a user's password hash and ends every session of theirs; NotFound when no user
+    /// has the (lowercased) email.
+    async fn reset_password(&self, email: &str, password_hash: &str, now: i64) -> StoreResult<()>;
     /// Stores a session token hash.
     async fn create_session(
         &self,

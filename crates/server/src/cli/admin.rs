@@ -70,6 +70,26 @@ pub async fn verify_account(
     }
 }
 
+/// Gives the user with `email` a new random password (printed once) and signs them out
+/// everywhere: for a merchant who forgot theirs, on a server without email.
+pub async fn reset_password(data_dir: &Path, email: &str) -> anyhow::Result<String> {
+    let store = open(data_dir).await?;
+    let email = email.trim().to_lowercase();
+    let password = crate::auth::new_token();
+    let hasher = crate::hashing::Hasher::start(1)?;
+    let hash = hasher
+        .hash(&password)
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    match store.reset_password(&email, &hash, now_ms()).await {
+        Ok(()) => Ok(format!(
+            "new password for {email}: {password}\n(signed out everywhere; they sign in with it and may keep it)\n"
+        )),
+        Err(StoreError::NotFound) => anyhow::bail!("no account has the email {email}"),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Payments that settled no charge and wait for their account to be verified.
 pub async fn unassigned(data_dir: &Path) -> anyhow::Result<String> {
     let store = open(data_dir).await?;

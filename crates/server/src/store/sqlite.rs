@@ -617,6 +617,25 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn reset_password(&self, email: &str, password_hash: &str, now: i64) -> StoreResult<()> {
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let user: Option<String> = sqlx::query_scalar(
+            "update app_user set password_hash = $2, updated_at = $3 where email = $1 returning user_id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let user = user.ok_or(StoreError::NotFound)?;
+        sqlx::query("delete from session where user_id = $1")
+            .bind(&user)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("delete from session where token_hash = $1")
             .bind(token_hash)

@@ -90,3 +90,34 @@ async fn a_cross_site_write_with_the_session_cookie_is_refused() {
         .unwrap();
     assert_eq!(res.status(), 201);
 }
+
+#[tokio::test]
+async fn whoever_runs_the_server_resets_a_forgotten_password_and_old_sessions_end() {
+    let app = spawn_app().await;
+    let m = app.register("forgot@shop.kh", "forgot@aclb").await;
+    let said = tonle_server::cli::admin::reset_password(app.data_dir.path(), "Forgot@Shop.kh")
+        .await
+        .unwrap();
+    let password = said.split_whitespace().nth(4).unwrap().to_owned();
+    let old = app
+        .http
+        .get(app.url("/api/v1/session"))
+        .header("cookie", &m.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 401, "signed out everywhere");
+    let sign_in = |pw: String| {
+        app.http
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"email": "forgot@shop.kh", "password": pw}))
+            .send()
+    };
+    assert_eq!(sign_in(password).await.unwrap().status(), 200);
+    assert_eq!(sign_in("0123456789abc".into()).await.unwrap().status(), 401);
+    assert!(
+        tonle_server::cli::admin::reset_password(app.data_dir.path(), "nobody@x.kh")
+            .await
+            .is_err()
+    );
+}
