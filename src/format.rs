@@ -27,6 +27,16 @@ pub fn amount_ok(text: &str, currency: Currency) -> bool {
     Money::parse(text, currency).is_ok()
 }
 
+/// Whether an amount is large enough that a slip of the finger (an extra `000`) is likely: at or
+/// above 10 million riel or 10,000 dollars/yuan.
+pub fn amount_is_large(text: &str, currency: Currency) -> bool {
+    let threshold: u64 = match currency {
+        Currency::Khr => 10_000_000,
+        Currency::Usd | Currency::Cny => 1_000_000,
+    };
+    Money::parse(text, currency).is_ok_and(|m| m.amount.get() >= threshold)
+}
+
 /// "UnionPay App · ¥84.96 · CN": the wallet, what a cross-border payer paid, and from where.
 pub fn payer_line(p: &protocol::PaymentView) -> String {
     match (&p.payer.amount, p.payer.currency) {

@@ -225,6 +225,9 @@ pub enum Key {
     NetUnionPay,
     NetSandbox,
     WrongPin,
+    ConfirmLarge,
+    ErrQrMinutes,
+    AddStoreFirst,
 }
 
 /// The text of `key` in `lang`.
@@ -475,6 +478,17 @@ fn table(key: Key) -> [&'static str; 3] {
         NetUnionPay => ["UnionPay", "UnionPay", "银联"],
         NetSandbox => ["Test payment", "ការបង់សាកល្បង", "测试付款"],
         WrongPin => ["Wrong PIN", "PIN មិនត្រឹមត្រូវ", "PIN 不正确"],
+        ConfirmLarge => [
+            "That is a large amount: check it, then press Charge again",
+            "នេះជាចំនួនធំ៖ សូមពិនិត្យ រួចចុច គិតប្រាក់ ម្តងទៀត",
+            "金额较大：请核对后再次点击收款",
+        ],
+        ErrQrMinutes => ["1 to 60 minutes", "ពី ១ ដល់ ៦០ នាទី", "1 至 60 分钟"],
+        AddStoreFirst => [
+            "Add a store first (below), then its counters",
+            "សូមបន្ថែមហាងជាមុនសិន (ខាងក្រោម) រួចបន្ថែមតុគិតលុយ",
+            "请先在下方添加门店，再添加收银台",
+        ],
         Accept => ["Keep as sale", "ទទួលជាការលក់", "计为销售"],
         RefundDue => ["Refund the payer", "សងប្រាក់អ្នកបង់", "退款给付款人"],
         Retry => ["Retry", "ព្យាយាមម្តងទៀត", "重试"],

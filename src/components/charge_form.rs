@@ -37,8 +37,26 @@ pub fn ChargeForm(
     let currency = RwSignal::new(currency);
     let lang = use_i18n().lang;
     let valid = move || format::amount_ok(amount.get().trim(), currency.get());
+    // What is wrong with the amount, said as it is typed (not only by a disabled button).
+    let live_error = move || {
+        let a = amount.get();
+        (!a.trim().is_empty() && !valid()).then_some(Key::ErrAmount)
+    };
+    // A very large amount asks for a second press, so an extra 000 is caught before the QR.
+    let confirming = RwSignal::new(false);
+    Effect::new(move |_| {
+        amount.track();
+        currency.track();
+        confirming.set(false);
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if format::amount_is_large(amount.get_untracked().trim(), currency.get_untracked())
+            && !confirming.get_untracked()
+        {
+            confirming.set(true);
+            return;
+        }
         let n = note.get_untracked();
         on_charge.run(ChargeRequest {
             amount: amount.get_untracked().trim().to_owned(),
@@ -86,7 +104,12 @@ pub fn ChargeForm(
                 prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))
                 aria-describedby="amount-err" />
             <Keypad amount=amount currency=currency/>
-            <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
+            <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">
+                {move || error.get().or_else(live_error).map(|k| t(lang.get(), k))}
+            </p>
+            <Show when=move || confirming.get() fallback=|| ()>
+                <p class="bakong-warning" role="alert" data-testid="charge-confirm-large">{tr(Key::ConfirmLarge)}</p>
+            </Show>
             // Charge right under the keypad, so it is on screen on a tablet; the optional note after.
             <button type="submit" class="primary big" data-testid="charge-submit" disabled=move || busy.get() || !valid()>{tr(Key::Charge)}</button>
             <label for="note">{tr(Key::Note)}</label>

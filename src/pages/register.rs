@@ -31,6 +31,23 @@ pub fn RegisterPage() -> impl IntoView {
     let error = RwSignal::new(None::<ClientError>);
     let busy = RwSignal::new(false);
     let session = use_session().0;
+    // A server error under a field goes once that field is changed.
+    for (field, value) in [
+        ("email", email),
+        ("password", password),
+        ("business_name", business),
+        ("merchant_city", city),
+        ("bakong_account_id", bakong),
+    ] {
+        Effect::new(move |first: Option<()>| {
+            value.track();
+            if first.is_some()
+                && error.with_untracked(|e| e.as_ref().and_then(ClientError::field) == Some(field))
+            {
+                error.set(None);
+            }
+        });
+    }
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -81,6 +98,12 @@ pub fn RegisterPage() -> impl IntoView {
     };
     let err_for = move |name: &'static str| {
         Signal::derive(move || {
+            // The password's length is said as it is typed, not only on submit.
+            let short_password =
+                name == "password" && password.with(|p| !p.is_empty() && p.chars().count() < 10);
+            if short_password {
+                return Some(Key::ErrPassword);
+            }
             error.with(|e| on_field(e, name)).or_else(|| {
                 live.with(|r| r.as_ref().err().map(codec_field))
                     .filter(|(f, _)| *f == name && typed(name))

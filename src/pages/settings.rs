@@ -159,7 +159,7 @@ pub fn ProfileSection() -> impl IntoView {
     };
     let lifetime_err = Signal::derive(move || {
         let m = minutes.get().trim().parse::<u32>().unwrap_or(0);
-        (!(1..=60).contains(&m)).then_some(Key::ErrField)
+        (!(1..=60).contains(&m)).then_some(Key::ErrQrMinutes)
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -384,6 +384,9 @@ fn StoresSection() -> impl IntoView {
                         <Field label=Key::CounterLabel value=label testid="counter-label" error=err_for("label")/>
                         <button type="submit" data-testid="counter-add">{tr(Key::AddCounter)}</button>
                     </form>
+                    <p class="form-error" role="alert" data-testid="counter-store-error">
+                        {move || err_for("store_id").get().map(|_| t(lang.get(), Key::AddStoreFirst))}
+                    </p>
                 }.into_any(),
             }}
             <form class="inline-form" on:submit=add_store data-testid="store-form">

@@ -360,3 +360,68 @@ async fn signing_in_from_a_deep_link_returns_there_and_history_names_networks() 
     })
     .await;
 }
+
+async fn forms_say_what_is_wrong_as_it_is_typed(
+    b: &Browser,
+    server: &Server,
+) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@forms.kh").await?;
+    b.click("sign-out").await?;
+    b.find("login-form").await?;
+    b.goto(&format!("{}/register", server.url)).await?;
+    b.click("lang-km").await?;
+    // The password's length is said before submitting, and goes when it is long enough.
+    b.fill("register-password", "short").await?;
+    b.wait_text("register-password-error", "១០").await?;
+    b.fill("register-password", "a long enough password")
+        .await?;
+    b.wait_text_is("register-password-error", "").await?;
+    // A server error under a field goes once that field is corrected.
+    b.fill("register-email", "owner@forms.kh").await?;
+    b.fill("register-business-name", "Forms Mart").await?;
+    b.fill("register-city", "Kampot").await?;
+    b.fill("register-bakong", "forms@aclb").await?;
+    b.click("register-submit").await?;
+    let taken = b.wait_text_not_empty("register-email-error").await?;
+    b.fill("register-email", "second@forms.kh").await?;
+    b.wait_text_is("register-email-error", "").await?;
+    b.screenshot("register-corrected-km").await;
+    let _ = taken;
+    b.click("register-submit").await?;
+    b.click("welcome-done").await?;
+    b.find("charge-form").await?;
+
+    // Letters in the amount are explained; a huge amount asks for a second press.
+    b.fill("charge-amount", "12a").await?;
+    b.wait_text_not_empty("charge-error").await?;
+    b.fill("charge-amount", "999999999999").await?;
+    b.click("charge-submit").await?;
+    b.find("charge-confirm-large").await?;
+    if b.count("charge-display").await? != 0 {
+        return Err("a huge amount made a QR without a second look".into());
+    }
+    b.screenshot("charge-confirm-large-km").await;
+    b.click("charge-submit").await?;
+    b.wait_attr("charge-display", "data-state", "pending")
+        .await?;
+
+    // Settings: the QR lifetime says its range; a counter before any store says what to do.
+    b.click("charge-cancel").await?;
+    b.click("nav-settings").await?;
+    b.fill("profile-qr-minutes", "0").await?;
+    b.wait_text("profile-qr-minutes-error", "៦០").await?;
+    b.fill("counter-label", "Till 1").await?;
+    b.click("counter-add").await?;
+    b.wait_text_not_empty("counter-store-error").await?;
+    b.screenshot_at("stores-section", "settings-counter-before-store-km")
+        .await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_say_what_is_wrong_as_it_is_typed_and_clear_when_it_is_right() {
+    crate::support::in_browser("first-run-forms", async |b, s| {
+        forms_say_what_is_wrong_as_it_is_typed(b, s).await
+    })
+    .await;
+}

@@ -189,6 +189,36 @@ impl Browser {
         }
     }
 
+    /// Waits until an element's visible text is exactly `want` (e.g. an error that went away).
+    pub async fn wait_text_is(&self, testid: &str, want: &str) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let got = self.text(testid).await.unwrap_or_default();
+            if got.trim() == want {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{testid} kept {got:?}, not {want:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until an element shows some text; returns it.
+    pub async fn wait_text_not_empty(&self, testid: &str) -> Result<String, String> {
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let got = self.text(testid).await.unwrap_or_default();
+            if !got.trim().is_empty() {
+                return Ok(got);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{testid} stayed empty"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// How many elements carry a test id now.
     pub async fn count(&self, testid: &str) -> Result<usize, String> {
         self.client
