@@ -115,6 +115,17 @@ pub async fn check_charge(id: &str) -> Result<api::ChargeView, ClientError> {
     post_action(&format!("/api/v1/charges/{id}/check")).await
 }
 
+/// `GET /api/v1/integrations/bakong`, only how checks go: what a payment screen needs (decoding
+/// the whole card costs every bundle its code).
+pub async fn bakong_status() -> Result<api::BakongStatus, ClientError> {
+    #[derive(serde::Deserialize)]
+    struct StatusOnly {
+        status: api::BakongStatus,
+    }
+    let s: StatusOnly = get("/api/v1/integrations/bakong").await?;
+    Ok(s.status)
+}
+
 /// `GET /api/v1/integrations/bakong`
 pub async fn bakong() -> Result<api::BakongIntegration, ClientError> {
     get("/api/v1/integrations/bakong").await

@@ -107,11 +107,6 @@ pub enum Key {
     ReviewEmpty,
     PaidLate,
     Unmatched,
-    ReasonNoCharge,
-    ReasonAmount,
-    ReasonPayee,
-    ReasonMd5,
-    ReasonClosed,
     Accept,
     RefundDue,
     Retry,
@@ -204,22 +199,11 @@ pub enum Key {
     WelcomeTitle,
     WelcomeHint,
     StartCharging,
-    BakongTitle,
-    BakongIntro,
-    BakongToken,
-    BakongOk,
     BakongUnauthorized,
     BakongUnreachable,
-    BakongRateLimited,
-    BakongNone,
-    BakongExpires,
-    BakongExpiresSoon,
-    BakongLastCheck,
-    BakongRemove,
     BakongCannotCheck,
     CheckNow,
     ErrToken,
-    PosterNoCheck,
     ToRefund,
     NetBakong,
     NetUnionPay,
@@ -227,7 +211,17 @@ pub enum Key {
     WrongPin,
     ConfirmLarge,
     ErrQrMinutes,
-    AddStoreFirst,
+}
+
+/// One of three translations, for text a single page keeps to itself (so other bundles do not
+/// download it): `[en, km, zh]`.
+pub fn pick(lang: Lang, text: [&'static str; 3]) -> &'static str {
+    let [en, km, zh] = text;
+    match lang {
+        Lang::En => en,
+        Lang::Km => km,
+        Lang::Zh => zh,
+    }
 }
 
 /// The text of `key` in `lang`.
@@ -388,47 +382,6 @@ fn table(key: Key) -> [&'static str; 3] {
             "មិនត្រូវនឹងការគិតប្រាក់ណាមួយ",
             "未匹配到待付款订单",
         ],
-        ReasonNoCharge => [
-            "Paid to your account without a charge",
-            "បានបង់ចូលគណនីរបស់អ្នក ដោយគ្មានការគិតប្រាក់",
-            "未对应任何收款单的入账",
-        ],
-        ReasonAmount => [
-            "Amount differs from the charge",
-            "ចំនួនទឹកប្រាក់ខុសពីការគិតប្រាក់",
-            "金额与收款单不符",
-        ],
-        ReasonPayee => [
-            "Paid to another account than the charge's",
-            "បានបង់ទៅគណនីផ្សេងពីការគិតប្រាក់",
-            "收款账户与收款单不符",
-        ],
-        ReasonMd5 => [
-            "The paid QR is not this charge's QR",
-            "QR ដែលបានបង់ មិនមែនជា QR នៃការគិតប្រាក់នេះទេ",
-            "所付二维码不是该收款单的二维码",
-        ],
-        ReasonClosed => [
-            "The charge was already paid or cancelled",
-            "ការគិតប្រាក់នេះបានបង់ ឬបានបោះបង់រួចហើយ",
-            "该收款单已付款或已取消",
-        ],
-        BakongTitle => ["Bakong", "បាគង (Bakong)", "Bakong 付款核对"],
-        BakongIntro => [
-            "tonle asks Bakong every second whether your QR codes were paid. Paste the Open API token the NBC gave you.",
-            "tonle សួរ Bakong រៀងរាល់វិនាទីថា QR របស់អ្នកត្រូវបានបង់ឬនៅ។ សូមបិទភ្ជាប់ token Open API ដែលធនាគារជាតិផ្តល់ឱ្យអ្នក។",
-            "tonle 每秒向 Bakong 查询您的二维码是否已付款。请粘贴柬埔寨国家银行发给您的 Open API 令牌。",
-        ],
-        BakongToken => [
-            "Bakong Open API token",
-            "Token Bakong Open API",
-            "Bakong Open API 令牌",
-        ],
-        BakongOk => [
-            "Payments are checked with Bakong",
-            "កំពុងពិនិត្យការបង់ប្រាក់ជាមួយ Bakong",
-            "正在通过 Bakong 核对付款",
-        ],
         BakongUnauthorized => [
             "Bakong refuses the token: save a new one",
             "Bakong បដិសេធ token៖ សូមរក្សាទុក token ថ្មី",
@@ -439,24 +392,6 @@ fn table(key: Key) -> [&'static str; 3] {
             "មិនអាចភ្ជាប់ទៅ Bakong បាន៖ កំពុងព្យាយាមម្តងទៀត",
             "无法连接 Bakong：正在重试",
         ],
-        BakongRateLimited => [
-            "Bakong asked to slow down: retrying",
-            "Bakong ស្នើឱ្យបន្ថយល្បឿន៖ កំពុងព្យាយាមម្តងទៀត",
-            "Bakong 要求放慢：正在重试",
-        ],
-        BakongNone => [
-            "Not connected: payments arrive only from notifications",
-            "មិនទាន់ភ្ជាប់៖ ការបង់ប្រាក់មកតែពីការជូនដំណឹង",
-            "未连接：仅通过通知接收付款",
-        ],
-        BakongExpires => ["Token expires", "Token ផុតកំណត់", "令牌到期"],
-        BakongExpiresSoon => [
-            "The token expires soon: renew it with the NBC",
-            "Token ជិតផុតកំណត់៖ សូមបន្តជាមួយធនាគារជាតិ",
-            "令牌即将到期：请向国家银行续期",
-        ],
-        BakongLastCheck => ["Last check", "ពិនិត្យចុងក្រោយ", "上次核对"],
-        BakongRemove => ["Disconnect", "ផ្តាច់", "断开"],
         BakongCannotCheck => [
             "Payments cannot be checked right now",
             "មិនអាចពិនិត្យការបង់ប្រាក់បានទេឥឡូវនេះ",
@@ -467,11 +402,6 @@ fn table(key: Key) -> [&'static str; 3] {
             "Paste the whole token",
             "សូមបិទភ្ជាប់ token ទាំងមូល",
             "请粘贴完整令牌",
-        ],
-        PosterNoCheck => [
-            "Bakong cannot check payments to a poster's static QR: they arrive from bank notifications only.",
-            "Bakong មិនអាចពិនិត្យការបង់ប្រាក់តាម QR ស្តាទិចលើផ្ទាំងបានទេ៖ វាមកតែពីការជូនដំណឹងរបស់ធនាគារ។",
-            "Bakong 无法核对海报静态二维码的付款：仅通过银行通知接收。",
         ],
         ToRefund => ["To refund", "ត្រូវសងវិញ", "待退款"],
         NetBakong => ["Bakong", "បាគង (Bakong)", "Bakong"],
@@ -484,11 +414,6 @@ fn table(key: Key) -> [&'static str; 3] {
             "金额较大：请核对后再次点击收款",
         ],
         ErrQrMinutes => ["1 to 60 minutes", "ពី ១ ដល់ ៦០ នាទី", "1 至 60 分钟"],
-        AddStoreFirst => [
-            "Add a store first (below), then its counters",
-            "សូមបន្ថែមហាងជាមុនសិន (ខាងក្រោម) រួចបន្ថែមតុគិតលុយ",
-            "请先在下方添加门店，再添加收银台",
-        ],
         Accept => ["Keep as sale", "ទទួលជាការលក់", "计为销售"],
         RefundDue => ["Refund the payer", "សងប្រាក់អ្នកបង់", "退款给付款人"],
         Retry => ["Retry", "ព្យាយាមម្តងទៀត", "重试"],

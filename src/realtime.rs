@@ -228,9 +228,9 @@ fn watch_wake(rt: Realtime) {
 
 /// How payment checks with Bakong go: loaded once, then as the stream tells.
 pub fn bakong_status(rt: Option<Realtime>) -> Signal<Option<api::BakongStatus>> {
-    let loaded = crate::load::Load::new(crate::api::bakong);
+    let loaded = crate::load::Load::new(crate::api::bakong_status);
     Signal::derive(move || {
         rt.and_then(|rt| rt.bakong.get())
-            .or_else(|| loaded.get().and_then(Result::ok).map(|b| b.status))
+            .or_else(|| loaded.get().and_then(Result::ok))
     })
 }

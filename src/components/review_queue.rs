@@ -4,18 +4,45 @@ use leptos::prelude::*;
 use protocol as api;
 
 use crate::format;
-use crate::i18n::{Key, tr};
+use crate::i18n::{Key, Lang, pick, t, tr, use_i18n};
+
+// Reasons only the review queue shows, kept here so other bundles do not download them.
+const NO_CHARGE: [&str; 3] = [
+    "Paid to your account without a charge",
+    "បានបង់ចូលគណនីរបស់អ្នក ដោយគ្មានការគិតប្រាក់",
+    "未对应任何收款单的入账",
+];
+const AMOUNT: [&str; 3] = [
+    "Amount differs from the charge",
+    "ចំនួនទឹកប្រាក់ខុសពីការគិតប្រាក់",
+    "金额与收款单不符",
+];
+const PAYEE: [&str; 3] = [
+    "Paid to another account than the charge's",
+    "បានបង់ទៅគណនីផ្សេងពីការគិតប្រាក់",
+    "收款账户与收款单不符",
+];
+const MD5: [&str; 3] = [
+    "The paid QR is not this charge's QR",
+    "QR ដែលបានបង់ មិនមែនជា QR នៃការគិតប្រាក់នេះទេ",
+    "所付二维码不是该收款单的二维码",
+];
+const CLOSED: [&str; 3] = [
+    "The charge was already paid or cancelled",
+    "ការគិតប្រាក់នេះបានបង់ ឬបានបោះបង់រួចហើយ",
+    "该收款单已付款或已取消",
+];
 
 /// What the merchant reads for why a payment settled nothing.
-fn reason(r: Option<api::ReviewReason>) -> Key {
+fn reason(lang: Lang, r: Option<api::ReviewReason>) -> &'static str {
     use api::ReviewReason as R;
     match r {
-        Some(R::NoCharge) => Key::ReasonNoCharge,
-        Some(R::AmountMismatch) => Key::ReasonAmount,
-        Some(R::PayeeMismatch) => Key::ReasonPayee,
-        Some(R::Md5Mismatch) => Key::ReasonMd5,
-        Some(R::ChargeClosed) => Key::ReasonClosed,
-        Some(R::BillNumberMismatch | R::Unknown) | None => Key::Unmatched,
+        Some(R::NoCharge) => pick(lang, NO_CHARGE),
+        Some(R::AmountMismatch) => pick(lang, AMOUNT),
+        Some(R::PayeeMismatch) => pick(lang, PAYEE),
+        Some(R::Md5Mismatch) => pick(lang, MD5),
+        Some(R::ChargeClosed) => pick(lang, CLOSED),
+        Some(R::BillNumberMismatch | R::Unknown) | None => t(lang, Key::Unmatched),
     }
 }
 
@@ -34,6 +61,7 @@ pub fn ReviewQueue(
     on_resolve_payment: Callback<(String, api::Resolution)>,
 ) -> impl IntoView {
     let empty = move || late.with(Vec::is_empty) && unmatched.with(Vec::is_empty);
+    let lang = use_i18n().lang;
     view! {
         <section class="card review" aria-labelledby="review-title" data-testid="review-queue">
             <h2 id="review-title">{tr(Key::Review)}</h2>
@@ -55,7 +83,7 @@ pub fn ReviewQueue(
                         <li class="review-item" data-testid="review-unmatched" data-payment-id=p.id.clone()>
                             <span class="amount">{format::amount(&p.amount, p.currency)}</span>
                             <span data-testid="review-reason" data-reason=p.review.map(api::ReviewReason::as_str)>
-                                {tr(reason(p.review))}" · "{p.payer.wallet.clone()}" · "{p.bill_number.clone().unwrap_or_else(|| p.transaction_id.clone())}
+                                {let review = p.review; move || reason(lang.get(), review)}" · "{p.payer.wallet.clone()}" · "{p.bill_number.clone().unwrap_or_else(|| p.transaction_id.clone())}
                             </span>
                             <span class="actions">
                                 <button type="button" data-testid="resolve-payment-accept"

@@ -12,11 +12,23 @@ use crate::components::field::Field;
 use crate::components::qr_code::QrImage;
 use crate::components::top_bar::{LangSwitch, TopBar};
 use crate::format;
-use crate::i18n::{Key, t, tr, use_i18n};
+use crate::i18n::{Key, pick, t, tr, use_i18n};
 use crate::load::Load;
 use crate::profile::{codec_field, static_qr};
 
 mod bakong;
+
+// Text only Settings shows, kept here so other bundles do not download it: [en, km, zh].
+const POSTER_NO_CHECK: [&str; 3] = [
+    "Bakong cannot check payments to a poster's static QR: they arrive from bank notifications only.",
+    "Bakong មិនអាចពិនិត្យការបង់ប្រាក់តាម QR ស្តាទិចលើផ្ទាំងបានទេ៖ វាមកតែពីការជូនដំណឹងរបស់ធនាគារ។",
+    "Bakong 无法核对海报静态二维码的付款：仅通过银行通知接收。",
+];
+const ADD_STORE_FIRST: [&str; 3] = [
+    "Add a store first (below), then its counters",
+    "សូមបន្ថែមហាងជាមុនសិន (ខាងក្រោម) រួចបន្ថែមតុគិតលុយ",
+    "请先在下方添加门店，再添加收银台",
+];
 
 /// The settings screen.
 #[component]
@@ -374,7 +386,7 @@ fn StoresSection() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
-                    <p class="muted" data-testid="poster-no-check">{tr(Key::PosterNoCheck)}</p>
+                    <p class="muted" data-testid="poster-no-check">{move || pick(lang.get(), POSTER_NO_CHECK)}</p>
                     <form class="inline-form" on:submit=add_counter data-testid="counter-form">
                         <label>{tr(Key::Store)}
                             <select data-testid="counter-store" on:change=move |ev| store_pick.set(event_target_value(&ev))>
@@ -385,7 +397,7 @@ fn StoresSection() -> impl IntoView {
                         <button type="submit" data-testid="counter-add">{tr(Key::AddCounter)}</button>
                     </form>
                     <p class="form-error" role="alert" data-testid="counter-store-error">
-                        {move || err_for("store_id").get().map(|_| t(lang.get(), Key::AddStoreFirst))}
+                        {move || err_for("store_id").get().map(|_| pick(lang.get(), ADD_STORE_FIRST))}
                     </p>
                 }.into_any(),
             }}
