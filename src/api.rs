@@ -115,6 +115,11 @@ pub async fn check_charge(id: &str) -> Result<api::ChargeView, ClientError> {
     post_action(&format!("/api/v1/charges/{id}/check")).await
 }
 
+/// `GET /api/v1/invitations/{token}`: the shop and email a join link is for.
+pub async fn invitation(token: &str) -> Result<api::InvitationPreview, ClientError> {
+    get(&format!("/api/v1/invitations/{token}")).await
+}
+
 /// `GET /api/v1/integrations/bakong`, only how checks go: what a payment screen needs (decoding
 /// the whole card costs every bundle its code).
 pub async fn bakong_status() -> Result<api::BakongStatus, ClientError> {

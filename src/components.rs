@@ -3,6 +3,7 @@
 pub mod bakong_warning;
 pub mod charge_display;
 pub mod charge_form;
+pub mod confirm_button;
 pub mod daily_chart;
 pub mod field;
 pub mod keypad;

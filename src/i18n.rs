@@ -211,6 +211,7 @@ pub enum Key {
     WrongPin,
     ConfirmLarge,
     ErrQrMinutes,
+    TapAgain,
 }
 
 /// One of three translations, for text a single page keeps to itself (so other bundles do not
@@ -414,6 +415,7 @@ fn table(key: Key) -> [&'static str; 3] {
             "金额较大：请核对后再次点击收款",
         ],
         ErrQrMinutes => ["1 to 60 minutes", "ពី ១ ដល់ ៦០ នាទី", "1 至 60 分钟"],
+        TapAgain => ["Tap again to confirm", "ចុចម្តងទៀតដើម្បីបញ្ជាក់", "再点一次确认"],
         Accept => ["Keep as sale", "ទទួលជាការលក់", "计为销售"],
         RefundDue => ["Refund the payer", "សងប្រាក់អ្នកបង់", "退款给付款人"],
         Retry => ["Retry", "ព្យាយាមម្តងទៀត", "重试"],

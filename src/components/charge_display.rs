@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use protocol::{ChargeStatus, ChargeView};
 
+use crate::components::confirm_button::ConfirmButton;
 use crate::components::qr_code::QrImage;
 use crate::format;
 use crate::i18n::{Key, tr};
@@ -80,7 +81,7 @@ pub fn ChargeDisplay(
                 <div class="row-actions">
                     <button type="button" class="secondary" data-testid="charge-check-now" disabled=move || checking.get()
                         on:click=move |_| on_check.run(())>{tr(Key::CheckNow)}</button>
-                    <button type="button" class="secondary" data-testid="charge-cancel" on:click=move |_| on_cancel.run(())>{tr(Key::Cancel)}</button>
+                    <ConfirmButton label=Key::Cancel testid="charge-cancel" class="secondary" on_confirm=on_cancel/>
                 </div>
             </Show>
             <Show when=paid fallback=|| ()>

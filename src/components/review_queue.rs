@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use protocol as api;
 
+use crate::components::confirm_button::ConfirmButton;
 use crate::format;
 use crate::i18n::{Key, Lang, pick, t, tr, use_i18n};
 
@@ -74,8 +75,8 @@ pub fn ReviewQueue(
                             <span class="actions">
                                 <button type="button" data-testid="resolve-accept"
                                     on:click={let id = c.id.clone(); move |_| on_resolve.run((id.clone(), api::Resolution::Accepted))}>{tr(Key::Accept)}</button>
-                                <button type="button" data-testid="resolve-refund"
-                                    on:click={let id = c.id.clone(); move |_| on_resolve.run((id.clone(), api::Resolution::RefundDue))}>{tr(Key::RefundDue)}</button>
+                                <ConfirmButton label=Key::RefundDue testid="resolve-refund"
+                                    on_confirm={let id = c.id.clone(); Callback::new(move |()| on_resolve.run((id.clone(), api::Resolution::RefundDue)))}/>
                             </span>
                         </li>
                     </For>
@@ -88,8 +89,8 @@ pub fn ReviewQueue(
                             <span class="actions">
                                 <button type="button" data-testid="resolve-payment-accept"
                                     on:click={let id = p.id.clone(); move |_| on_resolve_payment.run((id.clone(), api::Resolution::Accepted))}>{tr(Key::Accept)}</button>
-                                <button type="button" data-testid="resolve-payment-refund"
-                                    on:click={let id = p.id.clone(); move |_| on_resolve_payment.run((id.clone(), api::Resolution::RefundDue))}>{tr(Key::RefundDue)}</button>
+                                <ConfirmButton label=Key::RefundDue testid="resolve-payment-refund"
+                                    on_confirm={let id = p.id.clone(); Callback::new(move |()| on_resolve_payment.run((id.clone(), api::Resolution::RefundDue)))}/>
                             </span>
                         </li>
                     </For>

@@ -21,6 +21,14 @@ pub fn JoinPage(
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ClientError>);
     let busy = RwSignal::new(false);
+    // Which shop invites, and which email the new account gets.
+    let who = {
+        let token = token.clone();
+        crate::load::Load::new(move || {
+            let token = token.clone();
+            async move { crate::api::invitation(&token).await }
+        })
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let token = token.clone();
@@ -56,6 +64,15 @@ pub fn JoinPage(
             <LangSwitch/>
             <form class="card" on:submit=submit data-testid="join-form" novalidate>
                 <h1>{tr(Key::JoinTitle)}</h1>
+                {move || match who.get() {
+                    Some(Ok(w)) => Some(view! {
+                        <p class="join-who" data-testid="join-who"><strong>{w.business_name}</strong>" · "{w.email}</p>
+                    }.into_any()),
+                    Some(Err(e)) => Some(view! {
+                        <p class="form-error" role="alert" data-testid="join-gone">{move || t(lang.get(), error_key(&e))}</p>
+                    }.into_any()),
+                    None => None,
+                }}
                 <Field label=Key::Password value=password testid="join-password" kind="password" autocomplete="new-password" error=pw_err/>
                 <p class="form-error" role="alert" data-testid="join-error">{move || general().map(|k| t(lang.get(), k))}</p>
                 <button type="submit" class="primary" data-testid="join-submit" disabled=move || busy.get()>{tr(Key::Join)}</button>

@@ -8,6 +8,7 @@ use protocol as api;
 
 use crate::api::{self as client, ClientError, error_key};
 use crate::app::use_session;
+use crate::components::confirm_button::ConfirmButton;
 use crate::components::field::Field;
 use crate::components::qr_code::QrImage;
 use crate::components::top_bar::{LangSwitch, TopBar};
@@ -358,7 +359,7 @@ fn StoresSection() -> impl IntoView {
                     {if revoked {
                         view! { <span class="muted" data-testid="device-revoked">{tr(Key::Revoked)}</span> }.into_any()
                     } else {
-                        view! { <button type="button" data-testid="device-revoke" on:click=move |_| revoke(id.clone())>{tr(Key::Revoke)}</button> }.into_any()
+                        view! { <ConfirmButton label=Key::Revoke testid="device-revoke" on_confirm=Callback::new(move |()| revoke(id.clone()))/> }.into_any()
                     }}
                 </li>
             }

@@ -100,7 +100,7 @@ async fn refunds_are_not_takings(b: &Browser, server: &Server) -> Result<(), Str
     b.click("nav-dashboard").await?;
     b.wait_text("today-KHR", "10,000").await?;
     b.find("review-unmatched").await?;
-    b.click("resolve-payment-refund").await?;
+    b.confirm("resolve-payment-refund").await?;
     b.wait_text("today-KHR", "5,000").await?;
     let today = b.text("today-KHR").await?;
     if today.contains("10,000") {
@@ -117,6 +117,24 @@ async fn refunds_are_not_takings(b: &Browser, server: &Server) -> Result<(), Str
         ));
     }
     b.screenshot("shift-after-refund-zh").await;
+    // The thermal roll sizes are page rules the browser keeps (an invalid `size` is dropped).
+    for roll in ["roll58", "roll80"] {
+        let size = b
+            .client
+            .execute(
+                "for (const s of document.styleSheets) for (const r of s.cssRules) \
+                   if (r instanceof CSSPageRule && r.selectorText === arguments[0]) \
+                     return r.style.getPropertyValue('size'); return '';",
+                vec![serde_json::json!(roll)],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if size.as_str().is_none_or(str::is_empty) {
+            return Err(format!(
+                "@page {roll} has no valid size: receipts print on Letter"
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -406,7 +424,7 @@ async fn forms_say_what_is_wrong_as_it_is_typed(
         .await?;
 
     // Settings: the QR lifetime says its range; a counter before any store says what to do.
-    b.click("charge-cancel").await?;
+    b.confirm("charge-cancel").await?;
     b.click("nav-settings").await?;
     b.fill("profile-qr-minutes", "0").await?;
     b.wait_text("profile-qr-minutes-error", "៦០").await?;

@@ -201,7 +201,7 @@ async fn kiosk_flow(owner: &Browser, kiosk: &Browser, server: &mut Server) -> Re
 
     // Revoked from settings: the kiosk is refused at once and asks to be paired again.
     owner.goto(&format!("{}/settings", server.url)).await?;
-    owner.click("device-revoke").await?;
+    owner.confirm("device-revoke").await?;
     kiosk.find("kiosk-pair-form").await?;
     let status = kiosk
         .client

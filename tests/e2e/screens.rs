@@ -92,7 +92,7 @@ async fn screens(b: &Browser, server: &Server) -> Result<(), String> {
     b.goto(&format!("{}/dashboard", server.url)).await?;
     b.wait_text("nav-dashboard", "概览").await?;
     // The second payment of the QR is resolved from the queue: a refund is due to the payer.
-    b.click("resolve-payment-refund").await?;
+    b.confirm("resolve-payment-refund").await?;
     b.find("review-empty").await?;
 
     // Within a bundle (dashboard → history) the router moves without loading a page, so the

@@ -73,6 +73,11 @@ async fn settings(b: &Browser, server: &Server) -> Result<(), String> {
     b.click("sign-out").await?;
     b.find("login-form").await?;
     b.goto(&link).await?;
+    // The join page names the shop and the email the account will have.
+    let who = b.wait_text("join-who", "cashier@mekong-books.kh").await?;
+    if !who.contains("Dara Mart") {
+        return Err(format!("the join page does not name the shop: {who:?}"));
+    }
     b.fill("join-password", "another long password").await?;
     b.click("join-submit").await?;
     b.find("charge-form").await?;

@@ -44,6 +44,20 @@ pub struct Invitation {
     pub expires_at_ms: i64,
 }
 
+/// `GET /api/v1/invitations/{token}`: what the link invites to, for the join page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    /// the shop that invites
+    pub business_name: String,
+    /// who is invited
+    pub email: String,
+    /// as what
+    pub role: StaffRole,
+    /// valid until, epoch ms
+    pub expires_at_ms: i64,
+}
+
 /// `POST /api/v1/invitations/{token}/accept`
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Which bundle of the web app serves a path. The app ships as one wasm bundle per area so that
-//! each screen downloads only its own code: the counter (sign-up, sign-in, the charge screen,
-//! staff joining), the office (dashboard and history), setup (settings and onboarding), printouts
+//! each screen downloads only its own code: the counter (sign-in and the charge screen), the
+//! office (dashboard and history), onboarding (sign-up, staff joining, the profile step), setup
+//! (settings), printouts
 //! (poster, receipt, shift close) and the kiosk (the customer display). The server answers a page
 //! request with its bundle's HTML; the app moves within a bundle without reloading and loads the
 //! page when a link leaves it.
@@ -8,12 +9,14 @@
 /// One of the web app's bundles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// `/`, `/register`, `/login`, `/charge`, `/join/{token}` and anything unknown
+    /// `/`, `/login`, `/charge` and anything unknown
     Counter,
     /// `/dashboard`, `/history`
     Office,
-    /// `/settings`, `/welcome`
+    /// `/settings`
     Setup,
+    /// `/register`, `/join/{token}`, `/welcome`: becoming a merchant or a member of staff
+    Onboarding,
     /// `/poster/{terminal}`, `/receipt/{payment}`, `/shift`
     Print,
     /// `/kiosk`
@@ -22,10 +25,11 @@ pub enum Bundle {
 
 impl Bundle {
     /// Every bundle.
-    pub const ALL: [Bundle; 5] = [
+    pub const ALL: [Bundle; 6] = [
         Self::Counter,
         Self::Office,
         Self::Setup,
+        Self::Onboarding,
         Self::Print,
         Self::Kiosk,
     ];
@@ -35,7 +39,8 @@ impl Bundle {
         let path = path.split(['?', '#']).next().unwrap_or_default();
         match path.trim_start_matches('/').split('/').next() {
             Some("dashboard" | "history") => Self::Office,
-            Some("settings" | "welcome") => Self::Setup,
+            Some("settings") => Self::Setup,
+            Some("register" | "join" | "welcome") => Self::Onboarding,
             Some("poster" | "receipt" | "shift") => Self::Print,
             Some("kiosk") => Self::Kiosk,
             _ => Self::Counter,
@@ -49,6 +54,7 @@ impl Bundle {
             Self::Counter => "counter",
             Self::Office => "office",
             Self::Setup => "setup",
+            Self::Onboarding => "onboarding",
             Self::Print => "print",
             Self::Kiosk => "kiosk",
         }
@@ -60,6 +66,7 @@ impl Bundle {
             Self::Counter => "index.html",
             Self::Office => "office.html",
             Self::Setup => "setup.html",
+            Self::Onboarding => "onboarding.html",
             Self::Print => "print.html",
             Self::Kiosk => "kiosk.html",
         }
@@ -75,12 +82,13 @@ mod tests {
         for (path, bundle) in [
             ("/", Bundle::Counter),
             ("/charge", Bundle::Counter),
-            ("/join/abc", Bundle::Counter),
+            ("/join/abc", Bundle::Onboarding),
+            ("/register", Bundle::Onboarding),
             ("/nowhere", Bundle::Counter),
             ("/dashboard", Bundle::Office),
             ("/history?q=TL-1", Bundle::Office),
             ("/settings", Bundle::Setup),
-            ("/welcome", Bundle::Setup),
+            ("/welcome", Bundle::Onboarding),
             ("/receipt/p-1?print=1", Bundle::Print),
             ("/poster/t-1", Bundle::Print),
             ("/shift", Bundle::Print),

@@ -23,7 +23,7 @@ use crate::startup::AppState;
         payments::list, payments::show, payments::resolve, payments::list_charges, payments::csv_export, payments::daily,
         notifications::receive, events::upgrade,
         stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,
-        staff::invite, staff::list, staff::accept,
+        staff::invite, staff::list, staff::preview, staff::accept,
         devices::open_pairing, devices::pair, devices::list, devices::revoke,
         integrations::show, integrations::save, integrations::remove, integrations::check_now,
     ),

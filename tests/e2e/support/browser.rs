@@ -189,6 +189,14 @@ impl Browser {
         }
     }
 
+    /// Clicks a button that asks first (cancel, refund, revoke): the first click must only ask,
+    /// the second does it.
+    pub async fn confirm(&self, testid: &str) -> Result<(), String> {
+        self.click(testid).await?;
+        self.wait_attr(testid, "data-confirming", "true").await?;
+        self.click(testid).await
+    }
+
     /// Waits until an element's visible text is exactly `want` (e.g. an error that went away).
     pub async fn wait_text_is(&self, testid: &str, want: &str) -> Result<(), String> {
         let deadline = tokio::time::Instant::now() + STEP;

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff", get(list))
         .route("/staff/invitations", post(invite))
+        .route("/invitations/{token}", get(preview))
         .route("/invitations/{token}/accept", post(accept))
 }
 
@@ -110,6 +111,32 @@ async fn list(
             })
             .collect(),
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "staff", params(("token" = String, Path)), responses((status = 200, body = api::InvitationPreview), (status = 404, description = "used, expired or wrong", body = api::ErrorBody), (status = 429, description = "too many wrong links", body = api::ErrorBody)))]
+async fn preview(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+) -> Result<Json<api::InvitationPreview>, ApiError> {
+    // The link is the secret: whoever holds it may see whom it invites, and to which shop.
+    let ip = peer.ip();
+    state.throttles.invitation(ip, now_ms())?;
+    let Some(invitation) = state
+        .store
+        .invitation(&auth::token_hash(&token), now_ms())
+        .await?
+    else {
+        state.throttles.invitation_failed(ip, now_ms());
+        return Err(invitation_gone());
+    };
+    let merchant = state.store.merchant(&invitation.merchant_id).await?;
+    Ok(Json(api::InvitationPreview {
+        business_name: merchant.business_name,
+        email: invitation.email,
+        role: staff_role(&invitation.role),
+        expires_at_ms: invitation.expires_at,
+    }))
 }
 
 fn invitation_gone() -> ApiError {

@@ -384,6 +384,12 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
         ),
         (
             "GET",
+            "/api/v1/invitations/not-a-real-link".into(),
+            None,
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
             "/api/v1/integrations/bakong".into(),
             None,
             [401, 200, 200, 200, 200, 200, 200],

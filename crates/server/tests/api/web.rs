@@ -20,6 +20,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     for (file, title) in [
         ("office.html", "office"),
         ("setup.html", "setup"),
+        ("onboarding.html", "onboarding"),
         ("print.html", "print"),
         ("kiosk.html", "kiosk"),
     ] {
@@ -40,7 +41,8 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     for (path, title) in [
         ("/", "<title>tonle</title>"),
         ("/charge", "<title>tonle</title>"),
-        ("/join/abc", "<title>tonle</title>"),
+        ("/join/abc", "<title>tonle onboarding</title>"),
+        ("/register", "<title>tonle onboarding</title>"),
         ("/no/such/page", "<title>tonle</title>"),
         ("/kiosk?code=12345678", "<title>tonle kiosk</title>"),
         ("/dashboard", "<title>tonle office</title>"),
