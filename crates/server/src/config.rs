@@ -32,6 +32,9 @@ pub struct Settings {
     pub secret_key: Option<String>,
 }
 
+/// The SQLite database's file name inside the data dir.
+pub const DATABASE_FILE: &str = "tonle.db";
+
 /// The NBC's production Bakong Open API.
 pub const BAKONG_API_URL: &str = "https://api-bakong.nbc.gov.kh";
 
@@ -92,7 +95,7 @@ impl Settings {
 
     /// SQLite file inside the data dir.
     pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("tonle.db")
+        self.data_dir.join(DATABASE_FILE)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
 async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-    let path = data_dir.join("tonle.db");
+    let path = data_dir.join(crate::config::DATABASE_FILE);
     if !path.is_file() {
         anyhow::bail!(
             "no database at {} (is this the data dir `tonle serve` uses?)",

@@ -258,7 +258,7 @@ async fn show(
 
 /// A charge of the caller's merchant at a counter the caller works with; any other is "no such
 /// charge", so ids of other counters are not confirmed either.
-async fn visible_charge(
+pub(crate) async fn visible_charge(
     state: &AppState,
     caller: &Caller,
     id: &str,

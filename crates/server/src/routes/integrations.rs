@@ -15,7 +15,7 @@ use crate::clock::{now_ms, rfc3339};
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};
 use crate::startup::AppState;
-use crate::store::{BakongRow, StoreError};
+use crate::store::BakongRow;
 use crate::views;
 
 /// `GET|PUT|DELETE /integrations/bakong`, `POST /charges/{id}/check`
@@ -153,29 +153,17 @@ async fn check_now(
     Path(id): Path<String>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
     policy::allow(&caller, Action::CheckCharge)?;
-    let not_found = || ApiError::NotFound("no such charge".into());
-    let lookup = |id: String| {
-        let state = state.clone();
-        let merchant = caller.merchant_id().to_owned();
-        async move {
-            state
-                .store
-                .charge(&merchant, &id)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound => not_found(),
-                    other => other.into(),
-                })
-        }
-    };
-    let charge = lookup(id.clone()).await?;
-    if !policy::sees_counter(&caller, charge.terminal_id.as_deref()) {
-        return Err(not_found());
+    let charge = super::charges::visible_charge(&state, &caller, &id).await?;
+    if !matches!(
+        charge.status,
+        api::ChargeStatus::Pending | api::ChargeStatus::Expired
+    ) {
+        return Ok(Json(views::charge(&charge)));
     }
-    if charge.status == api::ChargeStatus::Pending || charge.status == api::ChargeStatus::Expired {
-        state.bakong.check_now(&state, &charge).await?;
-    }
-    Ok(Json(views::charge(&lookup(id).await?)))
+    state.bakong.check_now(&state, &charge).await?;
+    // Read again: the check may have settled it.
+    let charge = super::charges::visible_charge(&state, &caller, &id).await?;
+    Ok(Json(views::charge(&charge)))
 }
 
 #[cfg(test)]
