@@ -75,23 +75,35 @@ async fn a_reload_keeps_the_open_qr_and_an_expired_one_renews_in_one_tap() {
     crate::support::in_browser("first-run-renew", async |b, s| reload_and_renew(b, s).await).await;
 }
 
-async fn refunds_are_not_takings(b: &Browser, server: &Server) -> Result<(), String> {
-    crate::screens::sign_up(b, server, "owner@refunds.kh").await?;
-    b.click("lang-zh").await?;
+/// Types a KHR amount on the keypad, charges, pays the QR as a wallet (transaction `tx`), waits
+/// for Paid and starts the next charge; returns the paid QR's payload.
+async fn charge_and_pay(
+    b: &Browser,
+    server: &Server,
+    keys: &[&str],
+    tx: &str,
+) -> Result<String, String> {
     b.click("currency-khr").await?;
-    for k in ["5", "000"] {
+    for k in keys {
         b.click(&format!("key-{k}")).await?;
     }
     b.click("charge-submit").await?;
     b.wait_attr("charge-display", "data-state", "pending")
         .await?;
     let payload = b.attr("charge-qr", "data-payload").await?;
-    let (ok, out) = server.simulate_pay(&payload, &["--transaction-id", "refund-e2e-1"]);
+    let (ok, out) = server.simulate_pay(&payload, &["--transaction-id", tx]);
     if !ok {
         return Err(format!("pay: {out}"));
     }
     b.find("charge-paid").await?;
     b.click("charge-new").await?;
+    Ok(payload)
+}
+
+async fn refunds_are_not_takings(b: &Browser, server: &Server) -> Result<(), String> {
+    crate::screens::sign_up(b, server, "owner@refunds.kh").await?;
+    b.click("lang-zh").await?;
+    let payload = charge_and_pay(b, server, &["5", "000"], "refund-e2e-1").await?;
     // The same code paid a second time: the charge is closed, so it waits for review.
     let (ok, out) = server.simulate_pay(&payload, &["--transaction-id", "refund-e2e-2"]);
     if !ok {
@@ -212,33 +224,40 @@ async fn overflow(b: &Browser) -> Result<i64, String> {
 async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
     crate::screens::sign_up(b, server, "owner@phones.kh").await?;
     crate::kiosk::open_code(b).await?;
-    b.click("lang-km").await?;
     let mut wide = Vec::new();
-    for (w, h) in SIZES {
+    // Every language: Khmer labels run longest, Chinese shortest; each must fit.
+    for (lang, _) in crate::screens::LANGS {
         b.client
-            .set_window_size(w, h)
+            .set_window_size(1280, 900)
             .await
             .map_err(|e| format!("resize: {e}"))?;
-        for (path, ready) in [
-            ("/charge", "charge-form"),
-            ("/dashboard", "today-totals"),
-            ("/history", "history-filters"),
-            ("/settings", "profile-form"),
-        ] {
-            b.goto(&format!("{}{path}", server.url)).await?;
-            b.find(ready).await?;
-            let over = overflow(b).await?;
-            if over > 0 {
-                wide.push(format!("{path} at {w}x{h}: {over} px too wide"));
+        b.goto(&format!("{}/charge", server.url)).await?;
+        b.click(&format!("lang-{lang}")).await?;
+        for (w, h) in SIZES {
+            b.client
+                .set_window_size(w, h)
+                .await
+                .map_err(|e| format!("resize: {e}"))?;
+            for (path, ready) in [
+                ("/charge", "charge-form"),
+                ("/dashboard", "today-totals"),
+                ("/history", "history-filters"),
+                ("/settings", "profile-form"),
+            ] {
+                b.goto(&format!("{}{path}", server.url)).await?;
+                b.find(ready).await?;
+                let over = overflow(b).await?;
+                if over > 0 {
+                    wide.push(format!("{path} ({lang}) at {w}x{h}: {over} px too wide"));
+                }
+                let name = path.trim_start_matches('/');
+                b.screenshot(&format!("fit-{name}-{w}x{h}-{lang}")).await;
             }
-            let name = path.trim_start_matches('/');
-            b.screenshot(&format!("fit-{name}-{w}x{h}-km")).await;
-        }
-        // On a tablet the keypad, the amount and Charge fit one screen, counter picker included.
-        if w >= 768 {
-            b.goto(&format!("{}/charge", server.url)).await?;
-            b.find("charge-terminal").await?;
-            let bottom = b
+            // On a tablet the keypad, the amount and Charge fit one screen, counter picker included.
+            if w >= 768 {
+                b.goto(&format!("{}/charge", server.url)).await?;
+                b.find("charge-terminal").await?;
+                let bottom = b
                 .client
                 .execute(
                     "const r = document.querySelector('[data-testid=charge-submit]').getBoundingClientRect();\
@@ -249,8 +268,11 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
                 .map_err(|e| e.to_string())?
                 .as_i64()
                 .unwrap_or(0);
-            if bottom > 0 {
-                wide.push(format!("Charge is {bottom} px below the fold at {w}x{h}"));
+                if bottom > 0 {
+                    wide.push(format!(
+                        "Charge ({lang}) is {bottom} px below the fold at {w}x{h}"
+                    ));
+                }
             }
         }
     }
@@ -340,20 +362,7 @@ async fn a_kiosk_counts_down_in_three_languages_and_leaving_with_the_pin_unpairs
 
 async fn back_where_they_were_going(b: &Browser, server: &Server) -> Result<(), String> {
     crate::screens::sign_up(b, server, "owner@next.kh").await?;
-    b.click("currency-khr").await?;
-    for k in ["3", "000"] {
-        b.click(&format!("key-{k}")).await?;
-    }
-    b.click("charge-submit").await?;
-    b.wait_attr("charge-display", "data-state", "pending")
-        .await?;
-    let payload = b.attr("charge-qr", "data-payload").await?;
-    let (ok, out) = server.simulate_pay(&payload, &[]);
-    if !ok {
-        return Err(format!("pay: {out}"));
-    }
-    b.find("charge-paid").await?;
-    b.click("charge-new").await?;
+    charge_and_pay(b, server, &["3", "000"], "next-e2e-1").await?;
     b.click("sign-out").await?;
     b.find("login-form").await?;
     // Opening /history while signed out: sign in, and land on /history.

@@ -333,34 +333,21 @@ async fn check_now_asks_at_once_and_is_throttled() {
     let (app, bakong, m) = setup().await;
     let c = app.charge(&m, "1500", "KHR").await;
     bakong.standin.mark_paid(&paid(&c, json!(1500), ACCOUNT));
-    let check = || async {
+    let check = |id: String| async move {
         app.http
-            .post(app.url(&format!("/api/v1/charges/{}/check", c.id)))
+            .post(app.url(&format!("/api/v1/charges/{id}/check")))
             .header("cookie", &m.cookie)
             .send()
             .await
             .unwrap()
     };
-    let first = check().await;
+    let first = check(c.id.clone()).await;
     assert_eq!(first.status(), 200);
     let first: Value = first.json().await.unwrap();
     assert_eq!(first["status"], "paid", "found by the check itself");
     let c2 = app.charge(&m, "1600", "KHR").await;
-    let once = app
-        .http
-        .post(app.url(&format!("/api/v1/charges/{}/check", c2.id)))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(once.status(), 200);
-    let again = app
-        .http
-        .post(app.url(&format!("/api/v1/charges/{}/check", c2.id)))
-        .header("cookie", &m.cookie)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(check(c2.id.clone()).await.status(), 200);
+    let again = check(c2.id.clone()).await;
     assert_eq!(again.status(), 429);
     assert!(again.headers().contains_key("retry-after"));
 }
