@@ -333,10 +333,12 @@ async fn check_now_asks_at_once_and_is_throttled() {
     let (app, bakong, m) = setup().await;
     let c = app.charge(&m, "1500", "KHR").await;
     bakong.standin.mark_paid(&paid(&c, json!(1500), ACCOUNT));
+    let (app_ref, cookie) = (&app, m.cookie.as_str());
     let check = |id: String| async move {
-        app.http
-            .post(app.url(&format!("/api/v1/charges/{id}/check")))
-            .header("cookie", &m.cookie)
+        app_ref
+            .http
+            .post(app_ref.url(&format!("/api/v1/charges/{id}/check")))
+            .header("cookie", cookie)
             .send()
             .await
             .unwrap()
