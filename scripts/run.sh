@@ -5,10 +5,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
-say "building the web app (release)"
-bash scripts/build-web.sh >&2
 say "building the server"
 cargo build -p tonle-server --bin tonle >&2
+wait_for_tools
+say "building the web app (release)"
+bash scripts/build-web.sh >&2
 
 export TONLE_ADDR="${TONLE_ADDR:-127.0.0.1:8080}"
 export TONLE_DATA_DIR="${TONLE_DATA_DIR:-$ROOT/data}"

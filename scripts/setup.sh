@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what tonle's build and tests need, only when missing, so repeat runs are fast.
-# Sourced by run.sh and test.sh. `TONLE_SETUP_BROWSER=1` also installs Chromium + chromedriver.
+# Installs what tonle's build and tests need, only when missing, so repeat runs are fast. Sourced by
+# run.sh and test.sh, which call wait_for_tools before building the web app.
+# `TONLE_SETUP_BROWSER=1` also installs Chromium + chromedriver.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,30 +37,52 @@ if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! trunk --version 2>/dev/null | grep -q 'trunk 0\.21'; then
-  say "installing trunk 0.21 (about 6 minutes, once)"
-  cargo install trunk --version '~0.21' --locked
-fi
-
+# The tools the web build needs. On a fresh machine the two that only crates.io has (trunk and
+# wasm-bindgen-cli) are compiled side by side, with a light release profile (they run for a second
+# per build; full optimisation and LTO only cost install time), while npm fetches wasm-opt.
+TOOLS="${TONLE_TOOLS_DIR:-$HOME/.cache/tonle/tools}"
+export PATH="$TOOLS/binaryen/node_modules/.bin:$PATH"
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")"
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
-  say "installing wasm-bindgen-cli $WBG_VERSION (about 3 minutes, once)"
-  cargo install wasm-bindgen-cli --version "$WBG_VERSION"
-fi
 if ! grep -q "wasm_bindgen = \"$WBG_VERSION\"" "$ROOT/Trunk.toml"; then
   echo "Trunk.toml [tools] wasm_bindgen must be \"$WBG_VERSION\" (the version in Cargo.lock)" >&2; exit 1
 fi
+BINARYEN_VERSION="$(sed -n 's/^wasm_opt = "version_\([0-9]*\)"$/\1/p' "$ROOT/Trunk.toml")"
 
-# binaryen 116 from crates.io; Debian's 108 produces wasm that dies at start-up in Chromium.
-if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then
-  say "installing wasm-opt (binaryen 116, about 7 minutes, once)"
-  cargo install wasm-opt --locked
+quick_install() { # crate, version, extra cargo flags...
+  local crate=$1 version=$2; shift 2
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_TARGET_DIR="$TOOLS/build-$crate" \
+    cargo install --quiet "$crate" --version "$version" "$@"
+}
+# npm also brings axe-core (accessibility checks) and the official KHQR SDK (parity tests).
+command -v npm >/dev/null || ensure_apt nodejs npm
+pids=()
+if [ "${TONLE_SETUP_BROWSER:-0}" = 1 ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
+  ensure_apt chromium chromium-driver fonts-noto-core fonts-noto-cjk & pids+=($!)
 fi
+if ! trunk --version 2>/dev/null | grep -q 'trunk 0\.21'; then
+  say "installing trunk 0.21 (compiles once, a few minutes)"
+  quick_install trunk '~0.21' --locked & pids+=($!)
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
+  # `--locked` fails for this crate: a version in its lock file is not in the registry.
+  say "installing wasm-bindgen-cli $WBG_VERSION (compiles once, a few minutes)"
+  quick_install wasm-bindgen-cli "$WBG_VERSION" & pids+=($!)
+fi
+# binaryen's own build from npm (runs on node). Debian's binaryen 108 produces wasm that dies at
+# start-up in Chromium; 116 (crates.io) and 132 (npm) both run.
+if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+  say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+  mkdir -p "$TOOLS/binaryen"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/binaryen" "binaryen@$BINARYEN_VERSION.0.0"
+fi
+# The callers compile the workspace meanwhile and call this before the first web build.
+TOOL_PIDS=("${pids[@]}")
+wait_for_tools() {
+  local pid
+  for pid in "${TOOL_PIDS[@]}"; do wait "$pid"; done
+  if [ ${#TOOL_PIDS[@]} -gt 0 ]; then rm -rf "$TOOLS"/build-*; fi
+  TOOL_PIDS=()
+}
 
-if [ "${TONLE_SETUP_BROWSER:-0}" = 1 ]; then
-  # npm installs axe-core (accessibility checks) and the official KHQR SDK (parity tests).
-  command -v npm >/dev/null || ensure_apt nodejs npm
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    ensure_apt chromium chromium-driver fonts-noto-core fonts-noto-cjk
-  fi
-fi

@@ -19,6 +19,7 @@ say "clippy (wasm app)"
 cargo clippy -p tonle-app --target wasm32-unknown-unknown --locked -- -D warnings
 say "shared crates build for wasm"
 cargo build -p khqr -p protocol --target wasm32-unknown-unknown --locked
+wait_for_tools
 say "web app (trunk, release, every bundle)"
 bash scripts/build-web.sh
 say "server binary for the end-to-end tests"
