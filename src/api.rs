@@ -27,6 +27,11 @@ impl ClientError {
 }
 
 async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ClientError> {
+    // The session ended (expired, signed out elsewhere, password reset) on a page only staff
+    // see: to sign-in, which comes back here. Every request of every page passes here.
+    if res.status() == 401 && crate::router::here_needs_sign_in() {
+        crate::router::sign_in_and_return();
+    }
     if res.ok() {
         res.json::<T>().await.map_err(|_| ClientError::Decode)
     } else {
@@ -113,6 +118,32 @@ pub async fn cancel_charge(id: &str) -> Result<api::ChargeView, ClientError> {
 /// `POST /api/v1/charges/{id}/check`: ask Bakong about it now
 pub async fn check_charge(id: &str) -> Result<api::ChargeView, ClientError> {
     post_action(&format!("/api/v1/charges/{id}/check")).await
+}
+
+/// `POST /api/v1/password-resets`: email a reset link (or learn that the operator resets).
+pub async fn request_password_reset(
+    email: &str,
+) -> Result<api::PasswordResetRequested, ClientError> {
+    let body = api::RequestPasswordReset {
+        email: email.to_owned(),
+    };
+    post("/api/v1/password-resets", &body, None).await
+}
+
+/// `POST /api/v1/password-resets/{token}`: the new password.
+pub async fn reset_password(token: &str, password: &str) -> Result<(), ClientError> {
+    let body = api::ResetPassword {
+        password: password.to_owned(),
+    };
+    let req = Request::post(&format!("/api/v1/password-resets/{token}"))
+        .json(&body)
+        .map_err(|_| ClientError::Decode)?;
+    let res = req.send().await.map_err(|_| ClientError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
 }
 
 /// `GET /api/v1/invitations/{token}`: the shop and email a join link is for.

@@ -5,8 +5,8 @@ use leptos::task::spawn_local;
 use protocol as api;
 
 use crate::i18n::{Key, provide_i18n, tr};
-use crate::router::{Route, navigate, provide_router};
-use protocol::web::Bundle;
+use crate::router::{Route, go, provide_router};
+use protocol::web::BundlePage;
 
 /// The signed-in user, once known.
 #[derive(Debug, Clone, Copy)]
@@ -17,22 +17,37 @@ pub fn use_session() -> Session {
     use_context::<Session>().unwrap_or_else(|| Session(RwSignal::new(None)))
 }
 
-/// Mounts one bundle of the app (see `protocol::web`): `page` draws the routes it owns. Each
-/// bundle is its own binary, so a page another bundle draws is not in this one's code at all.
-pub fn mount(bundle: Bundle, page: fn(Route) -> AnyView) {
+/// Mounts the bundle of `P` (see `protocol::web`): `page` draws each of its pages, behind
+/// sign-in where the route table says so; an address that is no page of the bundle shows
+/// "not found". Each bundle is its own binary, so another bundle's pages are not in its code.
+pub fn mount<P: BundlePage>(page: fn(P) -> AnyView) {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(move || {
         provide_i18n();
         provide_context(Session(RwSignal::new(None)));
         crate::realtime::provide_realtime();
-        let route = provide_router(bundle);
-        view! { <main class="app">{move || page(route.get())}</main> }
+        let route = provide_router::<P>();
+        let draw = move || match route.get() {
+            Some(r) if r.needs_sign_in() => match P::from_route(r) {
+                Some(p) => view! { <SignedIn>{page(p.clone())}</SignedIn> }.into_any(),
+                None => view! { <NotFound/> }.into_any(),
+            },
+            Some(r) => P::from_route(r).map_or_else(|| view! { <NotFound/> }.into_any(), page),
+            None => view! { <NotFound/> }.into_any(),
+        };
+        view! { <main class="app">{draw}</main> }
     });
 }
 
-/// A page behind sign-in: shown once the session is loaded.
-pub fn signed_in(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
-    view! { <SignedIn>{page()}</SignedIn> }.into_any()
+/// An address that is no page of the app.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card narrow" data-testid="not-found">
+            <h1>{tr(Key::NotFound)}</h1>
+            <a class="button-link primary-link" href=Route::HOME.path() data-testid="not-found-home">{tr(Key::GoHome)}</a>
+        </section>
+    }
 }
 
 /// `/`: straight to the charge screen when signed in, otherwise to registration.
@@ -40,31 +55,34 @@ pub fn signed_in(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView 
 pub fn Home() -> impl IntoView {
     spawn_local(async move {
         let to = if crate::api::session().await.is_ok() {
-            "/charge"
+            Route::CHARGE
         } else {
-            "/register"
+            Route::REGISTER
         };
-        navigate(to);
+        go(&to);
     });
     view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }
 }
 
-/// Renders its children once the session is loaded; sends signed-out visitors to sign in.
+/// Renders its children once the session is loaded. A signed-out visitor is sent to sign in
+/// (by `crate::api`, for every request), and comes back here afterwards; a server out of reach
+/// shows the error with Retry.
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let Session(session) = use_session();
-    if session.get_untracked().is_none() {
-        spawn_local(async move {
-            match crate::api::session().await {
-                Ok(s) => session.set(Some(s)),
-                // Back to where the merchant was going after signing in.
-                Err(_) => navigate(&format!(
-                    "/login?next={}",
-                    js_sys::encode_uri_component(&crate::router::here())
-                )),
-            }
-        });
-    }
+    let load = crate::load::Load::new(move || async move {
+        match session.get_untracked() {
+            Some(s) => Ok(s),
+            None => crate::api::session().await,
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = load.get()
+            && session.with_untracked(Option::is_none)
+        {
+            session.set(Some(s));
+        }
+    });
     Effect::new(move |_| {
         if session.with(Option::is_some)
             && let Some(rt) = crate::realtime::use_realtime()
@@ -72,6 +90,8 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
             crate::realtime::start(rt);
         }
     });
-    let loading = move || view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> };
-    view! { <Show when=move || session.with(Option::is_some) fallback=loading>{children()}</Show> }
+    load.show(move |_| {
+        let children = children.clone();
+        view! { <Show when=move || session.with(Option::is_some) fallback=|| ()>{children()}</Show> }
+    })
 }

@@ -11,4 +11,5 @@ pub mod pages;
 pub mod profile;
 pub mod realtime;
 pub mod router;
+pub mod screens;
 pub mod sound;

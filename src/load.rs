@@ -8,6 +8,9 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::{ClientError, error_key};
+use crate::i18n::{Key, t, tr, use_i18n};
+
 /// Loaded data, readable like a signal.
 pub struct Load<T: Send + Sync + 'static> {
     value: RwSignal<Option<T>>,
@@ -57,5 +60,31 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
     /// Loads again, keeping the current answer in view until the new one arrives.
     pub fn refetch(&self) {
         self.version.try_update(|v| *v += 1);
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Load<Result<T, ClientError>> {
+    /// The one way a page shows a request: "Loading…" until the first answer, the error with a
+    /// Retry button, or `loaded(value)`. (A signed-out answer never gets here: `crate::api`
+    /// sends the browser to sign in, and back afterwards.)
+    pub fn show<V: IntoView + 'static>(
+        self,
+        loaded: impl Fn(T) -> V + Send + Sync + 'static,
+    ) -> impl IntoView {
+        let lang = use_i18n().lang;
+        move || {
+            match self.get() {
+            None => view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }
+                .into_any(),
+            Some(Ok(value)) => loaded(value).into_any(),
+            Some(Err(e)) => view! {
+                <div class="error-state" role="alert" data-testid="load-error">
+                    <p>{move || t(lang.get(), error_key(&e))}</p>
+                    <button type="button" data-testid="retry" on:click=move |_| self.refetch()>{tr(Key::Retry)}</button>
+                </div>
+            }
+            .into_any(),
+        }
+        }
     }
 }

@@ -2,10 +2,12 @@
 
 pub mod charge;
 pub mod dashboard;
+pub mod help;
 pub mod history;
 pub mod join;
 pub mod kiosk;
 pub mod login;
+pub mod password;
 pub mod poster;
 pub mod receipt;
 pub mod register;

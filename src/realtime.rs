@@ -58,7 +58,8 @@ impl Realtime {
                 });
                 self.add_payment(payment);
             }
-            api::EventData::PaymentUnmatched { payment } => self.add_payment(payment),
+            api::EventData::PaymentUnmatched { payment }
+            | api::EventData::PaymentReceived { payment } => self.add_payment(payment),
             api::EventData::PaymentResolved { payment } => self.payments.update(|list| {
                 if let Some(p) = list.iter_mut().find(|p| p.id == payment.id) {
                     *p = payment;

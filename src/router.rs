@@ -1,79 +1,13 @@
-//! Client-side routing, kept small for the transfer budget: the app's pages are one enum matched
-//! from the path, same-origin link clicks and [`navigate`] push history entries, and back/forward
-//! follow `popstate`. A page is rebuilt only when the route itself changes.
+//! Client-side routing, kept small for the transfer budget: the pages are `protocol::web::Route`
+//! (the one route table), parsed from the address; same-origin link clicks and [`go`] push
+//! history entries, and back/forward follow `popstate`. A page is rebuilt only when the route
+//! itself changes.
 
 use leptos::prelude::*;
-use protocol::web::Bundle;
+pub use protocol::web::Route;
+use protocol::web::{Bundle, BundlePage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-
-/// A page of the app, with its path parameter where it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    /// `/`: to the charge screen or to registration
-    Home,
-    /// `/register`
-    Register,
-    /// `/login`
-    Login,
-    /// `/charge`
-    Charge,
-    /// `/dashboard`
-    Dashboard,
-    /// `/history`
-    History,
-    /// `/settings`
-    Settings,
-    /// `/poster/{terminal}`
-    Poster(String),
-    /// `/join/{token}`
-    Join(String),
-    /// `/kiosk`
-    Kiosk,
-    /// `/receipt/{payment}`
-    Receipt(String),
-    /// `/welcome`
-    Welcome,
-    /// `/shift`
-    Shift,
-}
-
-impl Route {
-    /// The route of a path; anything unknown is [`Route::Home`].
-    pub fn parse(path: &str) -> Self {
-        let mut parts = path.trim_matches('/').split('/');
-        let first = parts.next().unwrap_or_default();
-        let param = parts.next().filter(|p| !p.is_empty()).map(decode);
-        if parts.next().is_some() {
-            return Self::Home;
-        }
-        match (first, param) {
-            ("register", None) => Self::Register,
-            ("login", None) => Self::Login,
-            ("charge", None) => Self::Charge,
-            ("dashboard", None) => Self::Dashboard,
-            ("history", None) => Self::History,
-            ("settings", None) => Self::Settings,
-            ("kiosk", None) => Self::Kiosk,
-            ("welcome", None) => Self::Welcome,
-            ("shift", None) => Self::Shift,
-            ("poster", Some(p)) => Self::Poster(p),
-            ("join", Some(p)) => Self::Join(p),
-            ("receipt", Some(p)) => Self::Receipt(p),
-            _ => Self::Home,
-        }
-    }
-}
-
-fn decode(segment: &str) -> String {
-    if !segment.contains('%') {
-        return segment.to_owned();
-    }
-    js_sys::decode_uri_component(segment)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| segment.to_owned())
-}
 
 /// The current path, as a signal, and the bundle this page runs. Kept per thread (the page's
 /// one), not in context: link clicks and finished requests navigate from outside any owner.
@@ -94,9 +28,10 @@ fn window_path() -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
-/// Starts routing for `bundle`: reads the address, follows back/forward and takes over
-/// same-origin link clicks. Returns the current route.
-pub fn provide_router(bundle: Bundle) -> Memo<Route> {
+/// Starts routing for the bundle of `P`: reads the address, follows back/forward and takes
+/// over same-origin link clicks. Returns the current route (`None`: no page of the app).
+pub fn provide_router<P: BundlePage>() -> Memo<Option<Route>> {
+    let bundle = P::BUNDLE;
     let path = RwSignal::new(window_path());
     CURRENT.with(|c| c.set(Some(CurrentPath(path, bundle))));
     if let Some(w) = web_sys::window() {
@@ -110,6 +45,8 @@ pub fn provide_router(bundle: Bundle) -> Memo<Route> {
             }
         });
         let _ = w.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+        // Kept for the page's life on purpose: the router is mounted once per page load and
+        // never unmounted, so these two listeners have nothing to be removed before.
         on_pop.forget();
         if let Some(doc) = w.document() {
             let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(follow_link);
@@ -158,12 +95,22 @@ fn follow_link(ev: web_sys::MouseEvent) {
         return;
     }
     ev.prevent_default();
-    navigate(&href);
+    go_path(&href);
 }
 
-/// Goes to `to` (a path starting with `/`), adding a history entry: within this bundle without
-/// reloading, into another bundle by loading its page.
-pub fn navigate(to: &str) {
+/// Goes to `route`, adding a history entry: within this bundle without reloading, into
+/// another bundle by loading its page.
+pub fn go(route: &Route) {
+    go_path(&route.path());
+}
+
+/// Goes to sign-in, which comes back here afterwards.
+pub fn sign_in_and_return() {
+    go_path(&Route::LOGIN.path_with("next", &here()));
+}
+
+/// Goes to a path of this site (a `next=` from the address, a link's `href`).
+pub fn go_path(to: &str) {
     let Some(w) = web_sys::window() else {
         return;
     };
@@ -183,6 +130,11 @@ pub fn navigate(to: &str) {
         path.set(window_path());
     }
     w.scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+/// Whether the page shown now is one only signed-in staff see.
+pub fn here_needs_sign_in() -> bool {
+    Route::parse(&window_path()).is_some_and(|r| r.needs_sign_in())
 }
 
 /// The current path, tracked.
@@ -214,49 +166,23 @@ pub fn query_param(name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Route;
     use protocol::web::Bundle;
 
+    /// The build task builds what the route table lists; each bundle needs its binary.
     #[test]
-    fn every_bundle_has_a_binary_and_a_build_step() {
+    fn every_bundle_has_a_binary() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let build = std::fs::read_to_string(root.join("scripts/build-web.sh")).unwrap_or_default();
-        let index = std::fs::read_to_string(root.join("index.html")).unwrap_or_default();
-        assert!(index.contains("data-bin=\"tonle-counter\""));
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
         for bundle in Bundle::ALL {
             let name = bundle.name();
             assert!(
                 root.join(format!("src/bin/{name}.rs")).is_file(),
                 "{bundle:?}"
             );
-            if bundle == Bundle::Counter {
-                assert_eq!(bundle.html(), "index.html");
-            } else {
-                assert_eq!(bundle.html(), format!("{name}.html"));
-                let listed = build
-                    .lines()
-                    .any(|l| l.starts_with("BUNDLES=") && l.split(['"', ' ']).any(|w| w == name));
-                assert!(listed, "build-web.sh builds {bundle:?}");
-            }
+            assert!(
+                manifest.contains(&format!("name = \"{}\"", bundle.binary())),
+                "{bundle:?}"
+            );
         }
-    }
-
-    #[test]
-    fn paths_map_to_routes() {
-        assert_eq!(Route::parse("/"), Route::Home);
-        assert_eq!(Route::parse(""), Route::Home);
-        assert_eq!(Route::parse("/charge"), Route::Charge);
-        assert_eq!(Route::parse("/charge/"), Route::Charge);
-        assert_eq!(Route::parse("/settings"), Route::Settings);
-        assert_eq!(Route::parse("/nowhere"), Route::Home);
-        assert_eq!(Route::parse("/charge/extra"), Route::Home);
-        assert_eq!(Route::parse("/poster"), Route::Home);
-        assert_eq!(Route::parse("/shift/x/y"), Route::Home);
-        assert_eq!(
-            Route::parse("/receipt/pay_1"),
-            Route::Receipt("pay_1".into())
-        );
-        assert_eq!(Route::parse("/join/tok/"), Route::Join("tok".into()));
-        assert_eq!(Route::parse("/login/x"), Route::Home);
     }
 }

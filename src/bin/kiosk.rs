@@ -1,8 +1,10 @@
 //! The kiosk bundle: the customer display at a counter (`/kiosk`).
 use leptos::prelude::*;
-use protocol::web::Bundle;
-use tonle_app::pages::kiosk::KioskPage;
+use protocol::web::KioskPage;
+use tonle_app::pages::kiosk::KioskPage as Kiosk;
 
 fn main() {
-    tonle_app::app::mount(Bundle::Kiosk, |_| view! { <KioskPage/> }.into_any());
+    tonle_app::app::mount(|page| match page {
+        KioskPage::Kiosk => view! { <Kiosk/> }.into_any(),
+    });
 }

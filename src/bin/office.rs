@@ -1,13 +1,12 @@
-//! The office bundle: today's figures, the live feed and the review queue; payment history.
+//! The office bundle: today's figures, the live feed and the review queue; payment history; help.
 use leptos::prelude::*;
-use protocol::web::Bundle;
-use tonle_app::app::signed_in;
-use tonle_app::pages::{dashboard::DashboardPage, history::HistoryPage};
-use tonle_app::router::Route;
+use protocol::web::OfficePage;
+use tonle_app::pages::{dashboard::DashboardPage, help::HelpPage, history::HistoryPage};
 
 fn main() {
-    tonle_app::app::mount(Bundle::Office, |route| match route {
-        Route::History => signed_in(|| view! { <HistoryPage/> }.into_any()),
-        _ => signed_in(|| view! { <DashboardPage/> }.into_any()),
+    tonle_app::app::mount(|page| match page {
+        OfficePage::Dashboard => view! { <DashboardPage/> }.into_any(),
+        OfficePage::History => view! { <HistoryPage/> }.into_any(),
+        OfficePage::Help => view! { <HelpPage/> }.into_any(),
     });
 }

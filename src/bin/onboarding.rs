@@ -1,15 +1,16 @@
 //! The onboarding bundle: sign-up with the counter QR previewed live, joining a team by
-//! invitation, and the profile step after sign-up.
+//! invitation, the profile step after sign-up, and a forgotten password.
 use leptos::prelude::*;
-use protocol::web::Bundle;
-use tonle_app::app::signed_in;
+use protocol::web::OnboardingPage;
+use tonle_app::pages::password::{ForgotPage, ResetPage};
 use tonle_app::pages::{join::JoinPage, register::RegisterPage, welcome::WelcomePage};
-use tonle_app::router::Route;
 
 fn main() {
-    tonle_app::app::mount(Bundle::Onboarding, |route| match route {
-        Route::Join(token) => view! { <JoinPage token/> }.into_any(),
-        Route::Welcome => signed_in(|| view! { <WelcomePage/> }.into_any()),
-        _ => view! { <RegisterPage/> }.into_any(),
+    tonle_app::app::mount(|page| match page {
+        OnboardingPage::Register => view! { <RegisterPage/> }.into_any(),
+        OnboardingPage::Join(token) => view! { <JoinPage token/> }.into_any(),
+        OnboardingPage::Welcome => view! { <WelcomePage/> }.into_any(),
+        OnboardingPage::Forgot => view! { <ForgotPage/> }.into_any(),
+        OnboardingPage::Reset(token) => view! { <ResetPage token/> }.into_any(),
     });
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use protocol::{ChargeStatus, ChargeView};
 
 use crate::components::confirm_button::ConfirmButton;
-use crate::components::qr_code::QrImage;
+use crate::components::qr_code::KhqrCard;
 use crate::format;
 use crate::i18n::{Key, tr};
 
@@ -56,6 +56,9 @@ pub fn ChargeDisplay(
     });
     let amount = format::amount(&charge.amount, charge.currency);
     let payload = charge.payload.clone();
+    let merchant = charge.merchant_name.clone();
+    let (on_card, paid_amount) = (amount.clone(), amount.clone());
+    let currency = charge.currency;
     let state = move || {
         if paid() {
             "paid"
@@ -69,10 +72,11 @@ pub fn ChargeDisplay(
     };
     view! {
         <section class="charge-display card" data-testid="charge-display" data-state=state data-bill=charge.bill_number.clone()>
-            <p class="merchant-on-qr">{charge.merchant_name.clone()}</p>
-            <p class="amount-big" data-testid="charge-amount-display">{amount.clone()}</p>
-            <Show when=move || state() == "pending" fallback=|| ()>
-                <QrImage payload=payload.clone() label=Signal::derive(tr(Key::ScanToPay))/>
+            <Show when=move || state() == "pending" fallback={
+                let amount = amount.clone();
+                move || view! { <p class="amount-big" data-testid="charge-amount-display">{amount.clone()}</p> }
+            }>
+                <KhqrCard payload=payload.clone() merchant=merchant.clone() amount=on_card.clone() currency=currency/>
                 <p class="hint">{tr(Key::ScanToPay)}</p>
                 <p class="countdown" data-testid="charge-countdown">
                     {tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}
@@ -91,7 +95,7 @@ pub fn ChargeDisplay(
                     <Show when=move || status.get() == ChargeStatus::PaidLate fallback=|| ()>
                         <p class="paid-late" data-testid="charge-paid-late">{tr(Key::PaidLate)}</p>
                     </Show>
-                    <p class="amount-big">{amount.clone()}</p>
+                    <p class="amount-big">{paid_amount.clone()}</p>
                     <p class="paid-by" data-testid="charge-paid-by">{move || payer.get()}</p>
                     <p class="muted">{tr(Key::NextCustomer)}</p>
                     <button type="button" class="primary big" data-testid="charge-new" on:click=move |_| on_new.run(())>{tr(Key::NewCharge)}</button>

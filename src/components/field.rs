@@ -4,13 +4,51 @@ use leptos::prelude::*;
 
 use crate::i18n::{Key, tr};
 
+/// What a field reads and writes: a signal of its own, or one text of a larger draft.
+#[derive(Clone, Copy)]
+pub struct Bound {
+    get: Signal<String>,
+    set: Callback<String>,
+}
+
+impl From<RwSignal<String>> for Bound {
+    fn from(s: RwSignal<String>) -> Self {
+        Self {
+            get: s.into(),
+            set: Callback::new(move |v| s.set(v)),
+        }
+    }
+}
+
+impl Bound {
+    /// One text of `draft`, chosen by `field`: reading it tracks the draft, typing updates
+    /// that text alone (and notifies once).
+    pub fn field<T: Send + Sync + 'static>(
+        draft: RwSignal<T>,
+        field: fn(&mut T) -> &mut String,
+    ) -> Self {
+        Self {
+            // The accessor takes `&mut`, so the read goes through an untracked update that
+            // changes nothing; `track` makes it reactive.
+            get: Signal::derive(move || {
+                draft.track();
+                draft
+                    .try_update_untracked(|d| field(d).clone())
+                    .unwrap_or_default()
+            }),
+            set: Callback::new(move |v| draft.update(|d| *field(d) = v)),
+        }
+    }
+}
+
 /// One form field.
 #[component]
 pub fn Field(
     /// label text
     label: Key,
     /// bound value
-    value: RwSignal<String>,
+    #[prop(into)]
+    value: Bound,
     /// `data-testid` of the input
     testid: &'static str,
     /// input type
@@ -36,8 +74,8 @@ pub fn Field(
                 data-testid=testid
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=err_id.clone()
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                prop:value=move || value.get.get()
+                on:input=move |ev| value.set.run(event_target_value(&ev))
             />
             <p class="field-error" id=err_id role="alert" data-testid=format!("{testid}-error")>
                 {move || error.get().map(|k| crate::i18n::t(lang.get(), k))}

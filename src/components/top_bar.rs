@@ -1,12 +1,12 @@
 //! The bar over every signed-in screen: merchant, live badge, language switch, sign out.
 
-use crate::router::navigate;
+use crate::router::{Route, go};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::use_session;
 
-use crate::i18n::{Key, Lang, tr, use_i18n};
+use crate::i18n::{Key, Lang, t, tr, use_i18n};
 use crate::realtime::{LinkStatus, use_realtime};
 
 /// Live / reconnecting, always visible so a cashier knows the screen is current.
@@ -17,7 +17,7 @@ pub fn LiveBadge() -> impl IntoView {
     view! {
         <span class="badge" class:live=live data-testid="live-badge" data-state=move || if live() { "live" } else { "reconnecting" } role="status">
             <span class="dot" aria-hidden="true"></span>
-            {move || if live() { tr(Key::Live)() } else { tr(Key::Reconnecting)() }}
+            <span class="badge-text">{move || if live() { tr(Key::Live)() } else { tr(Key::Reconnecting)() }}</span>
         </span>
     }
 }
@@ -45,16 +45,20 @@ pub fn LangSwitch() -> impl IntoView {
 #[component]
 pub fn Nav() -> impl IntoView {
     let path = crate::router::use_path();
-    let tab = move |href: &'static str, testid: &'static str, key: Key| {
-        let current = move || path.with(|p| p == href).then_some("page");
+    let tab = move |route: Route, testid: &'static str, key: Key| {
+        let href = route.path();
+        let current = move || {
+            path.with(|p| Route::parse(p) == Some(route.clone()))
+                .then_some("page")
+        };
         view! { <a href=href data-testid=testid aria-current=current>{tr(key)}</a> }
     };
     view! {
         <nav class="tabs" aria-label="tonle">
-            {tab("/charge", "nav-charge", Key::NavCharge)}
-            {tab("/dashboard", "nav-dashboard", Key::NavDashboard)}
-            {tab("/history", "nav-history", Key::NavHistory)}
-            {tab("/settings", "nav-settings", Key::NavSettings)}
+            {tab(Route::CHARGE, "nav-charge", Key::NavCharge)}
+            {tab(Route::DASHBOARD, "nav-dashboard", Key::NavDashboard)}
+            {tab(Route::HISTORY, "nav-history", Key::NavHistory)}
+            {tab(Route::SETTINGS, "nav-settings", Key::NavSettings)}
         </nav>
     }
 }
@@ -63,6 +67,7 @@ pub fn Nav() -> impl IntoView {
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = use_session().0;
+    let lang = use_i18n().lang;
     let merchant = move || {
         session.with(|s| {
             s.as_ref()
@@ -74,7 +79,7 @@ pub fn TopBar() -> impl IntoView {
         spawn_local(async move {
             let _ = crate::api::logout().await;
             session.set(None);
-            navigate("/login");
+            go(&Route::LOGIN);
         });
     };
     view! {
@@ -84,6 +89,7 @@ pub fn TopBar() -> impl IntoView {
             <Nav/>
             <LiveBadge/>
             <LangSwitch/>
+            <a class="help-link" href=Route::HELP.path() data-testid="nav-help" aria-label=move || t(lang.get(), Key::Help) title=move || t(lang.get(), Key::Help)>"?"</a>
             <button type="button" class="link" data-testid="sign-out" on:click=sign_out>{tr(Key::SignOut)}</button>
         </header>
     }

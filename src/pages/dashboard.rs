@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::{self as api, calendar};
 
-use crate::api::{self as client, HistoryFilter, error_key};
+use crate::api::{self as client, HistoryFilter};
 use crate::app::use_session;
 use crate::components::daily_chart::{Bar, DailyChart};
 use crate::components::payment_list::PaymentList;
@@ -192,16 +192,7 @@ pub fn DashboardPage() -> impl IntoView {
         <TopBar/>
         <div class="dashboard-page">
             <div class="dashboard-main">
-                {move || match figures.get() {
-                    None => view! { <p class="loading card" data-testid="loading">{tr(Key::Loading)}</p> }.into_any(),
-                    Some(Ok(f)) => view_figures(f).into_any(),
-                    Some(Err(e)) => view! {
-                        <div class="card error-state" role="alert" data-testid="load-error">
-                            <p>{move || t(lang.get(), error_key(&e))}</p>
-                            <button type="button" on:click=move |_| figures.refetch()>{tr(Key::Retry)}</button>
-                        </div>
-                    }.into_any(),
-                }}
+                {figures.show(view_figures)}
             </div>
             <aside class="card feed" aria-label=move || t(lang.get(), Key::LiveFeed)>
                 <PaymentList payments=payments/>

@@ -22,6 +22,10 @@ fn network_name(lang: crate::i18n::Lang, network: &str) -> String {
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
+    // Counter names, for each payment's details.
+    let counters =
+        crate::load::Load::new(|| async { client::terminals().await.unwrap_or_default() });
+    let counters = Signal::derive(move || counters.get().unwrap_or_default());
     let lang = use_i18n().lang;
     let country = use_session()
         .0
@@ -95,14 +99,14 @@ pub fn HistoryPage() -> impl IntoView {
                 <label>{tr(Key::BillNumber)}<input type="search" data-testid="filter-bill" prop:value=move || bill.get() on:input=move |ev| bill.set(event_target_value(&ev))/></label>
                 <button type="submit" class="primary" data-testid="filter-apply">{tr(Key::Search)}</button>
                 <a class="button-link" href=csv download="tonle-payments.csv" data-testid="download-csv">{tr(Key::DownloadCsv)}</a>
-                <a class="button-link" href="/shift" data-testid="shift-link">{tr(Key::ShiftClose)}</a>
+                <a class="button-link" href=crate::router::Route::SHIFT.path() data-testid="shift-link">{tr(Key::ShiftClose)}</a>
             </form>
             <p class="field-error" role="alert" data-testid="history-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
             <Show when=move || !items.with(Vec::is_empty) || loading.get()
                 fallback=move || view! { <p class="card muted" data-testid="history-empty">{tr(Key::NoMatches)}</p> }>
                 <ul class="history-list" data-testid="history-list">
                     <For each=move || items.get() key=|p| p.id.clone() let:p>
-                        <HistoryRow payment=p open=open country=country/>
+                        <HistoryRow payment=p open=open country=country counters=counters/>
                     </For>
                 </ul>
             </Show>
@@ -119,6 +123,7 @@ fn HistoryRow(
     payment: api::PaymentView,
     open: RwSignal<Option<String>>,
     country: api::Country,
+    counters: Signal<Vec<api::TerminalView>>,
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let id = payment.id.clone();
@@ -159,7 +164,10 @@ fn HistoryRow(
                 <dt>{tr(Key::PayerPaid)}</dt><dd>{payer_paid}</dd>
                 <dt>{tr(Key::Rate)}</dt><dd>{rate}</dd>
                 <dt>{tr(Key::Bill)}</dt><dd>{p.bill_number.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt></dt><dd><a href=format!("/receipt/{}", p.id) data-testid="receipt-link">{tr(Key::Receipt)}</a></dd>
+                <dt>{tr(Key::Counter)}</dt><dd data-testid="payment-counter">{let t = p.terminal_id.clone(); move || counters.with(|list| {
+                    list.iter().find(|c| Some(&c.id) == t.as_ref()).map_or_else(|| "—".to_owned(), |c| format!("{} · {}", c.label, c.store_name))
+                })}</dd>
+                <dt></dt><dd><a href=crate::router::Route::from(protocol::web::PrintPage::Receipt(p.id.as_str().into())).path() data-testid="receipt-link">{tr(Key::Receipt)}</a></dd>
             </dl>
         }
     };

@@ -1,8 +1,9 @@
 //! `/join/{token}`: an invited staff member sets a password and is signed in to their team.
 
-use crate::router::navigate;
+use crate::router::{Route, go};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol::web::InvitationToken;
 
 use crate::api::{ClientError, error_key};
 use crate::app::use_session;
@@ -14,7 +15,7 @@ use crate::i18n::{Key, t, tr, use_i18n};
 #[component]
 pub fn JoinPage(
     /// the invitation token from the link
-    token: String,
+    token: InvitationToken,
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let session = use_session().0;
@@ -26,7 +27,7 @@ pub fn JoinPage(
         let token = token.clone();
         crate::load::Load::new(move || {
             let token = token.clone();
-            async move { crate::api::invitation(&token).await }
+            async move { crate::api::invitation(token.as_str()).await }
         })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -35,10 +36,10 @@ pub fn JoinPage(
         let pw = password.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            match crate::api::accept_invitation(&token, &pw).await {
+            match crate::api::accept_invitation(token.as_str(), &pw).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/charge");
+                    go(&Route::CHARGE);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -64,15 +65,9 @@ pub fn JoinPage(
             <LangSwitch/>
             <form class="card" on:submit=submit data-testid="join-form" novalidate>
                 <h1>{tr(Key::JoinTitle)}</h1>
-                {move || match who.get() {
-                    Some(Ok(w)) => Some(view! {
-                        <p class="join-who" data-testid="join-who"><strong>{w.business_name}</strong>" · "{w.email}</p>
-                    }.into_any()),
-                    Some(Err(e)) => Some(view! {
-                        <p class="form-error" role="alert" data-testid="join-gone">{move || t(lang.get(), error_key(&e))}</p>
-                    }.into_any()),
-                    None => None,
-                }}
+                {who.show(|w| view! {
+                    <p class="join-who" data-testid="join-who"><strong>{w.business_name}</strong>" · "{w.email}</p>
+                })}
                 <Field label=Key::Password value=password testid="join-password" kind="password" autocomplete="new-password" error=pw_err/>
                 <p class="form-error" role="alert" data-testid="join-error">{move || general().map(|k| t(lang.get(), k))}</p>
                 <button type="submit" class="primary" data-testid="join-submit" disabled=move || busy.get()>{tr(Key::Join)}</button>

@@ -1,6 +1,6 @@
 //! `/login`: sign in with email and password.
 
-use crate::router::navigate;
+use crate::router::{Route, go_path};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol as api;
@@ -36,7 +36,10 @@ pub fn LoginPage() -> impl IntoView {
                     let next = crate::router::query_param("next").filter(|n| {
                         n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')
                     });
-                    navigate(next.as_deref().unwrap_or("/charge"));
+                    match next {
+                        Some(next) => go_path(&next),
+                        None => go_path(&Route::CHARGE.path()),
+                    }
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -55,7 +58,8 @@ pub fn LoginPage() -> impl IntoView {
                     {move || error.with(|e| e.as_ref().map(|e| t(lang.get(), error_key(e))))}
                 </p>
                 <button type="submit" class="primary" data-testid="login-submit" disabled=move || busy.get()>{tr(Key::SignIn)}</button>
-                <a href="/register" data-testid="to-register">{tr(Key::NoAccount)}</a>
+                <a href=move || Route::FORGOT.path_with("email", &email.get()) data-testid="to-forgot">{tr(Key::ForgotPassword)}</a>
+                <a href=Route::REGISTER.path() data-testid="to-register">{tr(Key::NoAccount)}</a>
             </form>
         </div>
     }

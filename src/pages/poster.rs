@@ -3,24 +3,22 @@
 
 use leptos::prelude::*;
 
-use crate::api::error_key;
 use crate::app::use_session;
-use crate::components::qr_code::QrImage;
-use crate::i18n::{Key, Lang, t, tr, use_i18n};
+use crate::components::qr_code::KhqrCard;
+use crate::i18n::{Key, Lang, t, tr};
 use crate::load::Load;
 
 /// The poster.
 #[component]
 pub fn PosterPage(
     /// the counter whose code is printed
-    terminal: String,
+    terminal: protocol::web::TerminalId,
 ) -> impl IntoView {
-    let lang = use_i18n().lang;
     let session = use_session().0;
     let paper = RwSignal::new("a5");
     let qr = Load::new(move || {
         let id = terminal.clone();
-        async move { crate::api::terminal_qr(&id).await }
+        async move { crate::api::terminal_qr(id.as_str()).await }
     });
     let (name, alt, city) = session
         .with_untracked(|s| {
@@ -34,6 +32,10 @@ pub fn PosterPage(
             })
         })
         .unwrap_or_default();
+    let on_card = name.clone();
+    let currency = session
+        .with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.default_currency))
+        .unwrap_or(khqr::Currency::Khr);
     let print = move |size: &'static str| {
         paper.set(size);
         if let Some(w) = web_sys::window() {
@@ -42,18 +44,14 @@ pub fn PosterPage(
     };
     view! {
         <div class="poster-tools no-print">
-            <a href="/settings">{tr(Key::NavSettings)}</a>
+            <a href=crate::router::Route::SETTINGS.path()>{tr(Key::NavSettings)}</a>
             <button type="button" data-testid="poster-print-a5" on:click=move |_| print("a5")>{tr(Key::PrintA5)}</button>
             <button type="button" data-testid="poster-print-a6" on:click=move |_| print("a6")>{tr(Key::PrintA6)}</button>
         </div>
         <article class=move || format!("poster {}", paper.get()) data-testid="poster">
             <h1 class="poster-name">{name}</h1>
             {alt.map(|a| view! { <p class="poster-alt" data-testid="poster-alt-name">{a}</p> })}
-            {move || match qr.get() {
-                None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-                Some(Ok(q)) => view! { <QrImage payload=q.payload label=Signal::derive(tr(Key::ScanToPay)) testid="poster-qr"/> }.into_any(),
-                Some(Err(e)) => view! { <p class="field-error" role="alert">{move || t(lang.get(), error_key(&e))}</p> }.into_any(),
-            }}
+            {qr.show(move |q| view! { <KhqrCard payload=q.payload merchant=on_card.clone() currency=currency testid="poster-qr"/> })}
             <ul class="poster-scan">
                 {[Lang::Km, Lang::Zh, Lang::En].into_iter().map(|l| view! { <li lang=l.tag()>{t(l, Key::ScanToPay)}</li> }).collect_view()}
             </ul>

@@ -3,26 +3,25 @@
 use leptos::prelude::*;
 use protocol as api;
 
-use crate::api::error_key;
 use crate::app::use_session;
 use crate::components::paper::{Paper, PrintButtons};
 use crate::components::top_bar::TopBar;
 use crate::format;
-use crate::i18n::{Key, t, tr, use_i18n};
+use crate::i18n::{Key, tr, use_i18n};
 use crate::load::Load;
 
 /// The receipt.
 #[component]
 pub fn ReceiptPage(
     /// the payment receipted
-    id: String,
+    id: protocol::web::PaymentId,
 ) -> impl IntoView {
     let lang = use_i18n().lang;
     let session = use_session().0;
     let paper = RwSignal::new(Paper::Roll80);
     let payment = Load::new(move || {
         let id = id.clone();
-        async move { crate::api::payment(&id).await }
+        async move { crate::api::payment(id.as_str()).await }
     });
     let profile = session.with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.clone()));
     let country = profile.as_ref().map_or(api::Country::KH, |p| p.country);
@@ -63,11 +62,7 @@ pub fn ReceiptPage(
         <div class="no-print"><TopBar/></div>
         <div class="print-page">
             <PrintButtons paper=paper/>
-            {move || match payment.get() {
-                None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-                Some(Ok(p)) => body(p).into_any(),
-                Some(Err(e)) => view! { <p class="field-error" role="alert">{move || t(lang.get(), error_key(&e))}</p> }.into_any(),
-            }}
+            {payment.show(body)}
         </div>
     }
 }

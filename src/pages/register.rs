@@ -1,6 +1,6 @@
 //! `/register`: a merchant signs up and lands on the charge screen.
 
-use crate::router::navigate;
+use crate::router::{Route, go};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol as api;
@@ -67,7 +67,7 @@ pub fn RegisterPage() -> impl IntoView {
             match crate::api::register(&body).await {
                 Ok(s) => {
                     session.set(Some(s));
-                    navigate("/welcome");
+                    go(&Route::WELCOME);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -135,7 +135,7 @@ pub fn RegisterPage() -> impl IntoView {
                     {move || general().map(|k| crate::i18n::t(crate::i18n::use_i18n().lang.get(), k))}
                 </p>
                 <button type="submit" class="primary" data-testid="register-submit" disabled=move || busy.get()>{tr(Key::CreateAccount)}</button>
-                <a href="/login" data-testid="to-login">{tr(Key::HaveAccount)}</a>
+                <a href=Route::LOGIN.path() data-testid="to-login">{tr(Key::HaveAccount)}</a>
             </form>
         </div>
     }

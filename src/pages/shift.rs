@@ -7,7 +7,7 @@ use khqr::{Currency, MinorUnits, Money};
 use leptos::prelude::*;
 use protocol::{self as api, calendar};
 
-use crate::api::{self as client, HistoryFilter, error_key};
+use crate::api::{self as client, HistoryFilter};
 use crate::app::use_session;
 use crate::components::paper::{Paper, PrintButtons};
 use crate::components::top_bar::TopBar;
@@ -136,11 +136,7 @@ pub fn ShiftPage() -> impl IntoView {
                 </label>
             </form>
             <PrintButtons paper=paper/>
-            {move || match data.get() {
-                None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-                Some(Ok(p)) => summary(p).into_any(),
-                Some(Err(e)) => view! { <p class="field-error" role="alert">{move || t(lang.get(), error_key(&e))}</p> }.into_any(),
-            }}
+            {data.show(summary)}
         </div>
     }
 }

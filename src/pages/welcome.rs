@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::top_bar::LangSwitch;
 use crate::i18n::{Key, tr};
-use crate::pages::settings::ProfileSection;
+use crate::pages::settings::ProfileForm;
 
 /// The onboarding step.
 #[component]
@@ -18,8 +18,8 @@ pub fn WelcomePage() -> impl IntoView {
                 <LangSwitch/>
             </header>
             <p class="muted">{tr(Key::WelcomeHint)}</p>
-            <ProfileSection/>
-            <a class="button-link primary-link" href="/charge" data-testid="welcome-done">{tr(Key::StartCharging)}</a>
+            <ProfileForm/>
+            <a class="button-link primary-link" href=crate::router::Route::CHARGE.path() data-testid="welcome-done">{tr(Key::StartCharging)}</a>
         </div>
     }
 }

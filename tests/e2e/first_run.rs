@@ -330,8 +330,17 @@ async fn kiosk_countdown_pin_and_leave(
             return Err(format!("the countdown lacks {part:?}: {countdown:?}"));
         }
     }
+    // The charge is on the KHQR card, the currency's mark at the centre of its code.
+    kiosk.find("khqr-card").await?;
+    // Customers see no merchant controls: they open when the top corner is held.
+    for control in ["kiosk-fullscreen", "kiosk-static-toggle", "kiosk-leave-pin"] {
+        if kiosk.count(control).await? != 0 {
+            return Err(format!("{control} is on the customer's screen"));
+        }
+    }
+    crate::kiosk::open_controls(kiosk).await?;
+    kiosk.screenshot("kiosk-controls-km").await;
     // A wrong PIN is said so; the right one leaves, and leaving unpairs the display.
-    kiosk.click("kiosk-leave").await?;
     kiosk.fill("kiosk-leave-pin", "1111").await?;
     kiosk.click("kiosk-leave-submit").await?;
     kiosk.wait_text("kiosk-leave-error", "PIN មិនត្រឹមត្រូវ").await?;

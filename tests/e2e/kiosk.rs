@@ -36,6 +36,24 @@ pub(crate) async fn pair(kiosk: &Browser, server: &Server, code: &str) -> Result
     kiosk.wait_attr("kiosk-display", "data-state", "idle").await
 }
 
+/// Opens the merchant's controls on a paired kiosk: hidden from customers until the top corner
+/// is held.
+pub(crate) async fn open_controls(kiosk: &Browser) -> Result<(), String> {
+    if kiosk.count("kiosk-controls").await? != 0 {
+        return Ok(());
+    }
+    // A tap is not enough.
+    kiosk.click("kiosk-corner").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    if kiosk.count("kiosk-controls").await? != 0 {
+        return Err("a tap on the corner opened the kiosk's controls".into());
+    }
+    kiosk
+        .long_press("kiosk-corner", std::time::Duration::from_millis(1_600))
+        .await?;
+    kiosk.find("kiosk-controls").await.map(drop)
+}
+
 /// Owner makes a 25,000 riel charge at Till 1 and returns its payload.
 pub(crate) async fn charge_at_till(owner: &Browser) -> Result<(String, Instant), String> {
     // The cashier's screen shows the last charge until it is paid (then "new charge" starts the
@@ -80,7 +98,9 @@ async fn kiosk_flow(owner: &Browser, kiosk: &Browser, server: &mut Server) -> Re
     pair(kiosk, server, &code).await?;
     kiosk.wait_attr("live-badge", "data-state", "live").await?;
     // The counter's static QR on the idle screen, when the shop wants it.
+    open_controls(kiosk).await?;
     kiosk.click("kiosk-static-toggle").await?;
+    kiosk.click("kiosk-controls-close").await?;
     let idle_qr = kiosk.attr("kiosk-static-qr", "data-payload").await?;
     if !idle_qr.starts_with("000201010211") || !idle_qr.contains("Till 1") {
         return Err(format!(

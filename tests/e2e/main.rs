@@ -7,6 +7,7 @@
 mod bakong;
 mod first_run;
 mod kiosk;
+mod pages;
 mod screens;
 mod settings;
 mod support;

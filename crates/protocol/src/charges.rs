@@ -217,6 +217,9 @@ pub struct PaymentView {
     pub charge_id: Option<String>,
     /// bill number of that charge
     pub bill_number: Option<String>,
+    /// the counter it was paid at: its charge's, or the counter whose static QR was paid
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
     /// credited amount, decimal string
     pub amount: String,
     /// credited currency

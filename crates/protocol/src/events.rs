@@ -55,6 +55,11 @@ pub enum EventData {
         /// the charge
         charge: ChargeView,
     },
+    /// a payment to a counter's static QR (the payer typed the amount): a sale at that counter
+    PaymentReceived {
+        /// the payment, with its counter
+        payment: PaymentView,
+    },
     /// a payment matched no charge; kept for the merchant to resolve
     PaymentUnmatched {
         /// the payment
@@ -143,6 +148,7 @@ mod de {
                 | "charge_cancelled"
                 | "charge_expired"
                 | "charge_resolved"
+                | "payment_received"
                 | "payment_unmatched"
                 | "payment_resolved"
                 | "bakong_status"
@@ -191,6 +197,9 @@ mod de {
                     },
                     "charge_resolved" => EventData::ChargeResolved {
                         charge: need(charge, "charge")?,
+                    },
+                    "payment_received" => EventData::PaymentReceived {
+                        payment: need(payment, "payment")?,
                     },
                     "payment_unmatched" => EventData::PaymentUnmatched {
                         payment: need(payment, "payment")?,
@@ -348,6 +357,7 @@ mod tests {
             transaction_id: "tx".into(),
             charge_id: Some("ch_1".into()),
             bill_number: Some("TL-000001".into()),
+            terminal_id: Some("t-1".into()),
             amount: "12.50".into(),
             currency: khqr::Currency::Usd,
             payer: Payer {
@@ -377,6 +387,7 @@ mod tests {
             EventData::ChargeCancelled { charge: charge() },
             EventData::ChargeExpired { charge: charge() },
             EventData::ChargeResolved { charge: charge() },
+            EventData::PaymentReceived { payment: payment() },
             EventData::PaymentUnmatched { payment: payment() },
             EventData::PaymentResolved { payment: payment() },
             EventData::BakongStatus {

@@ -137,3 +137,39 @@ pub struct SessionView {
     #[serde(default)]
     pub terminal_id: Option<String>,
 }
+
+/// `POST /api/v1/password-resets`: a merchant or member of staff forgot their password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestPasswordReset {
+    /// the account's email
+    pub email: String,
+}
+
+/// How a forgotten password is reset on this server.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetDelivery {
+    /// a link is emailed to the address, if it has an account (the answer is the same if not)
+    Email,
+    /// this server sends no email: whoever runs it resets the password
+    /// (`tonle admin reset-password`)
+    Operator,
+}
+
+/// The answer to a password-reset request: the same whether or not the email has an account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetRequested {
+    /// how the reset reaches the account's owner
+    pub delivery: ResetDelivery,
+}
+
+/// `POST /api/v1/password-resets/{token}`: the new password, from the emailed link.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPassword {
+    /// the new password, 10 to 1024 characters
+    pub password: String,
+}

@@ -1,25 +1,36 @@
-//! Which bundle of the web app serves a path. The app ships as one wasm bundle per area so that
-//! each screen downloads only its own code: the counter (sign-in and the charge screen), the
-//! office (dashboard and history), onboarding (sign-up, staff joining, the profile step), setup
-//! (settings), printouts
-//! (poster, receipt, shift close) and the kiosk (the customer display). The server answers a page
-//! request with its bundle's HTML; the app moves within a bundle without reloading and loads the
-//! page when a link leaves it.
+//! The web app's pages, once: every path the app answers is a [`Route`], and everything that
+//! needs to know the pages is derived from this table. The server answers a page request with
+//! the HTML of the route's [`Bundle`]; the app's router parses the address into a `Route`; each
+//! bundle's binary draws its own page type with an exhaustive match; the build (`xtask web`)
+//! builds [`Bundle::ALL`]; links are made with [`Route::path`].
+//!
+//! The app ships as one wasm bundle per area so that each screen downloads only its own code:
+//! the counter (sign-in and the charge screen), the office (dashboard, history, help),
+//! onboarding (sign-up, staff joining, the profile step), setup (settings), printouts (poster,
+//! receipt, shift close) and the kiosk (the customer display). Within a bundle the app moves
+//! without reloading; a link into another bundle loads that bundle's page.
+//!
+//! Adding a page: a variant in its bundle's page enum below; the compiler then points at
+//! [`Route::parse`]'s table, [`Route::path`] and the bundle binary's match.
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// One of the web app's bundles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bundle {
-    /// `/`, `/login`, `/charge` and anything unknown
+    /// [`CounterPage`]: the front door and the charge screen
     Counter,
-    /// `/dashboard`, `/history`
+    /// [`OfficePage`]: figures, history, help
     Office,
-    /// `/settings`
+    /// [`SetupPage`]: settings
     Setup,
-    /// `/register`, `/join/{token}`, `/welcome`: becoming a merchant or a member of staff
+    /// [`OnboardingPage`]: becoming a merchant or a member of staff
     Onboarding,
-    /// `/poster/{terminal}`, `/receipt/{payment}`, `/shift`
+    /// [`PrintPage`]: printouts
     Print,
-    /// `/kiosk`
+    /// [`KioskPage`]: the customer display
     Kiosk,
 }
 
@@ -34,17 +45,10 @@ impl Bundle {
         Self::Kiosk,
     ];
 
-    /// The bundle that serves `path` (a URL path, with or without a query).
+    /// The bundle that serves `path` (a URL path, with or without a query): its route's, and
+    /// the counter's for a path that is no page (it shows "not found").
     pub fn for_path(path: &str) -> Self {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        match path.trim_start_matches('/').split('/').next() {
-            Some("dashboard" | "history") => Self::Office,
-            Some("settings") => Self::Setup,
-            Some("register" | "join" | "welcome") => Self::Onboarding,
-            Some("poster" | "receipt" | "shift") => Self::Print,
-            Some("kiosk") => Self::Kiosk,
-            _ => Self::Counter,
-        }
+        Route::parse(path).map_or(Self::Counter, |r| r.bundle())
     }
 
     /// The bundle's name: its page is `{name}.html` in the built app, except the counter's,
@@ -61,21 +65,355 @@ impl Bundle {
     }
 
     /// The bundle's page in the built app (`dist/`).
-    pub const fn html(self) -> &'static str {
+    pub fn html(self) -> String {
         match self {
-            Self::Counter => "index.html",
-            Self::Office => "office.html",
-            Self::Setup => "setup.html",
-            Self::Onboarding => "onboarding.html",
-            Self::Print => "print.html",
-            Self::Kiosk => "kiosk.html",
+            Self::Counter => "index.html".to_owned(),
+            other => format!("{}.html", other.name()),
+        }
+    }
+
+    /// The bundle's binary in the app crate.
+    pub fn binary(self) -> String {
+        format!("tonle-{}", self.name())
+    }
+}
+
+/// A page of the web app, by bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The counter bundle's pages.
+    Counter(CounterPage),
+    /// The office bundle's pages.
+    Office(OfficePage),
+    /// The setup bundle's pages.
+    Setup(SetupPage),
+    /// The onboarding bundle's pages.
+    Onboarding(OnboardingPage),
+    /// The printouts bundle's pages.
+    Print(PrintPage),
+    /// The kiosk bundle's pages.
+    Kiosk(KioskPage),
+}
+
+/// Pages of the counter bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CounterPage {
+    /// `/`: to the charge screen when signed in, otherwise to sign-up
+    Home,
+    /// `/login` (`?next=` a path to return to)
+    Login,
+    /// `/charge`
+    Charge,
+}
+
+/// Pages of the office bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficePage {
+    /// `/dashboard`
+    Dashboard,
+    /// `/history` (`?q=` a search)
+    History,
+    /// `/help`: how to take a payment and what each status means
+    Help,
+}
+
+/// Pages of the setup bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupPage {
+    /// `/settings`
+    Settings,
+}
+
+/// Pages of the onboarding bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnboardingPage {
+    /// `/register`
+    Register,
+    /// `/join/{token}`: accepting a staff invitation
+    Join(InvitationToken),
+    /// `/welcome`: the profile step after sign-up
+    Welcome,
+    /// `/forgot`: asking for a password-reset link
+    Forgot,
+    /// `/reset/{token}`: choosing a new password from an emailed link
+    Reset(ResetToken),
+}
+
+/// Pages of the printouts bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintPage {
+    /// `/poster/{terminal}`: a counter's static QR
+    Poster(TerminalId),
+    /// `/receipt/{payment}`
+    Receipt(PaymentId),
+    /// `/shift`: the end-of-day summary
+    Shift,
+}
+
+/// Pages of the kiosk bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KioskPage {
+    /// `/kiosk` (`?code=` a pairing code)
+    Kiosk,
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The identifier as the API writes it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A counter (terminal) of a store, as in `TerminalView::id`.
+    TerminalId
+);
+id_type!(
+    /// A payment, as in `PaymentView::id`.
+    PaymentId
+);
+id_type!(
+    /// A staff invitation's secret token, as in its link.
+    InvitationToken
+);
+id_type!(
+    /// A password-reset link's secret token.
+    ResetToken
+);
+
+/// Characters kept as they are in a path segment: letters, digits and `-._~`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+impl Route {
+    /// `/`
+    pub const HOME: Self = Self::Counter(CounterPage::Home);
+    /// `/login`
+    pub const LOGIN: Self = Self::Counter(CounterPage::Login);
+    /// `/charge`
+    pub const CHARGE: Self = Self::Counter(CounterPage::Charge);
+    /// `/dashboard`
+    pub const DASHBOARD: Self = Self::Office(OfficePage::Dashboard);
+    /// `/history`
+    pub const HISTORY: Self = Self::Office(OfficePage::History);
+    /// `/help`
+    pub const HELP: Self = Self::Office(OfficePage::Help);
+    /// `/settings`
+    pub const SETTINGS: Self = Self::Setup(SetupPage::Settings);
+    /// `/register`
+    pub const REGISTER: Self = Self::Onboarding(OnboardingPage::Register);
+    /// `/welcome`
+    pub const WELCOME: Self = Self::Onboarding(OnboardingPage::Welcome);
+    /// `/forgot`
+    pub const FORGOT: Self = Self::Onboarding(OnboardingPage::Forgot);
+    /// `/shift`
+    pub const SHIFT: Self = Self::Print(PrintPage::Shift);
+    /// `/kiosk`
+    pub const KIOSK: Self = Self::Kiosk(KioskPage::Kiosk);
+
+    /// The page at `path` (a URL path; a query or fragment is ignored, a trailing `/` too), or
+    /// `None` when it is no page of the app.
+    pub fn parse(path: &str) -> Option<Self> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let mut parts = path.trim_matches('/').split('/');
+        let first = parts.next().unwrap_or_default();
+        let param = parts
+            .next()
+            .filter(|p| !p.is_empty())
+            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(match (first, param) {
+            ("", None) => Self::HOME,
+            ("login", None) => Self::LOGIN,
+            ("charge", None) => Self::CHARGE,
+            ("dashboard", None) => Self::DASHBOARD,
+            ("history", None) => Self::HISTORY,
+            ("help", None) => Self::HELP,
+            ("settings", None) => Self::SETTINGS,
+            ("register", None) => Self::REGISTER,
+            ("join", Some(token)) => Self::Onboarding(OnboardingPage::Join(token.into())),
+            ("welcome", None) => Self::WELCOME,
+            ("forgot", None) => Self::FORGOT,
+            ("reset", Some(token)) => Self::Onboarding(OnboardingPage::Reset(token.into())),
+            ("poster", Some(terminal)) => Self::Print(PrintPage::Poster(terminal.into())),
+            ("receipt", Some(payment)) => Self::Print(PrintPage::Receipt(payment.into())),
+            ("shift", None) => Self::SHIFT,
+            ("kiosk", None) => Self::KIOSK,
+            _ => return None,
+        })
+    }
+
+    /// The page's path, for links; `parse(path())` gives the page back.
+    pub fn path(&self) -> String {
+        let with =
+            |first: &str, param: &str| format!("/{first}/{}", utf8_percent_encode(param, SEGMENT));
+        match self {
+            Self::Counter(CounterPage::Home) => "/".to_owned(),
+            Self::Counter(CounterPage::Login) => "/login".to_owned(),
+            Self::Counter(CounterPage::Charge) => "/charge".to_owned(),
+            Self::Office(OfficePage::Dashboard) => "/dashboard".to_owned(),
+            Self::Office(OfficePage::History) => "/history".to_owned(),
+            Self::Office(OfficePage::Help) => "/help".to_owned(),
+            Self::Setup(SetupPage::Settings) => "/settings".to_owned(),
+            Self::Onboarding(OnboardingPage::Register) => "/register".to_owned(),
+            Self::Onboarding(OnboardingPage::Join(token)) => with("join", token.as_str()),
+            Self::Onboarding(OnboardingPage::Welcome) => "/welcome".to_owned(),
+            Self::Onboarding(OnboardingPage::Forgot) => "/forgot".to_owned(),
+            Self::Onboarding(OnboardingPage::Reset(token)) => with("reset", token.as_str()),
+            Self::Print(PrintPage::Poster(terminal)) => with("poster", terminal.as_str()),
+            Self::Print(PrintPage::Receipt(payment)) => with("receipt", payment.as_str()),
+            Self::Print(PrintPage::Shift) => "/shift".to_owned(),
+            Self::Kiosk(KioskPage::Kiosk) => "/kiosk".to_owned(),
+        }
+    }
+
+    /// The page's path with one query parameter, its value encoded.
+    pub fn path_with(&self, key: &str, value: &str) -> String {
+        format!(
+            "{}?{key}={}",
+            self.path(),
+            utf8_percent_encode(value, NON_ALPHANUMERIC)
+        )
+    }
+
+    /// The bundle that draws the page.
+    pub const fn bundle(&self) -> Bundle {
+        match self {
+            Self::Counter(_) => Bundle::Counter,
+            Self::Office(_) => Bundle::Office,
+            Self::Setup(_) => Bundle::Setup,
+            Self::Onboarding(_) => Bundle::Onboarding,
+            Self::Print(_) => Bundle::Print,
+            Self::Kiosk(_) => Bundle::Kiosk,
+        }
+    }
+
+    /// Whether the page is shown only to a signed-in member of staff. The kiosk signs in with
+    /// its own device token; the others are the way in.
+    pub const fn needs_sign_in(&self) -> bool {
+        match self {
+            Self::Counter(CounterPage::Charge)
+            | Self::Office(_)
+            | Self::Setup(_)
+            | Self::Onboarding(OnboardingPage::Welcome)
+            | Self::Print(_) => true,
+            Self::Counter(CounterPage::Home | CounterPage::Login)
+            | Self::Onboarding(
+                OnboardingPage::Register
+                | OnboardingPage::Join(_)
+                | OnboardingPage::Forgot
+                | OnboardingPage::Reset(_),
+            )
+            | Self::Kiosk(_) => false,
         }
     }
 }
 
+/// The pages of one bundle: what its binary matches on.
+pub trait BundlePage: Sized + Clone + PartialEq + Send + Sync + 'static {
+    /// The bundle.
+    const BUNDLE: Bundle;
+    /// The page, when `route` is one of this bundle's.
+    fn from_route(route: Route) -> Option<Self>;
+}
+
+macro_rules! bundle_page {
+    ($page:ident, $variant:ident) => {
+        impl BundlePage for $page {
+            const BUNDLE: Bundle = Bundle::$variant;
+            fn from_route(route: Route) -> Option<Self> {
+                match route {
+                    Route::$variant(page) => Some(page),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<$page> for Route {
+            fn from(page: $page) -> Self {
+                Self::$variant(page)
+            }
+        }
+    };
+}
+
+bundle_page!(CounterPage, Counter);
+bundle_page!(OfficePage, Office);
+bundle_page!(SetupPage, Setup);
+bundle_page!(OnboardingPage, Onboarding);
+bundle_page!(PrintPage, Print);
+bundle_page!(KioskPage, Kiosk);
+
 #[cfg(test)]
 mod tests {
-    use super::Bundle;
+    use super::*;
+
+    /// One of each page, with awkward parameters.
+    fn every_route() -> Vec<Route> {
+        vec![
+            Route::HOME,
+            Route::LOGIN,
+            Route::CHARGE,
+            Route::DASHBOARD,
+            Route::HISTORY,
+            Route::HELP,
+            Route::SETTINGS,
+            Route::REGISTER,
+            OnboardingPage::Join("tok/en ü?#".into()).into(),
+            Route::WELCOME,
+            Route::FORGOT,
+            OnboardingPage::Reset("r3s3t".into()).into(),
+            PrintPage::Poster("t-1".into()).into(),
+            PrintPage::Receipt("pay_1%2F".into()).into(),
+            Route::SHIFT,
+            Route::KIOSK,
+        ]
+    }
+
+    #[test]
+    fn every_path_parses_back_to_its_route() {
+        for route in every_route() {
+            let path = route.path();
+            assert_eq!(Route::parse(&path), Some(route.clone()), "{path}");
+            assert_eq!(Bundle::for_path(&path), route.bundle(), "{path}");
+            assert_eq!(
+                Route::parse(&format!("{path}/?a=b#c")),
+                Some(route.clone()),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn paths_pick_their_bundle() {
@@ -86,6 +424,7 @@ mod tests {
             ("/register", Bundle::Onboarding),
             ("/nowhere", Bundle::Counter),
             ("/dashboard", Bundle::Office),
+            ("/help", Bundle::Office),
             ("/history?q=TL-1", Bundle::Office),
             ("/settings", Bundle::Setup),
             ("/welcome", Bundle::Onboarding),
@@ -97,5 +436,54 @@ mod tests {
         ] {
             assert_eq!(Bundle::for_path(path), bundle, "{path}");
         }
+    }
+
+    #[test]
+    fn what_is_no_page_is_none() {
+        for path in [
+            "/nowhere",
+            "/charge/extra",
+            "/poster",
+            "/poster/",
+            "/shift/x/y",
+            "/login/x",
+            "/receipt/a/b",
+            "/api/v1/charges",
+        ] {
+            assert_eq!(Route::parse(path), None, "{path}");
+        }
+        assert_eq!(Route::parse(""), Some(Route::HOME));
+        assert_eq!(
+            Route::parse("/join/tok/"),
+            Some(OnboardingPage::Join("tok".into()).into())
+        );
+    }
+
+    #[test]
+    fn bundle_pages_take_only_their_own_routes() {
+        for route in every_route() {
+            let bundle = route.bundle();
+            assert_eq!(
+                CounterPage::from_route(route.clone()).is_some(),
+                bundle == Bundle::Counter
+            );
+            assert_eq!(
+                PrintPage::from_route(route.clone()).is_some(),
+                bundle == Bundle::Print
+            );
+        }
+        assert_eq!(Bundle::Counter.html(), "index.html");
+        assert_eq!(Bundle::Kiosk.html(), "kiosk.html");
+        assert_eq!(Bundle::Office.binary(), "tonle-office");
+    }
+
+    #[test]
+    fn queries_are_encoded() {
+        assert_eq!(
+            Route::LOGIN.path_with("next", "/history?q=a b"),
+            "/login?next=%2Fhistory%3Fq%3Da%20b"
+        );
+        assert!(Route::HISTORY.needs_sign_in());
+        assert!(!Route::KIOSK.needs_sign_in());
     }
 }

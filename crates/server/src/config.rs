@@ -30,6 +30,20 @@ pub struct Settings {
     pub bakong_api_url: String,
     /// base64 of the 32-byte key that seals merchants' tokens (else a key file in the data dir)
     pub secret_key: Option<String>,
+    /// outgoing email for password-reset links; none: whoever runs the server resets passwords
+    pub mail: Option<MailSettings>,
+}
+
+/// Where email goes out, and the address links in it point at.
+#[derive(Clone)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…:465`, or `smtp://host:25` (no TLS)
+    pub smtp_url: String,
+    /// the sender, e.g. `tonle <no-reply@shop.example>`
+    pub from: String,
+    /// the address merchants open tonle at, e.g. `https://pay.shop.example`: links are built on
+    /// it, never on a request's Host header
+    pub public_url: String,
 }
 
 /// The SQLite database's file name inside the data dir.
@@ -90,6 +104,7 @@ impl Settings {
             // Nothing listens on the discard port: tests that poll point this at a stand-in.
             bakong_api_url: "http://127.0.0.1:9".into(),
             secret_key: None,
+            mail: None,
         }
     }
 
@@ -112,6 +127,13 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("limits", &self.limits)
             .field("bakong_api_url", &self.bakong_api_url)
+            .field(
+                "mail",
+                &self
+                    .mail
+                    .as_ref()
+                    .map(|m| (&m.from, &m.public_url, "<smtp url redacted>")),
+            )
             .field(
                 "secret_key",
                 &if self.secret_key.is_some() {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod expiry;
 pub mod hashing;
 pub mod history;
+pub mod mail;
 pub mod openapi;
 pub mod policy;
 pub mod profile;

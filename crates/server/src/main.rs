@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use tonle_server::cli::{admin, qr, simulate};
 use tonle_server::clock::now_ms;
-use tonle_server::config::{Limits, Settings};
+use tonle_server::config::{Limits, MailSettings, Settings};
 use tonle_server::signing::WebhookSecret;
 use tonle_server::startup::Application;
 
@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (API, websocket, web app).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Encode, decode or verify QR payloads, one per stdin line.
     #[command(subcommand)]
     Qr(QrCommand),
@@ -100,6 +100,17 @@ struct ServeArgs {
     /// in the data dir on first start).
     #[arg(long, env = "TONLE_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
+    /// SMTP server for password-reset emails: `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`, or `smtp://host:25`. Without it, whoever runs the server
+    /// resets passwords with `tonle admin reset-password`.
+    #[arg(long, env = "TONLE_SMTP_URL", hide_env_values = true, requires_all = ["mail_from", "public_url"])]
+    smtp_url: Option<String>,
+    /// Sender of tonle's emails, e.g. `tonle <no-reply@shop.example>`.
+    #[arg(long, env = "TONLE_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// The address merchants open tonle at (e.g. `https://pay.shop.example`); emailed links use it.
+    #[arg(long, env = "TONLE_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 /// What clients may take of the server (see the security model in docs/ARCHITECTURE.md).
@@ -237,6 +248,14 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         limits: a.limits.limits()?,
         bakong_api_url: a.bakong_api_url,
         secret_key: a.secret_key,
+        mail: match (a.smtp_url, a.mail_from, a.public_url) {
+            (Some(smtp_url), Some(from), Some(public_url)) => Some(MailSettings {
+                smtp_url,
+                from,
+                public_url,
+            }),
+            _ => None,
+        },
     };
     tracing::info!(?settings, "starting");
     if !settings.static_dir.join("index.html").is_file() {
@@ -320,7 +339,7 @@ async fn simulate_pay(a: PayArgs) -> anyhow::Result<ExitCode> {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(a) => serve(a).await.map(|_| ExitCode::SUCCESS),
+        Command::Serve(a) => serve(*a).await.map(|_| ExitCode::SUCCESS),
         Command::Qr(QrCommand::Encode) => {
             qr::run(qr::encode_line, now_ms() as u64).map(|_| ExitCode::SUCCESS)
         }

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    charges, devices, events, integrations, merchants, notifications, payments, session, staff,
-    stores,
+    charges, devices, events, integrations, merchants, notifications, password_resets, payments,
+    session, staff, stores,
 };
 use crate::startup::AppState;
 
@@ -19,6 +19,7 @@ use crate::startup::AppState;
     paths(
         merchants::register, merchants::show, merchants::update,
         session::login, session::current, session::logout,
+        password_resets::request, password_resets::reset,
         charges::create, charges::show, charges::cancel, charges::resolve,
         payments::list, payments::show, payments::resolve, payments::list_charges, payments::csv_export, payments::daily,
         notifications::receive, events::upgrade,

@@ -170,6 +170,10 @@ pub fn sees_event(caller: &Caller, event: &api::Event) -> bool {
         | api::EventData::ChargePaid { charge, .. } => {
             sees_counter(caller, charge.terminal_id.as_deref())
         }
+        // A sale at a counter's static code: that counter's.
+        api::EventData::PaymentReceived { payment } => {
+            sees_counter(caller, payment.terminal_id.as_deref())
+        }
         api::EventData::PaymentUnmatched { .. }
         | api::EventData::PaymentResolved { .. }
         | api::EventData::Unknown => false,

@@ -7,6 +7,7 @@ pub mod health;
 pub mod integrations;
 pub mod merchants;
 pub mod notifications;
+pub mod password_resets;
 pub mod payments;
 pub mod session;
 pub mod staff;
@@ -21,6 +22,7 @@ pub fn api() -> Router<AppState> {
     let v1 = Router::new()
         .merge(merchants::router())
         .merge(session::router())
+        .merge(password_resets::router())
         .merge(charges::router())
         .merge(payments::router())
         .merge(notifications::router())

@@ -47,6 +47,8 @@ pub struct AppState {
     pub bakong: Arc<crate::bakong::Bakong>,
     /// ids of devices revoked while running: their open websockets close at once
     pub revocations: tokio::sync::broadcast::Sender<String>,
+    /// outgoing email (password-reset links), when SMTP is configured
+    pub mailer: Option<crate::mail::Mailer>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -160,6 +162,11 @@ impl Application {
         let secrets =
             crate::secrets::SecretBox::load(settings.secret_key.as_deref(), &settings.data_dir)?;
         let bakong = crate::bakong::Bakong::new(&settings.bakong_api_url, secrets)?;
+        let mailer = settings
+            .mail
+            .as_ref()
+            .map(crate::mail::Mailer::new)
+            .transpose()?;
         let state = AppState {
             store: Arc::new(store),
             bus: EventBus::new(),
@@ -169,6 +176,7 @@ impl Application {
             hasher,
             bakong: Arc::new(bakong),
             revocations: tokio::sync::broadcast::channel(64).0,
+            mailer,
             shutdown,
         };
         Ok(Self {

@@ -212,6 +212,8 @@ pub struct PaymentRow {
     pub charge_id: Option<String>,
     /// bill number of the matched charge
     pub bill_number: Option<String>,
+    /// the counter: the charge's, or the one whose static code was paid
+    pub terminal_id: Option<String>,
     /// credited amount
     pub money: Money,
     /// payer
@@ -535,6 +537,33 @@ pub trait Store: Send + Sync + 'static {
     async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>>;
     /// One terminal of a merchant.
     async fn terminal(&self, merchant_id: &str, terminal_id: &str) -> StoreResult<TerminalRow>;
+    /// Keeps an emailed password-reset link (its token's hash) for `email` until `expires_at`.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        email: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The email a reset link is for, while it is unused and unexpired.
+    async fn password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
+    /// Spends a reset link: sets its account's password and signs the account out everywhere.
+    /// `NotFound` when the link is wrong, used or expired (or its account is gone).
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Remembers that the static code with `md5` is `terminal_id`'s, so a payment to it is a
+    /// sale at that counter.
+    async fn remember_counter_code(
+        &self,
+        merchant_id: &str,
+        terminal_id: &str,
+        md5: &str,
+        now: i64,
+    ) -> StoreResult<()>;
 
     /// Reserves the next bill number of a merchant.
     async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String>;

@@ -30,6 +30,10 @@ pub const SIGNIN_MAX_DELAY: Duration = Duration::from_secs(4);
 pub const PAIRING_PER_IP: usize = 20;
 /// Wrong or used invitation links allowed per address per window.
 pub const INVITE_PER_IP: usize = 20;
+/// Password-reset requests from one address per window (each may send an email).
+pub const RESET_PER_IP: usize = 10;
+/// Reset emails to one address per window: nobody's inbox is flooded through tonle.
+pub const RESET_PER_EMAIL: usize = 3;
 /// Keys one throttle remembers at most (expired windows are dropped first when full).
 const MAX_KEYS: usize = 100_000;
 
@@ -134,6 +138,8 @@ pub struct Throttles {
     pairing_ip: Window<IpAddr>,
     register_ip: Window<IpAddr>,
     invite_ip: Window<IpAddr>,
+    reset_ip: Window<IpAddr>,
+    reset_email: Window<String>,
 }
 
 impl Throttles {
@@ -148,6 +154,8 @@ impl Throttles {
             pairing_ip: Window::new(PAIRING_PER_IP),
             register_ip: Window::new(registrations_per_ip),
             invite_ip: Window::new(INVITE_PER_IP),
+            reset_ip: Window::new(RESET_PER_IP),
+            reset_email: Window::new(RESET_PER_EMAIL),
         }
     }
 
@@ -219,6 +227,19 @@ impl Throttles {
     /// Records a wrong, used or expired invitation link.
     pub fn invitation_failed(&self, ip: IpAddr, now: i64) {
         self.invite_ip.hit(ip, now);
+    }
+
+    /// Before a password-reset request (or a reset link's use) from `ip`: refused past the
+    /// address's limit.
+    pub fn password_reset(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
+        self.reset_ip.try_hit(ip, now).map_err(|secs| {
+            ApiError::rate_limited("too many password resets from this address", secs)
+        })
+    }
+
+    /// Whether another reset email may go to `email` now (answered the same either way).
+    pub fn reset_email(&self, email: &str, now: i64) -> bool {
+        self.reset_email.try_hit(email.to_owned(), now).is_ok()
     }
 }
 

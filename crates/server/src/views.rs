@@ -32,6 +32,7 @@ pub fn payment(p: &PaymentRow) -> api::PaymentView {
         transaction_id: p.transaction_id.clone(),
         charge_id: p.charge_id.clone(),
         bill_number: p.bill_number.clone(),
+        terminal_id: p.terminal_id.clone(),
         amount: p.money.to_decimal_string(),
         currency: p.money.currency,
         payer: p.payer.clone(),

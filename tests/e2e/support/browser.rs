@@ -128,6 +128,30 @@ impl Browser {
         }
     }
 
+    /// Presses and holds an element for `hold`, then lets go (a long press).
+    pub async fn long_press(&self, testid: &str, hold: Duration) -> Result<(), String> {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let element = self.find(testid).await?;
+        let press = MouseActions::new("finger".to_owned())
+            .then(PointerAction::MoveToElement {
+                element,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Pause { duration: hold })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client
+            .perform_actions(press)
+            .await
+            .map_err(|e| format!("long press on {testid}: {e}"))
+    }
+
     /// Reads an attribute.
     pub async fn attr(&self, testid: &str, name: &str) -> Result<String, String> {
         let el = self.find(testid).await?;

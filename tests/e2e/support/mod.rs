@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod server;
+pub mod smtp;
 
 use browser::Browser;
 use server::Server;

@@ -155,8 +155,14 @@ async fn static_qr(
             khqr::unionpay::encode(&input)?
         }
     };
+    let md5 = encoded.md5.to_string();
+    // A payment to this code is then a sale at this counter.
+    state
+        .store
+        .remember_counter_code(caller.merchant_id(), &id, &md5, now_ms())
+        .await?;
     Ok(Json(api::StaticQr {
         payload: encoded.payload,
-        md5: encoded.md5.to_string(),
+        md5,
     }))
 }

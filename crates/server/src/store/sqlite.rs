@@ -222,6 +222,7 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
         transaction_id: r.text("transaction_id")?,
         charge_id: r.opt_text("charge_id")?,
         bill_number: r.opt_text("bill_number")?,
+        terminal_id: r.opt_text("terminal_id")?,
         money: money(r)?,
         payer: serde_json::from_str(&payer).map_err(other)?,
         paid_at: r.int("paid_at")?,
@@ -249,6 +250,7 @@ pub(crate) fn kind(data: &api::EventData) -> &'static str {
         api::EventData::ChargePaid { .. } => "charge_paid",
         api::EventData::ChargeCancelled { .. } => "charge_cancelled",
         api::EventData::ChargeExpired { .. } => "charge_expired",
+        api::EventData::PaymentReceived { .. } => "payment_received",
         api::EventData::PaymentUnmatched { .. } => "payment_unmatched",
         api::EventData::ChargeResolved { .. } => "charge_resolved",
         api::EventData::PaymentResolved { .. } => "payment_resolved",
@@ -291,7 +293,8 @@ pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = ?1, paid_
 
 pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
 pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, \
-     coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end) as resolution, p.review_reason";
+     coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end) as resolution, p.review_reason, \
+     coalesce(p.terminal_id, c.terminal_id) as terminal_id";
 
 /// One charge of a merchant, from the pool or inside a transaction.
 async fn charge_by_id(
@@ -318,7 +321,7 @@ async fn payment_by_id(
 ) -> StoreResult<(PaymentRow, Option<String>)> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "select {PAYMENT_COLS}, c.terminal_id as terminal_id from payment p \
+            "select {PAYMENT_COLS} from payment p \
              left join charge c on c.charge_id = p.charge_id \
              where p.merchant_id = $1 and p.payment_id = $2"
         )
@@ -803,6 +806,90 @@ impl Store for SqliteStore {
         terminal_row(&row)
     }
 
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        email: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("insert into password_reset (token_hash, email, expires_at, created_at, updated_at) values ($1, $2, $3, $4, $4)")
+            .bind(token_hash)
+            .bind(email)
+            .bind(expires_at)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "select email from password_reset where token_hash = $1 and used_at is null and expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let email: Option<String> = sqlx::query_scalar(
+            "update password_reset set used_at = $2, updated_at = $2 \
+             where token_hash = $1 and used_at is null and expires_at > $2 returning email",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let email = email.ok_or(StoreError::NotFound)?;
+        let user: Option<String> = sqlx::query_scalar(
+            "update app_user set password_hash = $2, updated_at = $3 where email = $1 returning user_id",
+        )
+        .bind(&email)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let user = user.ok_or(StoreError::NotFound)?;
+        sqlx::query("delete from session where user_id = $1")
+            .bind(&user)
+            .execute(&mut *tx)
+            .await?;
+        // Every other link for the account is spent too.
+        sqlx::query("update password_reset set used_at = $2, updated_at = $2 where email = $1 and used_at is null")
+            .bind(&email)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remember_counter_code(
+        &self,
+        merchant_id: &str,
+        terminal_id: &str,
+        md5: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        // A code already known keeps its first counter: an md5 names one payee and one label.
+        sqlx::query("insert into counter_code (md5, merchant_id, terminal_id, created_at, updated_at) values ($1, $2, $3, $4, $4) on conflict (md5) do nothing")
+            .bind(md5.to_ascii_lowercase())
+            .bind(merchant_id)
+            .bind(terminal_id)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String> {
         let row = sqlx::query("update merchant set bill_counter = bill_counter + 1, updated_at = $2 where merchant_id = $1 returning bill_prefix, bill_counter")
             .bind(merchant_id)
@@ -1027,8 +1114,8 @@ impl Store for SqliteStore {
                and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
                and ($4 is null or p.network = $4) and ($5 is null or c.bill_number = $5) \
                and ($6 is null or p.created_at < $6 or (p.created_at = $6 and p.payment_id < $7)) \
-               and ($9 is null or (p.charge_id is not null and coalesce(c.terminal_id, '') = $9)) \
-               and ($10 = 0 or ((c.payment_id is null or c.payment_id <> p.payment_id) and p.resolution is null)) \
+               and ($9 is null or ((p.charge_id is not null or p.terminal_id is not null) and coalesce(p.terminal_id, c.terminal_id, '') = $9)) \
+               and ($10 = 0 or ((c.payment_id is null or c.payment_id <> p.payment_id) and p.resolution is null and p.terminal_id is null)) \
              order by p.created_at desc, p.payment_id desc limit $8"
         );
         let (before_at, before_id) = q.before.clone().unzip();
@@ -1091,7 +1178,7 @@ impl Store for SqliteStore {
              from payment p left join charge c on c.charge_id = p.charge_id \
              where p.merchant_id = $1 and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
                and coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end, '') != 'refund_due' \
-               and ($5 is null or (p.charge_id is not null and coalesce(c.terminal_id, '') = $5)) \
+               and ($5 is null or ((p.charge_id is not null or p.terminal_id is not null) and coalesce(p.terminal_id, c.terminal_id, '') = $5)) \
              group by day, p.currency order by day, p.currency",
         )
         .bind(merchant_id)

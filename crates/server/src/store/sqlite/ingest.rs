@@ -140,6 +140,9 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
         None
     };
     let Some(charge) = found else {
+        if let Some(counter) = counter_of(tx, new.md5.as_deref())? {
+            return record_counter_sale(tx, new, counter);
+        }
         return record_unmatched(tx, new);
     };
     let verdict = settlement::judge(
@@ -156,7 +159,15 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
         Verdict::Settles { note, .. } => note,
         Verdict::Review(reason) => Some(reason),
     };
-    let Some(payment) = insert_payment(tx, new, &charge.merchant_id, Some(&charge), review)? else {
+    let Some(payment) = insert_payment(
+        tx,
+        new,
+        &charge.merchant_id,
+        Some(&charge),
+        review,
+        Counter(None),
+    )?
+    else {
         return duplicate(tx, new);
     };
     let charge_after = match verdict {
@@ -201,6 +212,45 @@ fn append_event(
     })
 }
 
+/// The (merchant, counter) whose static code has this md5.
+fn counter_of(tx: &Connection, md5: Option<&str>) -> StoreResult<Option<(String, String)>> {
+    let Some(md5) = md5 else {
+        return Ok(None);
+    };
+    Ok(tx
+        .prepare_cached("select merchant_id, terminal_id from counter_code where md5 = ?1")?
+        .query_row(params![md5.to_ascii_lowercase()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// A payment to a counter's static code: a sale at that counter, nothing to review (the payer
+/// typed the amount; the code's md5 names the payee).
+fn record_counter_sale(
+    tx: &Connection,
+    new: &NewPayment,
+    (merchant_id, terminal_id): (String, String),
+) -> StoreResult<PaymentOutcome> {
+    let at = Counter(Some(&terminal_id));
+    let Some(payment) = insert_payment(tx, new, &merchant_id, None, None, at)? else {
+        return duplicate(tx, new);
+    };
+    let data = api::EventData::PaymentReceived {
+        payment: crate::views::payment(&payment),
+    };
+    let event = append_event(tx, &merchant_id, data, new.now)?;
+    Ok(PaymentOutcome::Recorded {
+        payment,
+        charge: None,
+        event,
+    })
+}
+
+/// The counter a payment without a charge was made at, if any.
+#[derive(Clone, Copy)]
+struct Counter<'a>(Option<&'a str>);
+
 /// Inserts the payment unless its (network, transaction id) is already recorded (then `None`).
 fn insert_payment(
     tx: &Connection,
@@ -208,11 +258,12 @@ fn insert_payment(
     merchant_id: &str,
     charge: Option<&ChargeRow>,
     review: Option<api::ReviewReason>,
+    Counter(counter): Counter<'_>,
 ) -> StoreResult<Option<PaymentRow>> {
     let inserted = tx
         .prepare_cached(
-            "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at, review_reason) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11) \
+            "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at, review_reason, terminal_id) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12) \
              on conflict (network, transaction_id) do nothing",
         )?
         .execute(params![
@@ -227,6 +278,7 @@ fn insert_payment(
             new.paid_at,
             new.now,
             review.map(api::ReviewReason::as_str),
+            counter,
         ])?;
     Ok((inserted == 1).then(|| PaymentRow {
         payment_id: new.payment_id.clone(),
@@ -235,6 +287,9 @@ fn insert_payment(
         transaction_id: new.transaction_id.clone(),
         charge_id: charge.map(|c| c.charge_id.clone()),
         bill_number: charge.map(|c| c.bill_number.clone()),
+        terminal_id: counter
+            .map(str::to_owned)
+            .or_else(|| charge.and_then(|c| c.terminal_id.clone())),
         money: new.money,
         payer: new.payer.clone(),
         paid_at: new.paid_at,
@@ -302,7 +357,7 @@ fn record_unmatched(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOut
         return hold(tx, new, account);
     };
     let review = Some(api::ReviewReason::NoCharge);
-    let Some(payment) = insert_payment(tx, new, &merchant_id, None, review)? else {
+    let Some(payment) = insert_payment(tx, new, &merchant_id, None, review, Counter(None))? else {
         return duplicate(tx, new);
     };
     let data = settlement::event(None, crate::views::payment(&payment));

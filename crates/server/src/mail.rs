@@ -1,0 +1,58 @@
+//! Outgoing email (password-reset links) over SMTP with lettre. Built once at start from
+//! `--smtp-url`; a bad URL or sender stops the server at start, not at the first email.
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::MailSettings;
+
+/// Sends tonle's emails.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    public_url: String,
+}
+
+impl Mailer {
+    /// The mailer `settings` describe.
+    pub fn new(settings: &MailSettings) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+            .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from = settings
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--mail-from: {e}"))?;
+        Ok(Self {
+            transport,
+            from,
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The link a reset email carries for `token`.
+    pub fn reset_link(&self, token: &str) -> String {
+        format!("{}/reset/{token}", self.public_url)
+    }
+
+    /// Emails `to` the link that sets a new password, in the three languages of the app.
+    pub async fn send_reset(&self, to: &str, token: &str) -> anyhow::Result<()> {
+        let link = self.reset_link(token);
+        let body = format!(
+            "Someone asked to reset the password of your tonle account. Open this link within an hour to choose a new one:\n{link}\n\
+             If it was not you, ignore this email: your password stays as it is.\n\n\
+             មាននរណាម្នាក់បានស្នើកំណត់ពាក្យសម្ងាត់គណនី tonle របស់អ្នកឡើងវិញ។ សូមបើកតំណនេះក្នុងរយៈពេលមួយម៉ោង ដើម្បីជ្រើសពាក្យសម្ងាត់ថ្មី៖\n{link}\n\n\
+             有人请求重置您的 tonle 账户密码。请在一小时内打开此链接设置新密码：\n{link}\n"
+        );
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to.parse()?)
+            .subject("tonle: reset your password / កំណត់ពាក្យសម្ងាត់ឡើងវិញ / 重置密码")
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}

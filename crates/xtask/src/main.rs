@@ -1,0 +1,185 @@
+//! `cargo run -p xtask -- web`: builds every bundle of the web app, as the route table in
+//! `protocol::web` lists them, into `dist/`: `index.html` (the counter) and `{bundle}.html` for
+//! the others, each with its own wasm, sharing one stylesheet and `public/`.
+//!
+//! The bundles' binaries are compiled in one cargo run (cargo links them side by side), then
+//! trunk turns each into its page (wasm-bindgen, wasm-opt), as many at a time as there are
+//! cores. Expects the tools of `scripts/setup.sh` on `PATH`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Output};
+
+use protocol::web::Bundle;
+
+/// The line of `index.html` that names the counter's binary; each bundle's page swaps the name.
+const COUNTER_BIN: &str = "data-bin=\"tonle-counter\"";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "web" => web(),
+        "bundles" => {
+            for bundle in Bundle::ALL {
+                println!("{} {} {}", bundle.name(), bundle.binary(), bundle.html());
+            }
+            Ok(())
+        }
+        _ => Err("usage: cargo run -p xtask -- web | bundles".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn web() -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .ok_or("no workspace root")?
+        .to_path_buf();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let stage = target.join("web");
+
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.current_dir(&root).args([
+        "build",
+        "--release",
+        "--locked",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "tonle-app",
+    ]);
+    for bundle in Bundle::ALL {
+        cargo.args(["--bin", &bundle.binary()]);
+    }
+    run(&mut cargo)?;
+
+    let index = read(&root.join("index.html"))?;
+    if !index.contains(COUNTER_BIN) {
+        return Err(format!("index.html has no {COUNTER_BIN}"));
+    }
+    let mut builds = Vec::new();
+    for bundle in Bundle::ALL {
+        let page = if bundle == Bundle::Counter {
+            "index.html".to_owned()
+        } else {
+            // trunk resolves the stylesheet from the page's folder: written beside index.html
+            // (git ignores them), without the files only the counter's page copies.
+            let name = format!(".bundle-{}.html", bundle.name());
+            let html: String = index
+                .replace(COUNTER_BIN, &format!("data-bin=\"{}\"", bundle.binary()))
+                .lines()
+                .filter(|l| !l.contains("rel=\"copy-"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            write(&root.join(&name), &html)?;
+            name
+        };
+        let mut trunk = Command::new("trunk");
+        trunk
+            .current_dir(&root)
+            .args(["build", "--release", "--offline=true", "--dist"])
+            .arg(stage.join(bundle.name()))
+            .arg(page);
+        builds.push((bundle, trunk));
+    }
+    let at_once = std::thread::available_parallelism().map_or(2, usize::from);
+    for batch in builds.chunks_mut(at_once) {
+        let children = batch
+            .iter_mut()
+            .map(|(bundle, cmd)| {
+                cmd.stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .map(|child| (*bundle, child))
+                    .map_err(|e| format!("trunk: {e} (run scripts/setup.sh)"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for (bundle, child) in children {
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            check(&format!("trunk build of {}", bundle.name()), &out)?;
+            eprintln!("built {}", bundle.html());
+        }
+    }
+
+    let dist = root.join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    }
+    copy_dir(&stage.join(Bundle::Counter.name()), &dist)?;
+    for bundle in Bundle::ALL.into_iter().filter(|b| *b != Bundle::Counter) {
+        let built = stage.join(bundle.name());
+        for entry in std::fs::read_dir(&built).map_err(|e| format!("{}: {e}", built.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let to = if name == "index.html" {
+                dist.join(bundle.html())
+            } else if name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css") {
+                dist.join(name)
+            } else {
+                continue;
+            };
+            copy(&path, &to)?;
+        }
+    }
+    Ok(())
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}"))
+    }
+}
+
+fn check(what: &str, out: &Output) -> Result<(), String> {
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} failed ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    ))
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("{} → {}: {e}", from.display(), to.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let dest = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &dest)?;
+        } else {
+            copy(&path, &dest)?;
+        }
+    }
+    Ok(())
+}
