@@ -44,6 +44,7 @@ pub fn mount<P: BundlePage>(page: fn(P) -> AnyView) {
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="card narrow" data-testid="not-found">
+            <crate::components::top_bar::LangSwitch/>
             <h1>{tr(Key::NotFound)}</h1>
             <a class="button-link primary-link" href=Route::HOME.path() data-testid="not-found-home">{tr(Key::GoHome)}</a>
         </section>

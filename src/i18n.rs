@@ -98,6 +98,7 @@ pub enum Key {
     KeyClear,
     Today,
     PaymentsCount,
+    PaymentOne,
     NothingToday,
     Received,
     Days7,
@@ -367,6 +368,7 @@ fn table(key: Key) -> [&'static str; 3] {
         KeyClear => ["Clear", "សម្អាត", "清除"],
         Today => ["Today", "ថ្ងៃនេះ", "今日"],
         PaymentsCount => ["payments", "ការទូទាត់", "笔收款"],
+        PaymentOne => ["payment", "ការទូទាត់", "笔收款"],
         NothingToday => [
             "No payments yet today",
             "ថ្ងៃនេះមិនទាន់មានការទូទាត់",

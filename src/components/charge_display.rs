@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use protocol::{ChargeStatus, ChargeView};
 
+use crate::screens::ChargePhase;
+
 use crate::components::confirm_button::ConfirmButton;
 use crate::components::qr_code::KhqrCard;
 use crate::format;
@@ -38,11 +40,10 @@ pub fn ChargeDisplay(
     checking: Signal<bool>,
 ) -> impl IntoView {
     let expires = charge.expires_at_ms;
-    let expired = move || {
-        status.get() == ChargeStatus::Expired
-            || (status.get() == ChargeStatus::Pending && now.get() >= expires)
-    };
-    let paid = move || matches!(status.get(), ChargeStatus::Paid | ChargeStatus::PaidLate);
+    // What the screen shows is the charge's phase (a pure function, tested natively); a memo, so
+    // it is redrawn when the phase changes, not on every clock tick.
+    let phase = Memo::new(move |_| ChargePhase::of(status.get(), expires, now.get()));
+    let paid = move || matches!(phase.get(), ChargePhase::Paid { .. });
     // After a payment the screen resets itself for the next customer.
     Effect::new(move |_| {
         if paid()
@@ -59,17 +60,7 @@ pub fn ChargeDisplay(
     let merchant = charge.merchant_name.clone();
     let (on_card, paid_amount) = (amount.clone(), amount.clone());
     let currency = charge.currency;
-    let state = move || {
-        if paid() {
-            "paid"
-        } else if expired() {
-            "expired"
-        } else if status.get() == ChargeStatus::Cancelled {
-            "cancelled"
-        } else {
-            "pending"
-        }
-    };
+    let state = move || phase.get().name();
     view! {
         <section class="charge-display card" data-testid="charge-display" data-state=state data-bill=charge.bill_number.clone()>
             <Show when=move || state() == "pending" fallback={
@@ -92,7 +83,7 @@ pub fn ChargeDisplay(
                 <div class="paid-overlay" data-testid="charge-paid" role="status" aria-live="assertive">
                     <span class="tick" aria-hidden="true">"✓"</span>
                     <p class="paid-title">{tr(Key::Paid)}</p>
-                    <Show when=move || status.get() == ChargeStatus::PaidLate fallback=|| ()>
+                    <Show when=move || phase.get() == ChargePhase::Paid { late: true } fallback=|| ()>
                         <p class="paid-late" data-testid="charge-paid-late">{tr(Key::PaidLate)}</p>
                     </Show>
                     <p class="amount-big">{paid_amount.clone()}</p>

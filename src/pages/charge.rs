@@ -92,11 +92,7 @@ pub fn ChargePage() -> impl IntoView {
         let Ok(page) = api::charges(&open).await else {
             return;
         };
-        let here = counter.get_untracked();
-        let found = page
-            .items
-            .into_iter()
-            .find(|c| c.terminal_id.as_deref().unwrap_or("") == here && c.expires_at_ms > now_ms());
+        let found = crate::screens::open_charge_at(&counter.get_untracked(), page.items, now_ms());
         if let Some(c) = found
             && current.with_untracked(Option::is_none)
         {
@@ -156,12 +152,7 @@ pub fn ChargePage() -> impl IntoView {
         let Some(c) = current.get_untracked() else {
             return;
         };
-        let body = CreateCharge {
-            amount: c.amount,
-            currency: c.currency,
-            note: c.note,
-            terminal_id: c.terminal_id,
-        };
+        let body = crate::screens::renewal(&c);
         let key = api::new_idempotency_key();
         busy.set(true);
         spawn_local(async move {

@@ -157,7 +157,7 @@ pub fn DashboardPage() -> impl IntoView {
                             {todays.into_iter().map(|t| view! {
                                 <p class="total" data-testid=format!("today-{}", t.currency.code())>
                                     <span class="amount-big">{format::amount(&t.total, t.currency)}</span>
-                                    <span class="muted">{t.count}" "{tr(Key::PaymentsCount)}</span>
+                                    <span class="muted">{t.count}" "{tr(if t.count == 1 { Key::PaymentOne } else { Key::PaymentsCount })}</span>
                                 </p>
                             }).collect_view()}
                         </div>

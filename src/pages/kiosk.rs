@@ -17,7 +17,7 @@ use crate::api::ClientError;
 use crate::app::use_session;
 use crate::components::bakong_warning::BakongWarning;
 use crate::components::qr_code::{KhqrCard, QrImage};
-use crate::components::top_bar::LiveBadge;
+use crate::components::top_bar::{LangSwitch, LiveBadge};
 use crate::format;
 use crate::i18n::{Key, Lang, pick, t, tr, use_i18n};
 use crate::load::Load;
@@ -92,23 +92,18 @@ pub fn KioskPage() -> impl IntoView {
         };
         charges.with(|c| shown.with(|s| kiosk_screen(link, c, s, now.get())))
     });
-    // The display is built once per pairing, not on every change of screen.
-    let paired_now = Memo::new(move |_| {
-        !matches!(
-            screen.get(),
-            KioskScreen::Checking | KioskScreen::Pairing | KioskScreen::Revoked
-        )
+    // The display is built once per pairing, not on every change of what it shows.
+    let outer = Memo::new(move |_| match screen.get() {
+        s @ (KioskScreen::Checking | KioskScreen::Pairing | KioskScreen::Revoked) => s.name(),
+        _ => "paired",
     });
     view! {
         <div class="kiosk">
-            {move || if paired_now.get() {
-                view! { <KioskDisplay screen=screen now=now lang=lang/> }.into_any()
-            } else {
-                match screen.get_untracked() {
-                    KioskScreen::Checking => view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }.into_any(),
-                    KioskScreen::Revoked => view! { <pair::PairForm revoked=true/> }.into_any(),
-                    _ => view! { <pair::PairForm revoked=false/> }.into_any(),
-                }
+            {move || match outer.get() {
+                "checking" => view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }.into_any(),
+                "pairing" => view! { <pair::PairForm revoked=false/> }.into_any(),
+                "revoked" => view! { <pair::PairForm revoked=true/> }.into_any(),
+                _ => view! { <KioskDisplay screen=screen now=now lang=lang/> }.into_any(),
             }}
         </div>
     }
@@ -247,6 +242,7 @@ fn KioskDisplay(
             data-paid-count=move || announced.with(HashSet::len)>
             <header class="kiosk-head">
                 <LiveBadge/>
+                <LangSwitch/>
                 <controls::MerchantControls show_static=show_static/>
             </header>
             <BakongWarning status=bakong/>

@@ -1,13 +1,12 @@
 //! The parts around the kiosk's screen: keeping the screen awake, and the merchant's controls
 //! (kiosk mode in fullscreen, the counter QR when idle, leaving with the PIN), hidden from
-//! customers behind a long press in the top corner.
+//! customers behind a long press in the top-left corner.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::app::use_session;
-use crate::components::top_bar::LangSwitch;
 use crate::i18n::{Key, pick, t, tr, use_i18n};
 use crate::router::Route;
 
@@ -16,9 +15,9 @@ use super::{PIN_KEY, storage};
 /// How long the corner must be held to open the controls.
 const HOLD_MS: u64 = 1_200;
 const HOLD_HINT: [&str; 3] = [
-    "Merchant: hold the top corner for the kiosk controls",
-    "ម្ចាស់ហាង៖ សង្កត់ជ្រុងខាងលើឲ្យយូរ ដើម្បីបើកការគ្រប់គ្រង",
-    "商家：长按右上角打开控制项",
+    "Merchant: hold the top-left corner for the kiosk controls",
+    "ម្ចាស់ហាង៖ សង្កត់ជ្រុងខាងលើខាងឆ្វេងឲ្យយូរ ដើម្បីបើកការគ្រប់គ្រង",
+    "商家：长按左上角打开控制项",
 ];
 
 /// Keeps the screen on while the kiosk shows (Screen Wake Lock, where the browser has it), and
@@ -119,7 +118,6 @@ pub fn MerchantControls(
             on:pointercancel=move |_| release() on:contextmenu=|ev| ev.prevent_default()></button>
         <Show when=move || open.get() fallback=|| ()>
             <div class="kiosk-controls card" data-testid="kiosk-controls" role="dialog" aria-modal="false">
-                <LangSwitch/>
                 <button type="button" data-testid="kiosk-fullscreen" on:click=fullscreen>{tr(Key::StartKiosk)}</button>
                 <button type="button" data-testid="kiosk-static-toggle" aria-pressed=move || show_static.get().to_string()
                     on:click=move |_| show_static.update(|v| *v = !*v)>{tr(Key::IdleQr)}</button>
