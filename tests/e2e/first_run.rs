@@ -243,6 +243,7 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
                 ("/dashboard", "today-totals"),
                 ("/history", "history-filters"),
                 ("/settings", "profile-form"),
+                ("/help", "help-page"),
             ] {
                 b.goto(&format!("{}{path}", server.url)).await?;
                 b.find(ready).await?;
@@ -284,13 +285,22 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
             .set_window_size(w, h)
             .await
             .map_err(|e| format!("resize: {e}"))?;
-        b.goto(&format!("{}/kiosk", server.url)).await?;
-        b.find("kiosk-code").await?;
-        let over = overflow(b).await?;
-        if over > 0 {
-            wide.push(format!("/kiosk pairing at {w}x{h}: {over} px too wide"));
+        // The pages a signed-out visitor sees, the kiosk's pairing form among them.
+        for (path, ready) in [
+            ("/kiosk", "kiosk-code"),
+            ("/login", "login-form"),
+            ("/forgot", "forgot-form"),
+            ("/no-such-page", "not-found"),
+        ] {
+            b.goto(&format!("{}{path}", server.url)).await?;
+            b.find(ready).await?;
+            let over = overflow(b).await?;
+            if over > 0 {
+                wide.push(format!("{path} signed out at {w}x{h}: {over} px too wide"));
+            }
+            let name = path.trim_start_matches('/');
+            b.screenshot(&format!("fit-{name}-{w}x{h}")).await;
         }
-        b.screenshot(&format!("fit-kiosk-pair-{w}x{h}")).await;
     }
     b.client
         .set_window_size(1280, 900)

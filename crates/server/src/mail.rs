@@ -5,6 +5,8 @@ use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use protocol::web::{OnboardingPage, Route};
+
 use crate::config::MailSettings;
 
 /// Sends tonle's emails.
@@ -35,7 +37,8 @@ impl Mailer {
 
     /// The link a reset email carries for `token`.
     pub fn reset_link(&self, token: &str) -> String {
-        format!("{}/reset/{token}", self.public_url)
+        let page = Route::from(OnboardingPage::Reset(token.into()));
+        format!("{}{}", self.public_url, page.path())
     }
 
     /// Emails `to` the link that sets a new password, in the three languages of the app.

@@ -1,6 +1,7 @@
 //! Staff and roles: the owner (or a manager, for cashiers) invites by email with a one-time link;
 //! the invitee sets a password and is signed in.
 
+use protocol::web::{OnboardingPage, Route};
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
@@ -87,7 +88,7 @@ async fn invite(
     let invitation = api::Invitation {
         email,
         role: req.role,
-        accept_path: format!("/join/{token}"),
+        accept_path: Route::from(OnboardingPage::Join(token.as_str().into())).path(),
         token,
         expires_at_ms: expires_at,
     };

@@ -388,6 +388,20 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
             None,
             [404, 404, 404, 404, 404, 404, 404],
         ),
+        // Anyone may ask for a reset (the answer is the same for every caller), and a wrong
+        // link is wrong for everyone.
+        (
+            "POST",
+            "/api/v1/password-resets".into(),
+            Some(json!({"email": "someone@shop.kh"})),
+            [202, 202, 202, 202, 202, 202, 202],
+        ),
+        (
+            "POST",
+            "/api/v1/password-resets/not-a-real-link".into(),
+            Some(json!({"password": "a long enough password"})),
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
         (
             "GET",
             "/api/v1/integrations/bakong".into(),

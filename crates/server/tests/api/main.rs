@@ -2,6 +2,7 @@
 // reason: test code: a failed step should panic and fail the test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod accounts;
 mod authz;
 mod bakong;
 mod charges;
