@@ -67,23 +67,22 @@ pub fn Home() -> impl IntoView {
 
 /// Renders its children once the session is loaded. A signed-out visitor is sent to sign in
 /// (by `crate::api`, for every request), and comes back here afterwards; a server out of reach
-/// shows the error with Retry.
+/// shows the error with Retry. (Not a `Load`: one fewer future type in every bundle.)
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let Session(session) = use_session();
-    let load = crate::load::Load::new(move || async move {
-        match session.get_untracked() {
-            Some(s) => Ok(s),
-            None => crate::api::session().await,
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(s)) = load.get()
-            && session.with_untracked(Option::is_none)
-        {
-            session.set(Some(s));
-        }
-    });
+    let failed = RwSignal::new(None::<crate::api::ClientError>);
+    let fetch = move || {
+        spawn_local(async move {
+            match crate::api::session().await {
+                Ok(s) => session.set(Some(s)),
+                Err(e) => failed.set(Some(e)),
+            }
+        });
+    };
+    if session.with_untracked(Option::is_none) {
+        fetch();
+    }
     Effect::new(move |_| {
         if session.with(Option::is_some)
             && let Some(rt) = crate::realtime::use_realtime()
@@ -91,8 +90,13 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
             crate::realtime::start(rt);
         }
     });
-    load.show(move |_| {
-        let children = children.clone();
-        view! { <Show when=move || session.with(Option::is_some) fallback=|| ()>{children()}</Show> }
-    })
+    let retry = Callback::new(move |()| {
+        failed.set(None);
+        fetch();
+    });
+    let waiting = move || match failed.get() {
+        Some(e) => crate::load::failed(e, retry),
+        None => crate::load::pending(),
+    };
+    view! { <Show when=move || session.with(Option::is_some) fallback=waiting>{children()}</Show> }
 }

@@ -71,20 +71,30 @@ impl<T: Clone + Send + Sync + 'static> Load<Result<T, ClientError>> {
         self,
         loaded: impl Fn(T) -> V + Send + Sync + 'static,
     ) -> impl IntoView {
-        let lang = use_i18n().lang;
-        move || {
-            match self.get() {
-            None => view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }
-                .into_any(),
+        // Only the match is per type; the two views are drawn by plain functions, once in the
+        // binary (this is called with a dozen types and the transfer budget is tight).
+        let retry = Callback::new(move |()| self.refetch());
+        move || match self.get() {
+            None => pending(),
             Some(Ok(value)) => loaded(value).into_any(),
-            Some(Err(e)) => view! {
-                <div class="error-state" role="alert" data-testid="load-error">
-                    <p>{move || t(lang.get(), error_key(&e))}</p>
-                    <button type="button" data-testid="retry" on:click=move |_| self.refetch()>{tr(Key::Retry)}</button>
-                </div>
-            }
-            .into_any(),
-        }
+            Some(Err(e)) => failed(e, retry),
         }
     }
+}
+
+/// "Loading…".
+pub(crate) fn pending() -> AnyView {
+    view! { <p class="loading" data-testid="loading">{tr(Key::Loading)}</p> }.into_any()
+}
+
+/// The error `e`, with Retry.
+pub(crate) fn failed(e: ClientError, retry: Callback<()>) -> AnyView {
+    let lang = use_i18n().lang;
+    view! {
+        <div class="error-state" role="alert" data-testid="load-error">
+            <p>{move || t(lang.get(), error_key(&e))}</p>
+            <button type="button" data-testid="retry" on:click=move |_| retry.run(())>{tr(Key::Retry)}</button>
+        </div>
+    }
+    .into_any()
 }

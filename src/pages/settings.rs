@@ -38,11 +38,24 @@ pub fn SettingsPage() -> impl IntoView {
         <TopBar/>
         <div class="settings-page">
             <Show when=move || managers fallback=cashier>
-                <ProfileForm/>
-                <bakong::BakongSection owner=owner/>
-                <counters::StoresSection/>
-                <staff::StaffSection/>
+                <ManagerCards owner=owner/>
             </Show>
         </div>
+    }
+}
+
+/// The cards owners and managers work with; stores and counters are loaded once for the two
+/// that show them.
+#[component]
+fn ManagerCards(
+    /// the signed-in user owns the business (Bakong tokens are theirs to change)
+    owner: bool,
+) -> impl IntoView {
+    let counters = counters::load_counters();
+    view! {
+        <ProfileForm/>
+        <bakong::BakongSection owner=owner/>
+        <counters::StoresSection data=counters/>
+        <staff::StaffSection data=counters/>
     }
 }

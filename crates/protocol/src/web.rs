@@ -14,8 +14,7 @@
 //! [`Route::parse`]'s table, [`Route::path`] and the bundle binary's match.
 
 use std::fmt;
-
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use std::fmt::Write as _;
 
 /// One of the web app's bundles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -207,12 +206,24 @@ id_type!(
     ResetToken
 );
 
-/// Characters kept as they are in a path segment: letters, digits and `-._~`.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// Whether `b` may stand as it is in a path segment or query value: letters, digits and
+/// `-._~` (RFC 3986 "unreserved"). Every identifier tonle makes is written with these alone.
+const fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// `text` with every byte that is not unreserved written as `%XX`.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
 
 impl Route {
     /// `/`
@@ -241,16 +252,15 @@ impl Route {
     pub const KIOSK: Self = Self::Kiosk(KioskPage::Kiosk);
 
     /// The page at `path` (a URL path; a query or fragment is ignored, a trailing `/` too), or
-    /// `None` when it is no page of the app.
+    /// `None` when it is no page of the app. A parameter is an identifier tonle made, so one
+    /// with a character outside letters, digits and `-._~` is no page either.
     pub fn parse(path: &str) -> Option<Self> {
         let path = path.split(['?', '#']).next().unwrap_or_default();
         let mut parts = path.trim_matches('/').split('/');
         let first = parts.next().unwrap_or_default();
-        let param = parts
-            .next()
-            .filter(|p| !p.is_empty())
-            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
-        if parts.next().is_some() {
+        let param = parts.next().filter(|p| !p.is_empty()).map(str::to_owned);
+        let odd = param.as_deref().is_some_and(|p| !p.bytes().all(unreserved));
+        if parts.next().is_some() || odd {
             return None;
         }
         Some(match (first, param) {
@@ -276,8 +286,7 @@ impl Route {
 
     /// The page's path, for links; `parse(path())` gives the page back.
     pub fn path(&self) -> String {
-        let with =
-            |first: &str, param: &str| format!("/{first}/{}", utf8_percent_encode(param, SEGMENT));
+        let with = |first: &str, param: &str| format!("/{first}/{}", encode(param));
         match self {
             Self::Counter(CounterPage::Home) => "/".to_owned(),
             Self::Counter(CounterPage::Login) => "/login".to_owned(),
@@ -300,11 +309,7 @@ impl Route {
 
     /// The page's path with one query parameter, its value encoded.
     pub fn path_with(&self, key: &str, value: &str) -> String {
-        format!(
-            "{}?{key}={}",
-            self.path(),
-            utf8_percent_encode(value, NON_ALPHANUMERIC)
-        )
+        format!("{}?{key}={}", self.path(), encode(value))
     }
 
     /// The bundle that draws the page.
@@ -390,12 +395,12 @@ mod tests {
             Route::HELP,
             Route::SETTINGS,
             Route::REGISTER,
-            OnboardingPage::Join("tok/en ü?#".into()).into(),
+            OnboardingPage::Join("tok_en-1.x~".into()).into(),
             Route::WELCOME,
             Route::FORGOT,
             OnboardingPage::Reset("r3s3t".into()).into(),
             PrintPage::Poster("t-1".into()).into(),
-            PrintPage::Receipt("pay_1%2F".into()).into(),
+            PrintPage::Receipt("8f14e45f-ceea-467a-9575-2b5e0e2b4d1a".into()).into(),
             Route::SHIFT,
             Route::KIOSK,
         ]
@@ -449,6 +454,9 @@ mod tests {
             "/login/x",
             "/receipt/a/b",
             "/api/v1/charges",
+            "/receipt/a%2Fb",
+            "/join/tok en",
+            "/poster/%3Cscript%3E",
         ] {
             assert_eq!(Route::parse(path), None, "{path}");
         }
@@ -480,8 +488,8 @@ mod tests {
     #[test]
     fn queries_are_encoded() {
         assert_eq!(
-            Route::LOGIN.path_with("next", "/history?q=a b"),
-            "/login?next=%2Fhistory%3Fq%3Da%20b"
+            Route::LOGIN.path_with("next", "/history?q=a bü"),
+            "/login?next=%2Fhistory%3Fq%3Da%20b%C3%BC"
         );
         assert!(Route::HISTORY.needs_sign_in());
         assert!(!Route::KIOSK.needs_sign_in());

@@ -24,13 +24,21 @@ const ADD_STORE_FIRST: [&str; 3] = [
     "请先在下方添加门店，再添加收银台",
 ];
 
+/// The merchant's stores and counters, loaded once for the settings cards that show them.
+pub type Counters = Load<Result<(Vec<api::StoreView>, Vec<api::TerminalView>), ClientError>>;
+
+/// Loads the stores and counters.
+pub fn load_counters() -> Counters {
+    Load::new(|| async { Ok((client::stores().await?, client::terminals().await?)) })
+}
+
 /// Stores, their counters, and each counter's poster.
 #[component]
-pub fn StoresSection() -> impl IntoView {
+pub fn StoresSection(
+    /// the merchant's stores and counters (Settings loads them once for every card)
+    data: Counters,
+) -> impl IntoView {
     let lang = use_i18n().lang;
-    let data = Load::new(|| async {
-        Ok::<_, ClientError>((client::stores().await?, client::terminals().await?))
-    });
     let store_name = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
     let store_pick = RwSignal::new(String::new());

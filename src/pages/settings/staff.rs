@@ -19,10 +19,18 @@ fn role_key(r: api::StaffRole) -> Key {
 
 /// Staff and invitations.
 #[component]
-pub fn StaffSection() -> impl IntoView {
+pub fn StaffSection(
+    /// the merchant's stores and counters, for a cashier's counter
+    data: super::counters::Counters,
+) -> impl IntoView {
     let lang = use_i18n().lang;
     let staff = Load::new(client::staff);
-    let counters = Load::new(client::terminals);
+    let counters = move || {
+        data.get()
+            .and_then(Result::ok)
+            .map(|(_, terms)| terms)
+            .unwrap_or_default()
+    };
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(api::StaffRole::Cashier);
     let counter = RwSignal::new(String::new());
@@ -30,10 +38,7 @@ pub fn StaffSection() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let invite = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let first = counters
-            .get()
-            .and_then(Result::ok)
-            .and_then(|c| c.first().map(|c| c.id.clone()));
+        let first = counters().first().map(|c| c.id.clone());
         let body = api::InviteStaff {
             email: email.get_untracked(),
             role: role.get_untracked(),
@@ -86,7 +91,7 @@ pub fn StaffSection() -> impl IntoView {
                 <Show when=move || role.get() == api::StaffRole::Cashier fallback=|| ()>
                     <label>{tr(Key::Counter)}
                         <select data-testid="invite-counter" on:change=move |ev| counter.set(event_target_value(&ev))>
-                            {move || counters.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
+                            {move || counters().into_iter().map(|c| view! {
                                 <option value=c.id.clone()>{c.label.clone()}" · "{c.store_name.clone()}</option>
                             }).collect_view()}
                         </select>
