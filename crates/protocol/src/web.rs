@@ -327,12 +327,13 @@ impl Route {
     /// Whether the page is shown only to a signed-in member of staff. The kiosk signs in with
     /// its own device token; the others are the way in.
     pub const fn needs_sign_in(&self) -> bool {
+        // Every page is listed (no wildcard): a new page makes its author decide.
         match self {
             Self::Counter(CounterPage::Charge)
-            | Self::Office(_)
-            | Self::Setup(_)
+            | Self::Office(OfficePage::Dashboard | OfficePage::History | OfficePage::Help)
+            | Self::Setup(SetupPage::Settings)
             | Self::Onboarding(OnboardingPage::Welcome)
-            | Self::Print(_) => true,
+            | Self::Print(PrintPage::Poster(_) | PrintPage::Receipt(_) | PrintPage::Shift) => true,
             Self::Counter(CounterPage::Home | CounterPage::Login)
             | Self::Onboarding(
                 OnboardingPage::Register
@@ -340,7 +341,7 @@ impl Route {
                 | OnboardingPage::Forgot
                 | OnboardingPage::Reset(_),
             )
-            | Self::Kiosk(_) => false,
+            | Self::Kiosk(KioskPage::Kiosk) => false,
         }
     }
 }
@@ -384,7 +385,27 @@ bundle_page!(KioskPage, Kiosk);
 mod tests {
     use super::*;
 
-    /// One of each page, with awkward parameters.
+    /// Compiled, never run: a page added to the table stops the tests' build here until it is
+    /// listed in `every_route` (whose round trip then needs `Route::parse` to know it).
+    #[allow(dead_code)]
+    fn listed(route: &Route) {
+        match route {
+            Route::Counter(CounterPage::Home | CounterPage::Login | CounterPage::Charge)
+            | Route::Office(OfficePage::Dashboard | OfficePage::History | OfficePage::Help)
+            | Route::Setup(SetupPage::Settings)
+            | Route::Onboarding(
+                OnboardingPage::Register
+                | OnboardingPage::Join(_)
+                | OnboardingPage::Welcome
+                | OnboardingPage::Forgot
+                | OnboardingPage::Reset(_),
+            )
+            | Route::Print(PrintPage::Poster(_) | PrintPage::Receipt(_) | PrintPage::Shift)
+            | Route::Kiosk(KioskPage::Kiosk) => {}
+        }
+    }
+
+    /// One of each page (see `listed`).
     fn every_route() -> Vec<Route> {
         vec![
             Route::HOME,
