@@ -138,10 +138,11 @@ async fn without_email_the_forgot_page_says_who_resets_the_password() {
 async fn poster_payment_is_a_sale(b: &Browser, server: &Server) -> Result<(), String> {
     crate::screens::sign_up(b, server, "owner@poster-sale.kh").await?;
     crate::kiosk::open_code(b).await?;
+    b.click("lang-km").await?;
     b.click("counter-poster").await?;
     b.find("khqr-card").await?;
     let payload = b.attr("poster-qr", "data-payload").await?;
-    b.screenshot("poster-card-en").await;
+    b.screenshot("poster-card-km").await;
     let (ok, out) = server.simulate_pay(&payload, &["--amount", "15000"]);
     if !ok {
         return Err(format!("simulate pay: {out}"));
