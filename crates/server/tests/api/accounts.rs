@@ -269,3 +269,54 @@ async fn a_payment_to_a_counters_static_code_is_a_sale_at_that_counter() {
         .await;
     assert!(daily.to_string().contains("15000"), "{daily}");
 }
+
+#[tokio::test]
+async fn a_counter_code_of_a_disputed_account_is_held_not_credited() {
+    let app = spawn_app().await;
+    // Two merchants claim the same Bakong account: neither is verified.
+    let _first = app.register("first@shop.kh", "same@aclb").await;
+    let m = app.register("copy@shop.kh", "same@aclb").await;
+    let post = |path: &'static str, body: Value| {
+        app.http
+            .post(app.url(path))
+            .header("cookie", &m.cookie)
+            .json(&body)
+            .send()
+    };
+    let store: Value = post("/api/v1/stores", json!({"name": "Market"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let till: Value = post(
+        "/api/v1/terminals",
+        json!({"store_id": store["id"], "label": "Till 1"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let till_id = till["id"].as_str().unwrap();
+    let qr: Value = app
+        .get_json(&m.cookie, &format!("/api/v1/terminals/{till_id}/qr"))
+        .await;
+    let body = json!({
+        "transaction_id": format!("tx-{}", uuid_like()),
+        "md5": qr["md5"],
+        "merchant_account": "same@aclb",
+        "amount": "15000",
+        "currency": "KHR",
+        "paid_at_ms": tonle_server::clock::now_ms(),
+        "payer": { "wallet": "ABA", "country": "KH" },
+    });
+    let res = app.notify(&body).await;
+    assert_eq!(res.status(), 202);
+    let ack: Value = res.json().await.unwrap();
+    assert_eq!(ack["held"], true, "{ack}");
+    let at_till: Value = app
+        .get_json(&m.cookie, &format!("/api/v1/payments?terminal={till_id}"))
+        .await;
+    assert_eq!(at_till["items"].as_array().unwrap().len(), 0, "{at_till}");
+}
