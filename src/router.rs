@@ -16,6 +16,8 @@ struct CurrentPath(RwSignal<String>, Bundle);
 
 thread_local! {
     static CURRENT: std::cell::Cell<Option<CurrentPath>> = const { std::cell::Cell::new(None) };
+    /// Set once a link or request has started loading another bundle's page.
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn current() -> Option<CurrentPath> {
@@ -104,8 +106,12 @@ pub fn go(route: &Route) {
     go_path(&route.path());
 }
 
-/// Goes to sign-in, which comes back here afterwards.
+/// Goes to sign-in, which comes back here afterwards. Several requests of a page may find the
+/// session ended at once: the first one goes, the others find sign-in already on its way.
 pub fn sign_in_and_return() {
+    if Route::parse(&window_path()) == Some(Route::LOGIN) {
+        return;
+    }
     go_path(&Route::LOGIN.path_with("next", &here()));
 }
 
@@ -114,9 +120,20 @@ pub fn go_path(to: &str) {
     let Some(w) = web_sys::window() else {
         return;
     };
+    // Another bundle's page is loading: what this page asks for now is moot (and a second
+    // load would abort the first).
+    if LEAVING.with(std::cell::Cell::get) {
+        return;
+    }
     let here = current();
     if here.is_none_or(|CurrentPath(_, bundle)| Bundle::for_path(to) != bundle) {
+        LEAVING.with(|l| l.set(true));
         let _ = w.location().assign(to);
+        // Had the load been refused (a "stay on this page?" answer), navigating works again.
+        leptos::prelude::set_timeout(
+            || LEAVING.with(|l| l.set(false)),
+            std::time::Duration::from_secs(3),
+        );
         return;
     }
     let pushed = w
