@@ -334,6 +334,30 @@ async fn payment_by_id(
     Ok((payment_row(&row)?, row.try_get("terminal_id")?))
 }
 
+/// Sets the password of the account with `email` and signs it out everywhere (`NotFound` when
+/// no account has it). The admin reset and the emailed link both end here.
+async fn set_password(
+    conn: &mut SqliteConnection,
+    email: &str,
+    password_hash: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let user: Option<String> = sqlx::query_scalar(
+        "update app_user set password_hash = $2, updated_at = $3 where email = $1 returning user_id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let user = user.ok_or(StoreError::NotFound)?;
+    sqlx::query("delete from session where user_id = $1")
+        .bind(&user)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 async fn set_charge_status(
     tx: &mut SqliteConnection,
     charge_id: &str,
@@ -622,19 +646,7 @@ impl Store for SqliteStore {
 
     async fn reset_password(&self, email: &str, password_hash: &str, now: i64) -> StoreResult<()> {
         let mut tx = self.writer.begin_with("begin immediate").await?;
-        let user: Option<String> = sqlx::query_scalar(
-            "update app_user set password_hash = $2, updated_at = $3 where email = $1 returning user_id",
-        )
-        .bind(email)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let user = user.ok_or(StoreError::NotFound)?;
-        sqlx::query("delete from session where user_id = $1")
-            .bind(&user)
-            .execute(&mut *tx)
-            .await?;
+        set_password(&mut tx, email, password_hash, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -849,19 +861,7 @@ impl Store for SqliteStore {
         .fetch_optional(&mut *tx)
         .await?;
         let email = email.ok_or(StoreError::NotFound)?;
-        let user: Option<String> = sqlx::query_scalar(
-            "update app_user set password_hash = $2, updated_at = $3 where email = $1 returning user_id",
-        )
-        .bind(&email)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let user = user.ok_or(StoreError::NotFound)?;
-        sqlx::query("delete from session where user_id = $1")
-            .bind(&user)
-            .execute(&mut *tx)
-            .await?;
+        set_password(&mut tx, &email, password_hash, now).await?;
         // Every other link for the account is spent too.
         sqlx::query("update password_reset set used_at = $2, updated_at = $2 where email = $1 and used_at is null")
             .bind(&email)

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use crate::helpers::{spawn_app, spawn_app_with, uuid_like};
+use crate::helpers::{Merchant, TestApp, spawn_app, spawn_app_with, uuid_like};
 use tonle_server::config::MailSettings;
 
 /// A one-connection-at-a-time SMTP sink; every message body is sent down the channel.
@@ -203,10 +203,9 @@ async fn without_smtp_the_answer_names_the_operator() {
     assert_eq!(res.json::<Value>().await.unwrap()["delivery"], "operator");
 }
 
-#[tokio::test]
-async fn a_payment_to_a_counters_static_code_is_a_sale_at_that_counter() {
-    let app = spawn_app().await;
-    let m = app.register("poster@shop.kh", "poster@aclb").await;
+/// A store and its counter "Till 1" for `m`; the counter's id and the md5 of its static code
+/// (reading the code is what makes tonle remember it).
+async fn counter_code(app: &TestApp, m: &Merchant) -> (String, String) {
     let post = |path: &'static str, body: Value| {
         app.http
             .post(app.url(path))
@@ -229,13 +228,22 @@ async fn a_payment_to_a_counters_static_code_is_a_sale_at_that_counter() {
     .json()
     .await
     .unwrap();
-    let till_id = till["id"].as_str().unwrap();
+    let till_id = till["id"].as_str().unwrap().to_owned();
     let qr: Value = app
         .get_json(&m.cookie, &format!("/api/v1/terminals/{till_id}/qr"))
         .await;
+    (till_id, qr["md5"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_payment_to_a_counters_static_code_is_a_sale_at_that_counter() {
+    let app = spawn_app().await;
+    let m = app.register("poster@shop.kh", "poster@aclb").await;
+    let (till_id, md5) = counter_code(&app, &m).await;
+    let till_id = till_id.as_str();
     let body = json!({
         "transaction_id": format!("tx-{}", uuid_like()),
-        "md5": qr["md5"],
+        "md5": md5,
         "amount": "15000",
         "currency": "KHR",
         "paid_at_ms": tonle_server::clock::now_ms(),
@@ -276,35 +284,11 @@ async fn a_counter_code_of_a_disputed_account_is_held_not_credited() {
     // Two merchants claim the same Bakong account: neither is verified.
     let _first = app.register("first@shop.kh", "same@aclb").await;
     let m = app.register("copy@shop.kh", "same@aclb").await;
-    let post = |path: &'static str, body: Value| {
-        app.http
-            .post(app.url(path))
-            .header("cookie", &m.cookie)
-            .json(&body)
-            .send()
-    };
-    let store: Value = post("/api/v1/stores", json!({"name": "Market"}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let till: Value = post(
-        "/api/v1/terminals",
-        json!({"store_id": store["id"], "label": "Till 1"}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let till_id = till["id"].as_str().unwrap();
-    let qr: Value = app
-        .get_json(&m.cookie, &format!("/api/v1/terminals/{till_id}/qr"))
-        .await;
+    let (till_id, md5) = counter_code(&app, &m).await;
+    let till_id = till_id.as_str();
     let body = json!({
         "transaction_id": format!("tx-{}", uuid_like()),
-        "md5": qr["md5"],
+        "md5": md5,
         "merchant_account": "same@aclb",
         "amount": "15000",
         "currency": "KHR",
