@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod api_keys;
 pub mod calendar;
 mod charges;
 mod devices;
@@ -14,7 +15,9 @@ mod notifications;
 mod staff;
 mod stores;
 pub mod web;
+mod webhooks;
 
+pub use api_keys::*;
 pub use charges::*;
 pub use devices::*;
 pub use error::*;
@@ -25,3 +28,4 @@ pub use merchants::*;
 pub use notifications::*;
 pub use staff::*;
 pub use stores::*;
+pub use webhooks::*;

@@ -1,5 +1,5 @@
-//! Who is calling: the `Caller` extractor (session cookie or bearer token today; device tokens and
-//! API keys join as new variants), and session tokens (passwords are hashed by `hashing`).
+//! Who is calling: the `Caller` extractor (a session cookie, a paired device's token, or an API
+//! key as a bearer token), and session tokens (passwords are hashed by `hashing`).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -18,6 +18,8 @@ pub const SESSION_COOKIE: &str = "tonle_session";
 pub const DEVICE_COOKIE: &str = "tonle_device";
 /// Prefix that tells a device token from a session token.
 pub const DEVICE_TOKEN_PREFIX: &str = "dev_";
+/// Prefix of an API key.
+pub const API_KEY_PREFIX: &str = "tk_";
 
 /// Session lifetime.
 pub const SESSION_DAYS: i64 = 30;
@@ -72,6 +74,16 @@ pub enum Caller {
         /// the terminal it serves
         terminal_id: String,
     },
+    /// another system of the merchant (a POS, an ERP) with an API key; what it may do is its
+    /// scopes
+    ApiKey {
+        /// the key
+        key_id: String,
+        /// merchant
+        merchant_id: String,
+        /// what it may do
+        scopes: Vec<crate::api::Scope>,
+    },
 }
 
 impl Caller {
@@ -80,14 +92,16 @@ impl Caller {
         match self {
             Self::Staff { user_id, .. } => user_id,
             Self::Device { device_id, .. } => device_id,
+            Self::ApiKey { key_id, .. } => key_id,
         }
     }
 
-    /// The paired device behind this caller, when it is one.
-    pub fn device_id(&self) -> Option<&str> {
+    /// What a revocation names to end this caller's open websockets: a device or an API key.
+    pub fn revocable_id(&self) -> Option<&str> {
         match self {
             Self::Staff { .. } => None,
             Self::Device { device_id, .. } => Some(device_id),
+            Self::ApiKey { key_id, .. } => Some(key_id),
         }
     }
 
@@ -96,22 +110,16 @@ impl Caller {
         match self {
             Self::Staff { terminal_id, .. } => terminal_id.as_deref(),
             Self::Device { terminal_id, .. } => Some(terminal_id),
-        }
-    }
-
-    /// The caller's role.
-    pub fn role(&self) -> Role {
-        match self {
-            Self::Staff { role, .. } => *role,
-            // Least privilege: what a cashier of that terminal may see, never more.
-            Self::Device { .. } => Role::Cashier,
+            Self::ApiKey { .. } => None,
         }
     }
 
     /// The merchant whose data this caller may touch; every query is scoped by it.
     pub fn merchant_id(&self) -> &str {
         match self {
-            Self::Staff { merchant_id, .. } | Self::Device { merchant_id, .. } => merchant_id,
+            Self::Staff { merchant_id, .. }
+            | Self::Device { merchant_id, .. }
+            | Self::ApiKey { merchant_id, .. } => merchant_id,
         }
     }
 }
@@ -120,6 +128,11 @@ impl Caller {
 pub fn token_hash(token: &str) -> String {
     let d = Sha256::digest(token.as_bytes());
     d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh API key (`tk_` and 32 random bytes).
+pub fn new_api_key() -> String {
+    format!("{API_KEY_PREFIX}{}", new_token())
 }
 
 /// A fresh random session token.
@@ -223,6 +236,21 @@ impl FromRequestParts<AppState> for Caller {
             return Err(ApiError::Forbidden("cross-site request refused".into()));
         }
         let hash = token_hash(&token);
+        if token.starts_with(API_KEY_PREFIX) {
+            // A key is for machines: sent as a bearer token, never carried by a browser's cookie.
+            let key = match from_cookie {
+                true => None,
+                false => state.store.use_api_key(&hash, now_ms()).await?,
+            };
+            let key = key.ok_or_else(|| {
+                ApiError::Unauthorized("this API key was revoked or never existed".into())
+            })?;
+            return Ok(Self::ApiKey {
+                key_id: key.key_id,
+                merchant_id: key.merchant_id,
+                scopes: key.scopes,
+            });
+        }
         if token.starts_with(DEVICE_TOKEN_PREFIX) {
             let d = state.store.device(&hash).await?.ok_or_else(|| {
                 ApiError::Unauthorized(

@@ -17,6 +17,8 @@ const CAPACITY: usize = 1024;
 #[derive(Clone, Default)]
 pub struct EventBus {
     channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<api::Event>>>>>,
+    /// wakes the webhook worker: an event was committed, its outbox may have work
+    committed: Arc<tokio::sync::Notify>,
 }
 
 impl EventBus {
@@ -27,6 +29,7 @@ impl EventBus {
 
     /// Publishes a committed event to the merchant's live subscribers (none is fine).
     pub fn publish(&self, merchant_id: &str, event: api::Event) {
+        self.committed.notify_one();
         let mut map = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         // Nobody listens any more: forget the channel.
         if let Some(tx) = map.get(merchant_id)
@@ -34,6 +37,16 @@ impl EventBus {
         {
             map.remove(merchant_id);
         }
+    }
+
+    /// Wakes the webhook worker: a delivery was made due.
+    pub fn wake_outbox(&self) {
+        self.committed.notify_one();
+    }
+
+    /// Resolves after the next publish (at once if one came since the last call).
+    pub async fn committed(&self) {
+        self.committed.notified().await;
     }
 
     /// A subscription to one merchant's events.

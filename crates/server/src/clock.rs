@@ -20,3 +20,41 @@ pub fn rfc3339(ms: i64) -> String {
         })
         .unwrap_or_default()
 }
+
+/// The clock background schedules read (webhook retries): wall-clock time plus an offset that
+/// only tests move, so a schedule of minutes and hours is checked in seconds.
+#[derive(Clone, Default)]
+pub struct Clock {
+    offset_ms: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    moved: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock(+{} ms)", self.offset())
+    }
+}
+
+impl Clock {
+    /// Milliseconds since the Unix epoch, as this clock reads them.
+    pub fn now_ms(&self) -> i64 {
+        now_ms().saturating_add(self.offset())
+    }
+
+    fn offset(&self) -> i64 {
+        self.offset_ms.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves the clock forward and wakes whoever waits on it.
+    pub fn advance(&self, by: std::time::Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.offset_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+        self.moved.notify_waiters();
+    }
+
+    /// Resolves when the clock is moved.
+    pub async fn moved(&self) {
+        self.moved.notified().await;
+    }
+}

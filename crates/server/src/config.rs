@@ -32,6 +32,11 @@ pub struct Settings {
     pub secret_key: Option<String>,
     /// outgoing email for password-reset links; none: whoever runs the server resets passwords
     pub mail: Option<MailSettings>,
+    /// send webhooks to plain http and to loopback, private and link-local addresses (tests, a
+    /// LAN install); off, only public https
+    pub webhook_allow_private: bool,
+    /// the clock webhook retries are scheduled on (tests move it)
+    pub clock: crate::clock::Clock,
 }
 
 /// Where email goes out, and the address links in it point at.
@@ -105,6 +110,8 @@ impl Settings {
             bakong_api_url: "http://127.0.0.1:9".into(),
             secret_key: None,
             mail: None,
+            webhook_allow_private: true,
+            clock: crate::clock::Clock::default(),
         }
     }
 
@@ -127,6 +134,7 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("limits", &self.limits)
             .field("bakong_api_url", &self.bakong_api_url)
+            .field("webhook_allow_private", &self.webhook_allow_private)
             .field(
                 "mail",
                 &self

@@ -25,5 +25,6 @@ pub mod store;
 pub mod telemetry;
 pub mod throttle;
 pub mod views;
+pub mod webhooks;
 
 pub use protocol as api;

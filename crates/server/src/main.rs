@@ -111,6 +111,10 @@ struct ServeArgs {
     /// The address merchants open tonle at (e.g. `https://pay.shop.example`); emailed links use it.
     #[arg(long, env = "TONLE_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Let merchants send webhooks to plain http and to loopback, private and link-local
+    /// addresses (a LAN install, tests). Off: public https only.
+    #[arg(long, env = "TONLE_WEBHOOK_ALLOW_PRIVATE")]
+    webhook_allow_private: bool,
 }
 
 /// What clients may take of the server (see the security model in docs/ARCHITECTURE.md).
@@ -256,6 +260,8 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
             }),
             _ => None,
         },
+        webhook_allow_private: a.webhook_allow_private,
+        clock: tonle_server::clock::Clock::default(),
     };
     tracing::info!(?settings, "starting");
     if !settings.static_dir.join("index.html").is_file() {

@@ -7,15 +7,15 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    charges, devices, events, integrations, merchants, notifications, password_resets, payments,
-    session, staff, stores,
+    api_keys, charges, devices, events, integrations, merchants, notifications, password_resets,
+    payments, session, staff, stores, webhooks,
 };
 use crate::startup::AppState;
 
 /// The document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tonle", description = "Merchant software for KHQR and UnionPay QR payments: accounts, charges, payment ingestion, history and a replayable event stream."),
+    info(title = "tonle", description = "Merchant software for KHQR and UnionPay QR payments: accounts, charges, payment ingestion, history and a replayable event stream.\n\nIntegrations call with `Authorization: Bearer tk_…` (an API key with scopes charges:read, charges:write, payments:read, events:read) and receive signed webhooks (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`, body `WebhookBody`), retried at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h."),
     paths(
         merchants::register, merchants::show, merchants::update,
         session::login, session::current, session::logout,
@@ -27,8 +27,11 @@ use crate::startup::AppState;
         staff::invite, staff::list, staff::preview, staff::accept,
         devices::open_pairing, devices::pair, devices::list, devices::revoke,
         integrations::show, integrations::save, integrations::remove, integrations::check_now,
+        webhooks::create, webhooks::list, webhooks::show, webhooks::update, webhooks::remove,
+        webhooks::rotate, webhooks::deliveries, webhooks::retry,
+        api_keys::create, api_keys::list, api_keys::revoke,
     ),
-    components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData)),
+    components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData, protocol::WebhookBody)),
     modifiers(&Security),
     security(("session" = []), ("device" = []), ("bearer" = [])),
 )]

@@ -8,7 +8,9 @@
 //!   counter-less till), that counter's day and its totals; no exports, staff, devices or
 //!   settings;
 //! - paired device: watches its counter (its charges, its counter QR, its events, whether payments
-//!   can be checked) and may ask Bakong about its counter's charge now; changes nothing.
+//!   can be checked) and may ask Bakong about its counter's charge now; changes nothing;
+//! - API key: what its scopes say, at every counter (`charges:read`, `charges:write`,
+//!   `payments:read`, `events:read`); never staff, settings, devices, webhooks or keys.
 
 use crate::api;
 use crate::auth::{Caller, Role};
@@ -57,6 +59,36 @@ pub enum Action {
     ManageIntegrations,
     /// ask Bakong about a charge now ("check now")
     CheckCharge,
+    /// add, change and delete webhook endpoints, see and retry their deliveries
+    ManageWebhooks,
+    /// make, list and revoke API keys
+    ManageApiKeys,
+}
+
+/// The scope an API key needs for `action`; `None`: no key may do it.
+pub fn scope_for(action: Action) -> Option<api::Scope> {
+    use Action as A;
+    match action {
+        A::CreateCharge | A::CancelCharge => Some(api::Scope::ChargesWrite),
+        A::ReadCharges
+        | A::CheckCharge
+        | A::ReadCounters
+        | A::CounterQr
+        | A::ReadProfile
+        | A::ReadIntegrations => Some(api::Scope::ChargesRead),
+        A::ReadPayments | A::ReadTotals | A::ExportPayments => Some(api::Scope::PaymentsRead),
+        A::WatchEvents => Some(api::Scope::EventsRead),
+        A::ResolvePayment
+        | A::EditProfile
+        | A::EditPayout
+        | A::EditCounters
+        | A::ReadStaff
+        | A::Invite(_)
+        | A::ManageDevices
+        | A::ManageIntegrations
+        | A::ManageWebhooks
+        | A::ManageApiKeys => None,
+    }
 }
 
 /// Which counters a caller works with.
@@ -77,14 +109,27 @@ pub fn counters(caller: &Caller) -> Counters<'_> {
             terminal_id,
             ..
         } => Counters::One(terminal_id.as_deref()),
-        Caller::Staff { .. } => Counters::All,
+        Caller::Staff { .. } | Caller::ApiKey { .. } => Counters::All,
     }
 }
 
 /// Whether `caller` may do `action` at all (which counter is checked by `sees_counter`).
 pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
     use Action as A;
+    if let Caller::ApiKey { scopes, .. } = caller {
+        return match scope_for(action) {
+            Some(needed) if scopes.contains(&needed) => Ok(()),
+            Some(needed) => Err(ApiError::Forbidden(format!(
+                "this API key lacks the scope {}",
+                needed.as_str()
+            ))),
+            None => Err(ApiError::Forbidden(
+                "an API key cannot do this; a person signed in can".into(),
+            )),
+        };
+    }
     let allowed = match caller {
+        Caller::ApiKey { .. } => false,
         Caller::Device { .. } => matches!(
             action,
             A::ReadCharges | A::CounterQr | A::WatchEvents | A::ReadIntegrations | A::CheckCharge
@@ -92,7 +137,7 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
         Caller::Staff { role, .. } => match (role, action) {
             (Role::Owner, A::Invite(api::StaffRole::Owner)) => false,
             (Role::Owner, _) => true,
-            (Role::Manager, A::EditPayout | A::ManageIntegrations) => false,
+            (Role::Manager, A::EditPayout | A::ManageIntegrations | A::ManageApiKeys) => false,
             (Role::Manager, A::Invite(r)) => r == api::StaffRole::Cashier,
             (Role::Manager, _) => true,
             (Role::Cashier, a) => matches!(
@@ -127,6 +172,8 @@ fn refusal(caller: &Caller, action: Action) -> &'static str {
         (_, Action::Invite(_)) => "your role cannot invite this role",
         (_, Action::EditPayout) => "only the owner changes payout details",
         (_, Action::ManageIntegrations) => "only the owner connects Bakong",
+        (_, Action::ManageApiKeys) => "only the owner makes and revokes API keys",
+        (_, Action::ManageWebhooks) => "only an owner or manager sets up webhooks",
         (_, Action::ResolvePayment) => "an owner or manager resolves payments",
         (_, Action::ExportPayments) => "exports are for owners and managers",
         (_, Action::ReadStaff) => "cashiers do not manage staff",

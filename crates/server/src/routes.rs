@@ -1,5 +1,6 @@
 //! The HTTP surface, one module per resource, merged here under `/api/v1`.
 
+pub mod api_keys;
 pub mod charges;
 pub mod devices;
 pub mod events;
@@ -12,6 +13,7 @@ pub mod payments;
 pub mod session;
 pub mod staff;
 pub mod stores;
+pub mod webhooks;
 
 use axum::Router;
 
@@ -30,7 +32,9 @@ pub fn api() -> Router<AppState> {
         .merge(stores::router())
         .merge(staff::router())
         .merge(devices::router())
-        .merge(integrations::router());
+        .merge(integrations::router())
+        .merge(webhooks::router())
+        .merge(api_keys::router());
     Router::new()
         .nest("/api/v1", v1)
         .merge(health::router())

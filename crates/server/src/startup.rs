@@ -49,6 +49,8 @@ pub struct AppState {
     pub revocations: tokio::sync::broadcast::Sender<String>,
     /// outgoing email (password-reset links), when SMTP is configured
     pub mailer: Option<crate::mail::Mailer>,
+    /// seals what is kept secret at rest (Bakong tokens, webhook secrets)
+    pub secrets: crate::secrets::SecretBox,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -161,7 +163,7 @@ impl Application {
         let hasher = Hasher::start(settings.limits.hashing_threads)?;
         let secrets =
             crate::secrets::SecretBox::load(settings.secret_key.as_deref(), &settings.data_dir)?;
-        let bakong = crate::bakong::Bakong::new(&settings.bakong_api_url, secrets)?;
+        let bakong = crate::bakong::Bakong::new(&settings.bakong_api_url, secrets.clone())?;
         let mailer = settings
             .mail
             .as_ref()
@@ -177,6 +179,7 @@ impl Application {
             bakong: Arc::new(bakong),
             revocations: tokio::sync::broadcast::channel(64).0,
             mailer,
+            secrets,
             shutdown,
         };
         Ok(Self {
@@ -205,6 +208,7 @@ impl Application {
         } = self;
         let expiry = tokio::spawn(crate::expiry::run(state.clone(), state.shutdown.clone()));
         let bakong = tokio::spawn(crate::bakong::run(state.clone(), state.shutdown.clone()));
+        let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
         let signal = async move {
             stop.await;
             let _ = shutdown_tx.send(true);
@@ -213,6 +217,7 @@ impl Application {
         let served = crate::serve::serve(listener, router, &limits, signal).await;
         let _ = expiry.await;
         let _ = bakong.await;
+        let _ = webhooks.await;
         served
     }
 }

@@ -2,7 +2,12 @@
 //! by implementing the same trait with its own migrations. Every state change appends its event
 //! in the same transaction.
 
+mod api_keys;
 pub mod sqlite;
+mod webhooks;
+
+pub use api_keys::ApiKeyRow;
+pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow};
 
 use async_trait::async_trait;
 use khqr::{Currency, Money};
@@ -642,4 +647,55 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<api::Event>>;
     /// Highest seq of a merchant (0 when none).
     async fn head_seq(&self, merchant_id: &str) -> StoreResult<u64>;
+
+    /// Adds a webhook endpoint: from now on every event it asks for is put in its outbox.
+    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
+    /// A merchant's endpoints (not deleted), oldest first.
+    async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>>;
+    /// One endpoint of a merchant; NotFound when it has none so named (or it was deleted).
+    async fn webhook_endpoint(&self, merchant_id: &str, endpoint_id: &str)
+    -> StoreResult<EndpointRow>;
+    /// Saves an endpoint's address, filter, description, state and secrets.
+    async fn update_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
+    /// Deletes an endpoint; its waiting deliveries fail (kept in the log).
+    async fn delete_webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// An endpoint's deliveries, newest first, after the delivery `before` (a cursor).
+    async fn webhook_deliveries(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<DeliveryRow>>;
+    /// Makes a delivery of the merchant's due now (again, if it was delivered or failed).
+    async fn retry_webhook_delivery(
+        &self,
+        merchant_id: &str,
+        delivery_id: &str,
+        now: i64,
+    ) -> StoreResult<DeliveryRow>;
+    /// Takes up to `limit` deliveries due at `now` of enabled endpoints, leasing each until
+    /// `lease_until` so no other worker sends it meanwhile (a crash mid-send retries after it).
+    async fn claim_webhook_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>>;
+    /// Records an attempt on its delivery and endpoint.
+    async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()>;
+
+    /// Stores a new API key (by hash).
+    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()>;
+    /// A merchant's unrevoked keys, newest first.
+    async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>>;
+    /// The unrevoked key with this hash; notes its use (at most once a minute).
+    async fn use_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>>;
+    /// Revokes a key of the merchant; NotFound when it has none so named.
+    async fn revoke_api_key(&self, merchant_id: &str, key_id: &str, now: i64) -> StoreResult<()>;
 }

@@ -91,6 +91,26 @@ async fn catch_up(
     }
 }
 
+/// Whether a device is still paired, or a key unrevoked (people's sessions end by expiry).
+async fn still_valid(state: &AppState, caller: &Caller) -> anyhow::Result<bool> {
+    let merchant = caller.merchant_id();
+    Ok(match caller {
+        Caller::Staff { .. } => true,
+        Caller::Device { device_id, .. } => state
+            .store
+            .devices(merchant)
+            .await?
+            .iter()
+            .any(|d| &d.device_id == device_id && d.revoked_at.is_none()),
+        Caller::ApiKey { key_id, .. } => state
+            .store
+            .api_keys(merchant)
+            .await?
+            .iter()
+            .any(|k| &k.key_id == key_id),
+    })
+}
+
 async fn run_session(
     socket: WebSocket,
     state: AppState,
@@ -135,13 +155,11 @@ async fn run_session(
                 send(&mut tx, &api::ServerMsg::Heartbeat { head: last }).await?;
             }
             gone = revoked.recv() => match gone {
-                Ok(id) if caller.device_id() == Some(id.as_str()) => break Ended::Code(api::close::REVOKED, "device revoked"),
+                Ok(id) if caller.revocable_id() == Some(id.as_str()) => break Ended::Code(api::close::REVOKED, "revoked"),
                 Ok(_) => {}
-                // Missed revocations: check this device is still paired.
-                Err(_) => if let Some(id) = caller.device_id()
-                    && !state.store.devices(&merchant_id).await?.iter().any(|d| d.device_id == id && d.revoked_at.is_none())
-                {
-                    break Ended::Code(api::close::REVOKED, "device revoked");
+                // Missed revocations: check this device or key is still valid.
+                Err(_) => if !still_valid(&state, &caller).await? {
+                    break Ended::Code(api::close::REVOKED, "revoked");
                 },
             },
             _ = state.shutdown_signal() => break Ended::Code(api::close::SHUTDOWN, "server shutting down"),

@@ -98,6 +98,7 @@ async fn current(
         ),
         // A paired kiosk: named by its device id, with the role the app shows a kiosk for.
         Caller::Device { device_id, .. } => (device_id.clone(), "device"),
+        Caller::ApiKey { key_id, .. } => (key_id.clone(), "api_key"),
     };
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     Ok(Json(api::SessionView {
@@ -128,6 +129,11 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
                 .await?;
             let _ = state.revocations.send(device_id);
             auth::clear_device_cookie(state.settings.secure_cookies)
+        }
+        Caller::ApiKey { .. } => {
+            return Err(ApiError::Forbidden(
+                "an API key has no session; the owner revokes keys in Settings".into(),
+            ));
         }
     };
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())

@@ -17,9 +17,11 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::*;
 
+mod api_keys;
 mod claims;
 mod ingest;
 mod integrations;
+mod webhooks;
 
 /// SQLite-backed [`Store`].
 pub struct SqliteStore {
@@ -280,11 +282,22 @@ async fn append_event(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-    Ok(api::Event {
+    let event = api::Event {
         seq: seq as u64,
         at_ms: now,
         data,
-    })
+    };
+    if let Some((kind, body)) = crate::webhooks::body(&event)? {
+        sqlx::query(webhooks::ENQUEUE)
+            .bind(merchant_id)
+            .bind(seq)
+            .bind(kind.as_str())
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(event)
 }
 
 /// Binds: status, paid_at, now, charge id, settling payment id.
@@ -1224,5 +1237,82 @@ impl Store for SqliteStore {
                 .fetch_one(&self.reader)
                 .await?;
         Ok(seq as u64)
+    }
+
+    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()> {
+        webhooks::create(&self.writer, e, now).await
+    }
+
+    async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
+        webhooks::list(&self.reader, merchant_id).await
+    }
+
+    async fn webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+    ) -> StoreResult<EndpointRow> {
+        webhooks::get(&self.reader, merchant_id, endpoint_id).await
+    }
+
+    async fn update_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()> {
+        webhooks::update(&self.writer, e, now).await
+    }
+
+    async fn delete_webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        webhooks::delete(&self.writer, merchant_id, endpoint_id, now).await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<DeliveryRow>> {
+        webhooks::deliveries(&self.reader, merchant_id, endpoint_id, before, limit).await
+    }
+
+    async fn retry_webhook_delivery(
+        &self,
+        merchant_id: &str,
+        delivery_id: &str,
+        now: i64,
+    ) -> StoreResult<DeliveryRow> {
+        webhooks::retry(&self.writer, merchant_id, delivery_id, now).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
+        webhooks::claim(&self.writer, now, lease_until, limit).await
+    }
+
+    async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()> {
+        webhooks::finish(&self.writer, outcome).await
+    }
+
+    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()> {
+        api_keys::create(&self.writer, key, key_hash, now).await
+    }
+
+    async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+        api_keys::list(&self.reader, merchant_id).await
+    }
+
+    async fn use_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>> {
+        api_keys::by_hash(&self.reader, &self.writer, key_hash, now).await
+    }
+
+    async fn revoke_api_key(&self, merchant_id: &str, key_id: &str, now: i64) -> StoreResult<()> {
+        api_keys::revoke(&self.writer, merchant_id, key_id, now).await
     }
 }

@@ -205,11 +205,16 @@ fn append_event(
     let seq: i64 = tx
         .prepare_cached(APPEND_EVENT)?
         .query_row(params![merchant_id, kind(&data), json, now], |r| r.get(0))?;
-    Ok(api::Event {
+    let event = api::Event {
         seq: seq as u64,
         at_ms: now,
         data,
-    })
+    };
+    if let Some((kind, body)) = crate::webhooks::body(&event)? {
+        tx.prepare_cached(super::webhooks::ENQUEUE)?
+            .execute(params![merchant_id, seq, kind.as_str(), body, now])?;
+    }
+    Ok(event)
 }
 
 /// The (merchant, counter) whose static code has this md5, when that merchant's payee account

@@ -1,0 +1,106 @@
+//! API keys, kept as SHA-256 of the key.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use super::other;
+use crate::store::{ApiKeyRow, StoreError, StoreResult};
+
+const COLS: &str = "key_id, merchant_id, name, prefix, scopes, created_by, last_used_at, created_at";
+
+/// How often a key's last use is written: at most once a minute, so a busy POS does not turn
+/// every read into a write.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+fn row(r: &SqliteRow) -> StoreResult<ApiKeyRow> {
+    let scopes: String = r.try_get("scopes")?;
+    Ok(ApiKeyRow {
+        key_id: r.try_get("key_id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        name: r.try_get("name")?,
+        prefix: r.try_get("prefix")?,
+        scopes: serde_json::from_str(&scopes).map_err(other)?,
+        created_by: r.try_get("created_by")?,
+        last_used_at: r.try_get("last_used_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub(super) async fn create(
+    pool: &SqlitePool,
+    k: &ApiKeyRow,
+    key_hash: &str,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "insert into api_key (key_id, merchant_id, name, prefix, key_hash, scopes, created_by, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(&k.key_id)
+    .bind(&k.merchant_id)
+    .bind(&k.name)
+    .bind(&k.prefix)
+    .bind(key_hash)
+    .bind(serde_json::to_string(&k.scopes).map_err(other)?)
+    .bind(&k.created_by)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn list(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+    sqlx::query(&format!(
+        "select {COLS} from api_key where merchant_id = $1 and revoked_at is null order by created_at desc, key_id"
+    ))
+    .bind(merchant_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(row)
+    .collect()
+}
+
+pub(super) async fn by_hash(
+    reader: &SqlitePool,
+    writer: &SqlitePool,
+    key_hash: &str,
+    now: i64,
+) -> StoreResult<Option<ApiKeyRow>> {
+    let found = sqlx::query(&format!(
+        "select {COLS} from api_key where key_hash = $1 and revoked_at is null"
+    ))
+    .bind(key_hash)
+    .fetch_optional(reader)
+    .await?;
+    let Some(found) = found else { return Ok(None) };
+    let key = row(&found)?;
+    if key.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
+        sqlx::query("update api_key set last_used_at = $2 where key_id = $1")
+            .bind(&key.key_id)
+            .bind(now)
+            .execute(writer)
+            .await?;
+    }
+    Ok(Some(key))
+}
+
+pub(super) async fn revoke(
+    pool: &SqlitePool,
+    merchant_id: &str,
+    key_id: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "update api_key set revoked_at = $3, updated_at = $3 where merchant_id = $1 and key_id = $2 and revoked_at is null",
+    )
+    .bind(merchant_id)
+    .bind(key_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

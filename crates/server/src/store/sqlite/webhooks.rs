@@ -1,0 +1,281 @@
+//! Webhook endpoints and the outbox. Deliveries are put in the outbox by `ENQUEUE` inside the
+//! transaction that appends their event (see `append_event`), so none is lost to a crash.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use super::other;
+use crate::api;
+use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow, StoreError, StoreResult};
+
+/// Puts an event in the outbox of every enabled endpoint of its merchant that asks for its
+/// type. Binds: merchant, seq, type, body, now.
+pub(crate) const ENQUEUE: &str = "insert into webhook_delivery (delivery_id, endpoint_id, merchant_id, seq, event_type, body, next_attempt_at, created_at, updated_at) \
+     select 'msg_' || lower(hex(randomblob(16))), endpoint_id, merchant_id, ?2, ?3, ?4, ?5, ?5, ?5 \
+     from webhook_endpoint where merchant_id = ?1 and enabled = 1 and deleted_at is null \
+     and (events = '[]' or instr(events, '\"' || ?3 || '\"') > 0)";
+
+const ENDPOINT_COLS: &str = "endpoint_id, merchant_id, url, description, events, secret_sealed, previous_secret_sealed, previous_secret_until, enabled, disabled_reason, failing_since, created_at";
+const DELIVERY_COLS: &str = "delivery_id, endpoint_id, merchant_id, seq, event_type, body, status, attempts, next_attempt_at, last_status_code, last_error, delivered_at, created_at";
+
+fn events_json(events: &[api::WebhookEvent]) -> StoreResult<String> {
+    serde_json::to_string(events).map_err(other)
+}
+
+fn endpoint(r: &SqliteRow) -> StoreResult<EndpointRow> {
+    let events: String = r.try_get("events")?;
+    Ok(EndpointRow {
+        endpoint_id: r.try_get("endpoint_id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        url: r.try_get("url")?,
+        description: r.try_get("description")?,
+        events: serde_json::from_str(&events).map_err(other)?,
+        secret_sealed: r.try_get("secret_sealed")?,
+        previous_secret_sealed: r.try_get("previous_secret_sealed")?,
+        previous_secret_until: r.try_get("previous_secret_until")?,
+        enabled: r.try_get::<i64, _>("enabled")? != 0,
+        disabled_reason: r.try_get("disabled_reason")?,
+        failing_since: r.try_get("failing_since")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn delivery(r: &SqliteRow) -> StoreResult<DeliveryRow> {
+    let kind: String = r.try_get("event_type")?;
+    Ok(DeliveryRow {
+        delivery_id: r.try_get("delivery_id")?,
+        endpoint_id: r.try_get("endpoint_id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        seq: r.try_get::<i64, _>("seq")? as u64,
+        event: api::WebhookEvent::parse(&kind)
+            .ok_or_else(|| other(anyhow::anyhow!("unknown webhook event {kind} in database")))?,
+        body: r.try_get("body")?,
+        status: api::DeliveryStatus::parse(&r.try_get::<String, _>("status")?),
+        attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+        next_attempt_at: r.try_get("next_attempt_at")?,
+        last_status_code: r
+            .try_get::<Option<i64>, _>("last_status_code")?
+            .and_then(|c| u16::try_from(c).ok()),
+        last_error: r.try_get("last_error")?,
+        delivered_at: r.try_get("delivered_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub(super) async fn create(pool: &SqlitePool, e: &EndpointRow, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "insert into webhook_endpoint (endpoint_id, merchant_id, url, description, events, secret_sealed, enabled, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+    )
+    .bind(&e.endpoint_id)
+    .bind(&e.merchant_id)
+    .bind(&e.url)
+    .bind(&e.description)
+    .bind(events_json(&e.events)?)
+    .bind(&e.secret_sealed)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn list(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
+    sqlx::query(&format!(
+        "select {ENDPOINT_COLS} from webhook_endpoint where merchant_id = $1 and deleted_at is null order by created_at, endpoint_id"
+    ))
+    .bind(merchant_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(endpoint)
+    .collect()
+}
+
+pub(super) async fn get(
+    pool: &SqlitePool,
+    merchant_id: &str,
+    endpoint_id: &str,
+) -> StoreResult<EndpointRow> {
+    let r = sqlx::query(&format!(
+        "select {ENDPOINT_COLS} from webhook_endpoint where merchant_id = $1 and endpoint_id = $2 and deleted_at is null"
+    ))
+    .bind(merchant_id)
+    .bind(endpoint_id)
+    .fetch_one(pool)
+    .await?;
+    endpoint(&r)
+}
+
+pub(super) async fn update(pool: &SqlitePool, e: &EndpointRow, now: i64) -> StoreResult<()> {
+    let done = sqlx::query(
+        "update webhook_endpoint set url = $3, description = $4, events = $5, secret_sealed = $6, \
+           previous_secret_sealed = $7, previous_secret_until = $8, enabled = $9, disabled_reason = $10, \
+           failing_since = $11, updated_at = $12 \
+         where merchant_id = $1 and endpoint_id = $2 and deleted_at is null",
+    )
+    .bind(&e.merchant_id)
+    .bind(&e.endpoint_id)
+    .bind(&e.url)
+    .bind(&e.description)
+    .bind(events_json(&e.events)?)
+    .bind(&e.secret_sealed)
+    .bind(&e.previous_secret_sealed)
+    .bind(e.previous_secret_until)
+    .bind(i64::from(e.enabled))
+    .bind(&e.disabled_reason)
+    .bind(e.failing_since)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(super) async fn delete(
+    pool: &SqlitePool,
+    merchant_id: &str,
+    endpoint_id: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let mut tx = pool.begin_with("begin immediate").await?;
+    let done = sqlx::query(
+        "update webhook_endpoint set deleted_at = $3, enabled = 0, updated_at = $3 \
+         where merchant_id = $1 and endpoint_id = $2 and deleted_at is null",
+    )
+    .bind(merchant_id)
+    .bind(endpoint_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "update webhook_delivery set status = 'failed', next_attempt_at = null, last_error = 'endpoint deleted', updated_at = $2 \
+         where endpoint_id = $1 and status = 'pending'",
+    )
+    .bind(endpoint_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn deliveries(
+    pool: &SqlitePool,
+    merchant_id: &str,
+    endpoint_id: &str,
+    before: Option<&str>,
+    limit: u32,
+) -> StoreResult<Vec<DeliveryRow>> {
+    sqlx::query(&format!(
+        "select {DELIVERY_COLS} from webhook_delivery where merchant_id = $1 and endpoint_id = $2 \
+         and ($3 is null or (created_at, delivery_id) < (select created_at, delivery_id from webhook_delivery where delivery_id = $3)) \
+         order by created_at desc, delivery_id desc limit $4"
+    ))
+    .bind(merchant_id)
+    .bind(endpoint_id)
+    .bind(before)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(delivery)
+    .collect()
+}
+
+pub(super) async fn retry(
+    pool: &SqlitePool,
+    merchant_id: &str,
+    delivery_id: &str,
+    now: i64,
+) -> StoreResult<DeliveryRow> {
+    let r = sqlx::query(&format!(
+        "update webhook_delivery set status = 'pending', next_attempt_at = $3, updated_at = $3 \
+         where merchant_id = $1 and delivery_id = $2 \
+         and endpoint_id in (select endpoint_id from webhook_endpoint where deleted_at is null) \
+         returning {DELIVERY_COLS}"
+    ))
+    .bind(merchant_id)
+    .bind(delivery_id)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    delivery(&r)
+}
+
+pub(super) async fn claim(
+    pool: &SqlitePool,
+    now: i64,
+    lease_until: i64,
+    limit: u32,
+) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
+    let mut tx = pool.begin_with("begin immediate").await?;
+    let due = sqlx::query(&format!(
+        "update webhook_delivery set next_attempt_at = $2 where delivery_id in ( \
+           select d.delivery_id from webhook_delivery d join webhook_endpoint e using (endpoint_id) \
+           where d.status = 'pending' and d.next_attempt_at <= $1 and e.enabled = 1 and e.deleted_at is null \
+           order by d.next_attempt_at limit $3) \
+         returning {DELIVERY_COLS}"
+    ))
+    .bind(now)
+    .bind(lease_until)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(delivery)
+    .collect::<StoreResult<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(due.len());
+    for d in due {
+        let r = sqlx::query(&format!(
+            "select {ENDPOINT_COLS} from webhook_endpoint where endpoint_id = $1"
+        ))
+        .bind(&d.endpoint_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        out.push((d, endpoint(&r)?));
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult<()> {
+    let mut tx = pool.begin_with("begin immediate").await?;
+    let status = match (o.delivered, o.next_attempt_at) {
+        (true, _) => api::DeliveryStatus::Delivered,
+        (false, Some(_)) => api::DeliveryStatus::Pending,
+        (false, None) => api::DeliveryStatus::Failed,
+    };
+    sqlx::query(
+        "update webhook_delivery set status = $2, attempts = attempts + 1, next_attempt_at = $3, \
+           last_status_code = $4, last_error = $5, delivered_at = case when $6 then $7 else delivered_at end, updated_at = $7 \
+         where delivery_id = $1",
+    )
+    .bind(&o.delivery_id)
+    .bind(status.as_str())
+    .bind(o.next_attempt_at)
+    .bind(o.status_code.map(i64::from))
+    .bind(&o.error)
+    .bind(o.delivered)
+    .bind(o.now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update webhook_endpoint set failing_since = $2, \
+           enabled = case when $3 is null then enabled else 0 end, \
+           disabled_reason = coalesce($3, disabled_reason), updated_at = $4 \
+         where endpoint_id = $1",
+    )
+    .bind(&o.endpoint_id)
+    .bind(o.failing_since)
+    .bind(&o.disable_reason)
+    .bind(o.now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
