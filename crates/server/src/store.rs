@@ -653,8 +653,11 @@ pub trait Store: Send + Sync + 'static {
     /// A merchant's endpoints (not deleted), oldest first.
     async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>>;
     /// One endpoint of a merchant; NotFound when it has none so named (or it was deleted).
-    async fn webhook_endpoint(&self, merchant_id: &str, endpoint_id: &str)
-    -> StoreResult<EndpointRow>;
+    async fn webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+    ) -> StoreResult<EndpointRow>;
     /// Saves an endpoint's address, filter, description, state and secrets.
     async fn update_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
     /// Deletes an endpoint; its waiting deliveries fail (kept in the log).

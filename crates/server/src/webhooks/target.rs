@@ -114,8 +114,14 @@ fn literal(url: &Url) -> Option<IpAddr> {
 }
 
 fn refuse_private(host: &str, ip: IpAddr) -> Refused {
+    let named = host.trim_start_matches('[').trim_end_matches(']');
+    let what = if named == ip.to_string() {
+        ip.to_string()
+    } else {
+        format!("{host} ({ip})")
+    };
     Refused(format!(
-        "{host} is a private, loopback or link-local address ({ip}); webhooks go to the public internet"
+        "{what} is a private, loopback or link-local address; webhooks go to the public internet"
     ))
 }
 
@@ -134,11 +140,14 @@ pub async fn check(raw: &str, allow_private: bool) -> Result<Url, Refused> {
         };
     }
     let port = url.port_or_known_default().unwrap_or(443);
-    let found = tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host.as_str(), port)))
-        .await
-        .map_err(|_| Refused(format!("{host} could not be resolved in time")))?
-        .map_err(|_| Refused(format!("{host} does not resolve to an address")))?
-        .collect::<Vec<_>>();
+    let found = tokio::time::timeout(
+        RESOLVE_TIMEOUT,
+        tokio::net::lookup_host((host.as_str(), port)),
+    )
+    .await
+    .map_err(|_| Refused(format!("{host} could not be resolved in time")))?
+    .map_err(|_| Refused(format!("{host} does not resolve to an address")))?
+    .collect::<Vec<_>>();
     if found.is_empty() {
         return Err(Refused(format!("{host} does not resolve to an address")));
     }

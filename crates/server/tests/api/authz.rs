@@ -1,6 +1,7 @@
 //! Every route with every kind of caller: nobody, the owner, a manager, a cashier of counter 1, a
-//! cashier invited without a counter, a display paired to counter 1, and another merchant's
-//! owner. One table says what each may get; the event stream is checked the same way.
+//! cashier invited without a counter, a display paired to counter 1, another merchant's owner,
+//! and an API key with every scope. One table says what each may get; the event stream is
+//! checked the same way.
 
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -32,8 +33,8 @@ struct Fixture {
     p2: String,
 }
 
-const CALLERS: [&str; 7] = [
-    "nobody", "owner", "manager", "cashier1", "cashier0", "device1", "stranger",
+const CALLERS: [&str; 8] = [
+    "nobody", "owner", "manager", "cashier1", "cashier0", "device1", "stranger", "apikey",
 ];
 
 async fn send(
@@ -169,6 +170,18 @@ async fn fixture() -> Fixture {
     )
     .await;
     let device = paired["token"].as_str().unwrap().to_owned();
+    let key = json_of(
+        send(
+            &app,
+            &o,
+            "POST",
+            "/api/v1/api-keys",
+            Some(&json!({"name": "POS", "scopes": ["charges:read", "charges:write", "payments:read", "events:read"]})),
+        )
+        .await,
+    )
+    .await;
+    let key = key["key"].as_str().unwrap().to_owned();
     let (c1, p1) = paid_charge(&app, &owner, Some(&t1), "authz-1").await;
     let (c2, p2) = paid_charge(&app, &owner, Some(&t2), "authz-2").await;
     let (c0, _) = paid_charge(&app, &owner, None, "authz-0").await;
@@ -181,6 +194,7 @@ async fn fixture() -> Fixture {
             ("cashier0", Auth::Cookie(cashier0)),
             ("device1", Auth::Bearer(device)),
             ("stranger", Auth::Cookie(stranger.cookie)),
+            ("apikey", Auth::Bearer(key)),
         ],
         app,
         t1,
@@ -204,189 +218,201 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
     let charge = json!({"amount": "100", "currency": "KHR"});
     let charge_t2 = json!({"amount": "100", "currency": "KHR", "terminal_id": t2});
     let accepted = json!({"resolution": "accepted"});
+    let hook = json_of(
+        send(
+            &f.app,
+            &f.callers[1].1,
+            "POST",
+            "/api/v1/webhook-endpoints",
+            Some(&json!({"url": "http://127.0.0.1:9/hook", "events": ["charge.paid"]})),
+        )
+        .await,
+    )
+    .await;
+    let hook = hook["id"].as_str().unwrap();
     // Expected status per caller, in CALLERS order:
     //            nobody owner manager cashier1 cashier0 device1 stranger
-    let table: Vec<(&str, String, Option<Value>, [u16; 7])> = vec![
+    let table: Vec<(&str, String, Option<Value>, [u16; 8])> = vec![
         (
             "GET",
             "/api/v1/session".into(),
             None,
-            [401, 200, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "GET",
             "/api/v1/merchant".into(),
             None,
-            [401, 200, 200, 200, 200, 403, 200],
+            [401, 200, 200, 200, 200, 403, 200, 200],
         ),
         (
             "PUT",
             "/api/v1/merchant".into(),
             Some(profile.clone()),
-            [401, 200, 200, 403, 403, 403, 200],
+            [401, 200, 200, 403, 403, 403, 200, 403],
         ),
         (
             "POST",
             "/api/v1/charges".into(),
             Some(charge.clone()),
-            [401, 201, 201, 201, 201, 403, 201],
+            [401, 201, 201, 201, 201, 403, 201, 201],
         ),
         (
             "POST",
             "/api/v1/charges".into(),
             Some(charge_t2),
-            [401, 201, 201, 403, 403, 403, 422],
+            [401, 201, 201, 403, 403, 403, 422, 201],
         ),
         (
             "GET",
             format!("/api/v1/charges/{c1}"),
             None,
-            [401, 200, 200, 200, 404, 200, 404],
+            [401, 200, 200, 200, 404, 200, 404, 200],
         ),
         (
             "GET",
             format!("/api/v1/charges/{c2}"),
             None,
-            [401, 200, 200, 404, 404, 404, 404],
+            [401, 200, 200, 404, 404, 404, 404, 200],
         ),
         (
             "GET",
             format!("/api/v1/charges/{c0}"),
             None,
-            [401, 200, 200, 404, 200, 404, 404],
+            [401, 200, 200, 404, 200, 404, 404, 200],
         ),
         // Paid charges: whoever may cancel gets "only a pending charge" (409), not a change.
         (
             "POST",
             format!("/api/v1/charges/{c1}/cancel"),
             None,
-            [401, 409, 409, 409, 404, 403, 404],
+            [401, 409, 409, 409, 404, 403, 404, 409],
         ),
         (
             "POST",
             format!("/api/v1/charges/{c2}/cancel"),
             None,
-            [401, 409, 409, 404, 404, 403, 404],
+            [401, 409, 409, 404, 404, 403, 404, 409],
         ),
         (
             "POST",
             format!("/api/v1/charges/{c1}/resolve"),
             Some(accepted.clone()),
-            [401, 409, 409, 403, 403, 403, 404],
+            [401, 409, 409, 403, 403, 403, 404, 403],
         ),
         (
             "GET",
             "/api/v1/charges".into(),
             None,
-            [401, 200, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "GET",
             "/api/v1/payments".into(),
             None,
-            [401, 200, 200, 200, 200, 403, 200],
+            [401, 200, 200, 200, 200, 403, 200, 200],
         ),
         (
             "GET",
             format!("/api/v1/payments/{}", f.p1),
             None,
-            [401, 200, 200, 200, 404, 403, 404],
+            [401, 200, 200, 200, 404, 403, 404, 200],
         ),
         (
             "GET",
             format!("/api/v1/payments/{}", f.p2),
             None,
-            [401, 200, 200, 404, 404, 403, 404],
+            [401, 200, 200, 404, 404, 403, 404, 200],
         ),
         (
             "POST",
             format!("/api/v1/payments/{}/resolve", f.p1),
             Some(accepted),
-            [401, 409, 409, 403, 403, 403, 404],
+            [401, 409, 409, 403, 403, 403, 404, 403],
         ),
         (
             "GET",
             "/api/v1/payments.csv".into(),
             None,
-            [401, 200, 200, 403, 403, 403, 200],
+            [401, 200, 200, 403, 403, 403, 200, 200],
         ),
         (
             "GET",
             "/api/v1/reports/daily".into(),
             None,
-            [401, 200, 200, 200, 200, 403, 200],
+            [401, 200, 200, 200, 200, 403, 200, 200],
         ),
         (
             "GET",
             "/api/v1/stores".into(),
             None,
-            [401, 200, 200, 200, 200, 403, 200],
+            [401, 200, 200, 200, 200, 403, 200, 200],
         ),
         (
             "POST",
             "/api/v1/stores".into(),
             Some(json!({"name": "Second"})),
-            [401, 201, 409, 403, 403, 403, 201],
+            [401, 201, 409, 403, 403, 403, 201, 403],
         ),
         (
             "GET",
             "/api/v1/terminals".into(),
             None,
-            [401, 200, 200, 200, 200, 403, 200],
+            [401, 200, 200, 200, 200, 403, 200, 200],
         ),
         (
             "POST",
             "/api/v1/terminals".into(),
             Some(json!({"store_id": "nope", "label": "X"})),
-            [401, 422, 422, 403, 403, 403, 422],
+            [401, 422, 422, 403, 403, 403, 422, 403],
         ),
         (
             "GET",
             format!("/api/v1/terminals/{t1}/qr"),
             None,
-            [401, 200, 200, 200, 404, 200, 404],
+            [401, 200, 200, 200, 404, 200, 404, 200],
         ),
         (
             "GET",
             format!("/api/v1/terminals/{t2}/qr"),
             None,
-            [401, 200, 200, 404, 404, 404, 404],
+            [401, 200, 200, 404, 404, 404, 404, 200],
         ),
         (
             "GET",
             "/api/v1/staff".into(),
             None,
-            [401, 200, 200, 403, 403, 403, 200],
+            [401, 200, 200, 403, 403, 403, 200, 403],
         ),
         (
             "POST",
             "/api/v1/staff/invitations".into(),
             Some(json!({"email": "new-mgr@shop.kh", "role": "manager"})),
-            [401, 201, 403, 403, 403, 403, 201],
+            [401, 201, 403, 403, 403, 403, 201, 403],
         ),
         (
             "POST",
             "/api/v1/staff/invitations".into(),
             Some(json!({"email": "new-cashier@shop.kh", "role": "cashier"})),
-            [401, 201, 201, 403, 403, 403, 201],
+            [401, 201, 201, 403, 403, 403, 201, 403],
         ),
         (
             "POST",
             format!("/api/v1/terminals/{t1}/pairing"),
             Some(json!({})),
-            [401, 201, 201, 403, 403, 403, 404],
+            [401, 201, 201, 403, 403, 403, 404, 403],
         ),
         (
             "GET",
             "/api/v1/devices".into(),
             None,
-            [401, 200, 200, 403, 403, 403, 200],
+            [401, 200, 200, 403, 403, 403, 200, 403],
         ),
         (
             "GET",
             "/api/v1/invitations/not-a-real-link".into(),
             None,
-            [404, 404, 404, 404, 404, 404, 404],
+            [404, 404, 404, 404, 404, 404, 404, 404],
         ),
         // Anyone may ask for a reset (the answer is the same for every caller), and a wrong
         // link is wrong for everyone.
@@ -394,49 +420,115 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
             "POST",
             "/api/v1/password-resets".into(),
             Some(json!({"email": "someone@shop.kh"})),
-            [202, 202, 202, 202, 202, 202, 202],
+            [202, 202, 202, 202, 202, 202, 202, 202],
         ),
         (
             "POST",
             "/api/v1/password-resets/not-a-real-link".into(),
             Some(json!({"password": "a long enough password"})),
-            [404, 404, 404, 404, 404, 404, 404],
+            [404, 404, 404, 404, 404, 404, 404, 404],
         ),
         (
             "GET",
             "/api/v1/integrations/bakong".into(),
             None,
-            [401, 200, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "PUT",
             "/api/v1/integrations/bakong".into(),
             Some(json!({"token": "eyJ.some-token.sig"})),
-            [401, 200, 403, 403, 403, 403, 200],
+            [401, 200, 403, 403, 403, 403, 200, 403],
         ),
         (
             "DELETE",
             "/api/v1/integrations/bakong".into(),
             None,
-            [401, 204, 403, 403, 403, 403, 204],
+            [401, 204, 403, 403, 403, 403, 204, 403],
         ),
         (
             "POST",
             format!("/api/v1/charges/{c1}/check"),
             None,
-            [401, 200, 200, 200, 404, 200, 404],
+            [401, 200, 200, 200, 404, 200, 404, 200],
         ),
         (
             "POST",
             format!("/api/v1/charges/{c2}/check"),
             None,
-            [401, 200, 200, 404, 404, 404, 404],
+            [401, 200, 200, 404, 404, 404, 404, 200],
         ),
         (
             "DELETE",
             "/api/v1/devices/no-such-device".into(),
             None,
-            [401, 404, 404, 403, 403, 403, 404],
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/webhook-endpoints".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/webhook-endpoints".into(),
+            Some(json!({"url": "http://127.0.0.1:9/hook"})),
+            [401, 201, 201, 403, 403, 403, 201, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/webhook-endpoints/{hook}"),
+            None,
+            [401, 200, 200, 403, 403, 403, 404, 403],
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/webhook-endpoints/{hook}"),
+            Some(json!({"description": "till"})),
+            [401, 200, 200, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/webhook-endpoints/{hook}/deliveries"),
+            None,
+            [401, 200, 200, 403, 403, 403, 404, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/webhook-endpoints/{hook}/rotate-secret"),
+            None,
+            [401, 200, 200, 403, 403, 403, 404, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/webhook-deliveries/no-such-delivery/retry".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/webhook-endpoints/no-such-endpoint".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/api-keys".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/api-keys".into(),
+            Some(json!({"name": "POS", "scopes": ["charges:read"]})),
+            [401, 201, 403, 403, 403, 403, 201, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/api-keys/no-such-key".into(),
+            None,
+            [401, 404, 403, 403, 403, 403, 404, 403],
         ),
     ];
     let mut wrong = Vec::new();
@@ -566,6 +658,8 @@ async fn the_event_stream_carries_a_cashier_and_a_display_only_their_counters_ch
     };
     let owner = stream_events(&f.app, &by("owner")).await;
     assert_eq!(owner.len(), 6, "three charges made and paid");
+    let key = stream_events(&f.app, &by("apikey")).await;
+    assert_eq!(key, owner, "an API key with events:read sees every counter");
     for (who, counter) in [
         ("cashier1", Some(f.t1.clone())),
         ("device1", Some(f.t1.clone())),

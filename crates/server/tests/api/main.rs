@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod accounts;
+mod api_keys;
 mod authz;
 mod bakong;
 mod charges;
@@ -17,3 +18,4 @@ mod session;
 mod staff;
 mod stores;
 mod web;
+mod webhooks;

@@ -6,7 +6,8 @@ use sqlx::{Row, SqlitePool};
 use super::other;
 use crate::store::{ApiKeyRow, StoreError, StoreResult};
 
-const COLS: &str = "key_id, merchant_id, name, prefix, scopes, created_by, last_used_at, created_at";
+const COLS: &str =
+    "key_id, merchant_id, name, prefix, scopes, created_by, last_used_at, created_at";
 
 /// How often a key's last use is written: at most once a minute, so a busy POS does not turn
 /// every read into a write.
