@@ -405,10 +405,81 @@ pub fn error_key(e: &ClientError) -> crate::i18n::Key {
             (_, Some("amount")) => Key::ErrAmount,
             (_, Some("code")) => Key::ErrCode,
             (_, Some("token")) => Key::ErrToken,
+            (_, Some("url")) => Key::ErrWebhookUrl,
             (api::ErrorCode::Conflict, Some("name" | "label")) => Key::ErrTaken,
             (_, Some(_)) => Key::ErrField,
             (api::ErrorCode::Unauthorized, _) => Key::ErrCredentials,
             _ => Key::ErrGeneric,
         },
     }
+}
+
+/// A PATCH with a JSON body.
+async fn patch<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+) -> Result<T, ClientError> {
+    let req = Request::patch(url)
+        .json(body)
+        .map_err(|_| ClientError::Decode)?;
+    let res = req.send().await.map_err(|_| ClientError::Network)?;
+    read(res).await
+}
+
+/// `GET /api/v1/webhook-endpoints`
+pub async fn webhook_endpoints() -> Result<Vec<api::WebhookEndpointView>, ClientError> {
+    get("/api/v1/webhook-endpoints").await
+}
+
+/// `POST /api/v1/webhook-endpoints`
+pub async fn create_webhook_endpoint(
+    body: &api::CreateWebhookEndpoint,
+) -> Result<api::WebhookEndpointSecret, ClientError> {
+    post("/api/v1/webhook-endpoints", body, None).await
+}
+
+/// `PATCH /api/v1/webhook-endpoints/{id}`
+pub async fn update_webhook_endpoint(
+    id: &str,
+    body: &api::UpdateWebhookEndpoint,
+) -> Result<api::WebhookEndpointView, ClientError> {
+    patch(&format!("/api/v1/webhook-endpoints/{id}"), body).await
+}
+
+/// `DELETE /api/v1/webhook-endpoints/{id}`
+pub async fn delete_webhook_endpoint(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/webhook-endpoints/{id}")).await
+}
+
+/// `POST /api/v1/webhook-endpoints/{id}/rotate-secret`
+pub async fn rotate_webhook_secret(id: &str) -> Result<api::WebhookEndpointSecret, ClientError> {
+    post_action(&format!("/api/v1/webhook-endpoints/{id}/rotate-secret")).await
+}
+
+/// `GET /api/v1/webhook-endpoints/{id}/deliveries`
+pub async fn webhook_deliveries(id: &str) -> Result<Vec<api::WebhookDeliveryView>, ClientError> {
+    get(&format!(
+        "/api/v1/webhook-endpoints/{id}/deliveries?limit=20"
+    ))
+    .await
+}
+
+/// `POST /api/v1/webhook-deliveries/{id}/retry`
+pub async fn retry_webhook_delivery(id: &str) -> Result<api::WebhookDeliveryView, ClientError> {
+    post_action(&format!("/api/v1/webhook-deliveries/{id}/retry")).await
+}
+
+/// `GET /api/v1/api-keys`
+pub async fn api_keys() -> Result<Vec<api::ApiKeyView>, ClientError> {
+    get("/api/v1/api-keys").await
+}
+
+/// `POST /api/v1/api-keys`
+pub async fn create_api_key(body: &api::CreateApiKey) -> Result<api::ApiKeyCreated, ClientError> {
+    post("/api/v1/api-keys", body, None).await
+}
+
+/// `DELETE /api/v1/api-keys/{id}`
+pub async fn revoke_api_key(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/api-keys/{id}")).await
 }

@@ -424,6 +424,14 @@ impl Key {
         "បន្ថែមឈ្មោះជាភាសាខ្មែរ ឬចិន និងគណនី UnionPay បើមាន៖ កាបូបនឹងបង្ហាញវា។ អ្នកអាចកែប្រែនៅពេលក្រោយក្នុងការកំណត់។",
         "添加高棉文或中文名称，以及银联账户（如有）：钱包会显示这些信息。之后可在设置中修改。",
     ]);
+    pub const ErrWebhookUrl: Key = Key([
+        "Use a public https:// address (not a private or local one).",
+        "សូមប្រើអាសយដ្ឋាន https:// សាធារណៈ (មិនមែនអាសយដ្ឋានឯកជន ឬក្នុងស្រុក)។",
+        "请使用公网 https:// 地址（不能是内网或本机地址）。",
+    ]);
+    pub const Delete: Key = Key(["Delete", "លុប", "删除"]);
+    pub const RotateSecret: Key = Key(["New secret", "សម្ងាត់ថ្មី", "更换密钥"]);
+    pub const Integrations: Key = Key(["Integrations", "ការតភ្ជាប់ប្រព័ន្ធ", "系统对接"]);
     pub const StartCharging: Key = Key(["Start taking payments", "ចាប់ផ្តើមទទួលការទូទាត់", "开始收款"]);
 }
 

@@ -4,6 +4,7 @@ pub mod charge;
 pub mod dashboard;
 pub mod help;
 pub mod history;
+pub mod integrations;
 pub mod join;
 pub mod kiosk;
 pub mod login;

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use crate::app::use_session;
 use crate::components::top_bar::{LangSwitch, TopBar};
-use crate::i18n::{Key, t, use_i18n};
+use crate::i18n::{Key, t, tr, use_i18n};
+use crate::router::Route;
 
 mod bakong;
 mod counters;
@@ -57,5 +58,26 @@ fn ManagerCards(
         <bakong::BakongSection owner=owner/>
         <counters::StoresSection data=counters/>
         <staff::StaffSection data=counters/>
+        <IntegrationsLink/>
+    }
+}
+
+// [en, km, zh]: only this card says it.
+const INTEGRATIONS_HINT: [&str; 3] = [
+    "Webhooks and API keys for your POS, ERP or accounting.",
+    "Webhooks និង API keys សម្រាប់ POS, ERP ឬប្រព័ន្ធគណនេយ្យរបស់អ្នក។",
+    "为 POS、ERP 或财务系统提供 Webhook 和 API 密钥。",
+];
+
+/// Where a shop's other systems are connected (their own page: its code is not downloaded here).
+#[component]
+fn IntegrationsLink() -> impl IntoView {
+    let lang = use_i18n().lang;
+    view! {
+        <section class="card" aria-labelledby="integrations-link-title" data-testid="integrations-card">
+            <h2 id="integrations-link-title">{tr(Key::Integrations)}</h2>
+            <p class="muted">{move || crate::i18n::pick(lang.get(), INTEGRATIONS_HINT)}</p>
+            <a class="button-link" href=Route::INTEGRATIONS.path() data-testid="integrations-link">{tr(Key::Integrations)}" →"</a>
+        </section>
     }
 }

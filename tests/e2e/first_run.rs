@@ -244,6 +244,7 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
                 ("/history", "history-filters"),
                 ("/settings", "profile-form"),
                 ("/help", "help-page"),
+                ("/integrations", "webhook-form"),
             ] {
                 b.goto(&format!("{}{path}", server.url)).await?;
                 b.find(ready).await?;

@@ -6,6 +6,7 @@
 
 mod bakong;
 mod first_run;
+mod integrations;
 mod kiosk;
 mod pages;
 mod screens;

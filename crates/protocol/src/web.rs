@@ -6,8 +6,9 @@
 //!
 //! The app ships as one wasm bundle per area so that each screen downloads only its own code:
 //! the counter (sign-in and the charge screen), the office (dashboard, history, help),
-//! onboarding (sign-up, staff joining, the profile step), setup (settings), printouts (poster,
-//! receipt, shift close) and the kiosk (the customer display). Within a bundle the app moves
+//! onboarding (sign-up, staff joining, the profile step), setup (settings), integrations
+//! (webhooks and API keys), printouts (poster, receipt, shift close) and the kiosk (the
+//! customer display). Within a bundle the app moves
 //! without reloading; a link into another bundle loads that bundle's page.
 //!
 //! Adding a page: a variant in its bundle's page enum below; the compiler then points at
@@ -25,6 +26,8 @@ pub enum Bundle {
     Office,
     /// [`SetupPage`]: settings
     Setup,
+    /// [`IntegrationsPage`]: webhooks and API keys, for a shop's other systems
+    Integrations,
     /// [`OnboardingPage`]: becoming a merchant or a member of staff
     Onboarding,
     /// [`PrintPage`]: printouts
@@ -35,10 +38,11 @@ pub enum Bundle {
 
 impl Bundle {
     /// Every bundle.
-    pub const ALL: [Bundle; 6] = [
+    pub const ALL: [Bundle; 7] = [
         Self::Counter,
         Self::Office,
         Self::Setup,
+        Self::Integrations,
         Self::Onboarding,
         Self::Print,
         Self::Kiosk,
@@ -57,6 +61,7 @@ impl Bundle {
             Self::Counter => "counter",
             Self::Office => "office",
             Self::Setup => "setup",
+            Self::Integrations => "integrations",
             Self::Onboarding => "onboarding",
             Self::Print => "print",
             Self::Kiosk => "kiosk",
@@ -86,6 +91,8 @@ pub enum Route {
     Office(OfficePage),
     /// The setup bundle's pages.
     Setup(SetupPage),
+    /// The integrations bundle's pages.
+    Integrations(IntegrationsPage),
     /// The onboarding bundle's pages.
     Onboarding(OnboardingPage),
     /// The printouts bundle's pages.
@@ -121,6 +128,13 @@ pub enum OfficePage {
 pub enum SetupPage {
     /// `/settings`
     Settings,
+}
+
+/// Pages of the integrations bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntegrationsPage {
+    /// `/integrations`: webhook endpoints with their delivery logs, and API keys
+    Integrations,
 }
 
 /// Pages of the onboarding bundle.
@@ -240,6 +254,8 @@ impl Route {
     pub const HELP: Self = Self::Office(OfficePage::Help);
     /// `/settings`
     pub const SETTINGS: Self = Self::Setup(SetupPage::Settings);
+    /// `/integrations`
+    pub const INTEGRATIONS: Self = Self::Integrations(IntegrationsPage::Integrations);
     /// `/register`
     pub const REGISTER: Self = Self::Onboarding(OnboardingPage::Register);
     /// `/welcome`
@@ -271,6 +287,7 @@ impl Route {
             ("history", None) => Self::HISTORY,
             ("help", None) => Self::HELP,
             ("settings", None) => Self::SETTINGS,
+            ("integrations", None) => Self::INTEGRATIONS,
             ("register", None) => Self::REGISTER,
             ("join", Some(token)) => Self::Onboarding(OnboardingPage::Join(token.into())),
             ("welcome", None) => Self::WELCOME,
@@ -295,6 +312,7 @@ impl Route {
             Self::Office(OfficePage::History) => "/history".to_owned(),
             Self::Office(OfficePage::Help) => "/help".to_owned(),
             Self::Setup(SetupPage::Settings) => "/settings".to_owned(),
+            Self::Integrations(IntegrationsPage::Integrations) => "/integrations".to_owned(),
             Self::Onboarding(OnboardingPage::Register) => "/register".to_owned(),
             Self::Onboarding(OnboardingPage::Join(token)) => with("join", token.as_str()),
             Self::Onboarding(OnboardingPage::Welcome) => "/welcome".to_owned(),
@@ -318,6 +336,7 @@ impl Route {
             Self::Counter(_) => Bundle::Counter,
             Self::Office(_) => Bundle::Office,
             Self::Setup(_) => Bundle::Setup,
+            Self::Integrations(_) => Bundle::Integrations,
             Self::Onboarding(_) => Bundle::Onboarding,
             Self::Print(_) => Bundle::Print,
             Self::Kiosk(_) => Bundle::Kiosk,
@@ -332,6 +351,7 @@ impl Route {
             Self::Counter(CounterPage::Charge)
             | Self::Office(OfficePage::Dashboard | OfficePage::History | OfficePage::Help)
             | Self::Setup(SetupPage::Settings)
+            | Self::Integrations(IntegrationsPage::Integrations)
             | Self::Onboarding(OnboardingPage::Welcome)
             | Self::Print(PrintPage::Poster(_) | PrintPage::Receipt(_) | PrintPage::Shift) => true,
             Self::Counter(CounterPage::Home | CounterPage::Login)
@@ -377,6 +397,7 @@ macro_rules! bundle_page {
 bundle_page!(CounterPage, Counter);
 bundle_page!(OfficePage, Office);
 bundle_page!(SetupPage, Setup);
+bundle_page!(IntegrationsPage, Integrations);
 bundle_page!(OnboardingPage, Onboarding);
 bundle_page!(PrintPage, Print);
 bundle_page!(KioskPage, Kiosk);
@@ -393,6 +414,7 @@ mod tests {
             Route::Counter(CounterPage::Home | CounterPage::Login | CounterPage::Charge)
             | Route::Office(OfficePage::Dashboard | OfficePage::History | OfficePage::Help)
             | Route::Setup(SetupPage::Settings)
+            | Route::Integrations(IntegrationsPage::Integrations)
             | Route::Onboarding(
                 OnboardingPage::Register
                 | OnboardingPage::Join(_)
@@ -415,6 +437,7 @@ mod tests {
             Route::HISTORY,
             Route::HELP,
             Route::SETTINGS,
+            Route::INTEGRATIONS,
             Route::REGISTER,
             OnboardingPage::Join("tok_en-1.x~".into()).into(),
             Route::WELCOME,
@@ -453,6 +476,7 @@ mod tests {
             ("/help", Bundle::Office),
             ("/history?q=TL-1", Bundle::Office),
             ("/settings", Bundle::Setup),
+            ("/integrations", Bundle::Integrations),
             ("/welcome", Bundle::Onboarding),
             ("/receipt/p-1?print=1", Bundle::Print),
             ("/poster/t-1", Bundle::Print),

@@ -20,6 +20,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     for (file, title) in [
         ("office.html", "office"),
         ("setup.html", "setup"),
+        ("integrations.html", "integrations"),
         ("onboarding.html", "onboarding"),
         ("print.html", "print"),
         ("kiosk.html", "kiosk"),
@@ -48,6 +49,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
         ("/dashboard", "<title>tonle office</title>"),
         ("/poster/t-1", "<title>tonle print</title>"),
         ("/settings", "<title>tonle setup</title>"),
+        ("/integrations", "<title>tonle integrations</title>"),
         ("/receipt/p-1", "<title>tonle print</title>"),
     ] {
         let res = http
