@@ -692,6 +692,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>>;
     /// Records an attempt on its delivery and endpoint.
     async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()>;
+    /// Forgets deliveries delivered or failed before `before` (the log keeps recent ones);
+    /// returns how many.
+    async fn prune_webhook_deliveries(&self, before: i64) -> StoreResult<u64>;
 
     /// Stores a new API key (by hash).
     async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()>;

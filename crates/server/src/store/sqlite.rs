@@ -1300,6 +1300,10 @@ impl Store for SqliteStore {
         webhooks::finish(&self.writer, outcome).await
     }
 
+    async fn prune_webhook_deliveries(&self, before: i64) -> StoreResult<u64> {
+        webhooks::prune(&self.writer, before).await
+    }
+
     async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()> {
         api_keys::create(&self.writer, key, key_hash, now).await
     }

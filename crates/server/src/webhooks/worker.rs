@@ -19,6 +19,9 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// A claimed delivery is not sent by anyone else for this long (longer than any attempt).
 const LEASE: Duration = Duration::from_secs(60);
 const BATCH: u32 = 32;
+/// How long delivered and failed deliveries stay in the log.
+pub const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const PARALLEL: usize = 16;
 
 /// The HTTP client deliveries go out with: no redirects, no proxy, public addresses only
@@ -43,7 +46,16 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             return;
         }
     };
+    let mut pruned_at = None::<i64>;
     loop {
+        let now = state.settings.clock.now_ms();
+        if pruned_at.is_none_or(|at| now - at >= PRUNE_EVERY.as_millis() as i64) {
+            pruned_at = Some(now);
+            let before = now - KEEP.as_millis() as i64;
+            if let Err(e) = state.store.prune_webhook_deliveries(before).await {
+                tracing::warn!(error = %e, "pruning the webhook log");
+            }
+        }
         let full = match drain(&state, &http).await {
             Ok(n) => n == BATCH as usize,
             Err(e) => {

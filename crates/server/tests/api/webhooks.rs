@@ -210,6 +210,27 @@ async fn a_receiver_failing_three_times_gets_the_event_on_schedule_with_one_id_a
     .await;
     assert_eq!(status, 202);
     assert_eq!(rx.next().await.id, first.id);
+
+    // The log keeps 30 days.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    clock.advance(Duration::from_secs(31 * 24 * 3600));
+    let mut left = usize::MAX;
+    for _ in 0..50 {
+        let (_, v) = call(
+            &app,
+            &owner,
+            "GET",
+            &format!("/api/v1/webhook-endpoints/{id}/deliveries"),
+            None,
+        )
+        .await;
+        left = v.as_array().map_or(usize::MAX, Vec::len);
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "a delivery older than 30 days is pruned");
 }
 
 /// The last attempt's result is written just after the receiver answers: wait for it.

@@ -279,3 +279,13 @@ pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult
     tx.commit().await?;
     Ok(())
 }
+
+pub(super) async fn prune(pool: &SqlitePool, before: i64) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "delete from webhook_delivery where status in ('delivered', 'failed') and updated_at < $1",
+    )
+    .bind(before)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
