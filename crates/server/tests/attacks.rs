@@ -643,6 +643,77 @@ async fn attacks_are_refused_and_the_server_stays_up() {
         status == 405 && body["error"]["code"] == "method_not_allowed",
     );
 
+    // 9. Integrations: webhooks aimed inward (SSRF), and API keys guessed, carried in a cookie,
+    // or used beyond their scope or merchant.
+    for url in [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://0x7f000001/hook",
+        "https://2130706433/hook",
+        "https://10.0.0.1:8443/hook",
+        "https://[fd00::1]/hook",
+        "http://example.com/hook",
+        "gopher://127.0.0.1:25/",
+    ] {
+        let res = post(
+            &shop,
+            &s,
+            &charge_owner,
+            "/api/v1/webhook-endpoints",
+            json!({"url": url}),
+        )
+        .await;
+        t.check(&format!("a webhook to {url}"), res.status() == 422);
+    }
+    for i in 0..50 {
+        let res = shop
+            .get(s.url("/api/v1/charges"))
+            .bearer_auth(format!(
+                "tk_guessed-key-{i:04}-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            ))
+            .send()
+            .await
+            .unwrap();
+        t.check("a guessed API key", res.status() == 401);
+    }
+    let key: Value = post_json(
+        &shop,
+        &s,
+        &charge_owner,
+        "/api/v1/api-keys",
+        json!({"name": "POS", "scopes": ["charges:read"]}),
+    )
+    .await;
+    let key = key["key"].as_str().unwrap_or_default().to_owned();
+    let res = shop
+        .get(s.url("/api/v1/charges"))
+        .header("cookie", format!("tonle_session={key}"))
+        .send()
+        .await
+        .unwrap();
+    t.check("an API key carried in a cookie", res.status() == 401);
+    for (method, path) in [
+        ("POST", "/api/v1/charges"),
+        ("GET", "/api/v1/payments"),
+        ("GET", "/api/v1/webhook-endpoints"),
+        ("POST", "/api/v1/api-keys"),
+        ("GET", "/api/v1/staff"),
+    ] {
+        let res = shop
+            .request(method.parse().unwrap(), s.url(path))
+            .bearer_auth(&key)
+            .json(&json!({"amount": "1", "currency": "USD", "name": "x", "scopes": ["charges:write"]}))
+            .send()
+            .await
+            .unwrap();
+        t.check(
+            &format!("an API key without the scope: {method} {path}"),
+            res.status() == 403,
+        );
+    }
+
     let report = format!(
         "attacks: {} tried, {} refused, {} let through; hashing flood: 232 requests in {flood_secs:.1} s \
          (accept {:?}, sign-in {:?}, sign-up {:?}); server RSS {rss_before:.1} MB before, {rss_after:.1} MB after ({:+.1} MB)",
