@@ -23,6 +23,8 @@ async fn connect_a_pos(b: &Browser, server: &Server) -> Result<(), String> {
     }
     b.wait_count("webhook-row", 1).await?;
     b.wait_text("webhook-events", "charge.created").await?;
+    b.screenshot_at("webhook-secret-panel", "integrations-secret-en")
+        .await;
 
     // A charge at the counter is an event the endpoint asked for.
     b.goto(&format!("{}/charge", server.url)).await?;
@@ -64,6 +66,8 @@ async fn connect_a_pos(b: &Browser, server: &Server) -> Result<(), String> {
         b.click(&format!("lang-{lang}")).await?;
         b.wait_text("integrations-page", title).await?;
         b.screenshot(&format!("integrations-{lang}")).await;
+        b.screenshot_at("api-keys-section", &format!("integrations-keys-{lang}"))
+            .await;
     }
     b.confirm("api-key-revoke").await?;
     b.find("api-keys-empty").await?;

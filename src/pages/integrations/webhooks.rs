@@ -50,7 +50,7 @@ const NO_DELIVERIES: Text = ["Nothing sent yet.", "មិនទាន់បា�
 const DELIVERED: Text = ["Delivered", "បានផ្ញើដល់", "已送达"];
 const PENDING: Text = ["Waiting to retry", "រង់ចាំព្យាយាមម្តងទៀត", "等待重试"];
 const FAILED: Text = ["Failed", "បរាជ័យ", "失败"];
-const ATTEMPTS: Text = ["attempts", "ដង", "次尝试"];
+const ATTEMPTS: Text = ["Attempts:", "ចំនួនដង៖", "尝试次数："];
 const NEXT: Text = ["next", "បន្ទាប់", "下次"];
 const SEND_AGAIN: Text = ["Send again", "ផ្ញើម្តងទៀត", "重新发送"];
 
@@ -268,7 +268,7 @@ fn DeliveryLog(endpoint: String) -> impl IntoView {
                                     <span class="mono">{d.event.as_str()}</span>
                                     <span class="muted">{move || pick(lang.get(), event_text(d.event))}</span>
                                     <span data-testid="delivery-status"><strong>{move || pick(lang.get(), status_text(d.status))}</strong></span>
-                                    <span class="muted">{format!("{} ", d.attempts)}{move || pick(lang.get(), ATTEMPTS)}" · "{answer}</span>
+                                    <span class="muted">{move || pick(lang.get(), ATTEMPTS)}{format!(" {} · {answer}", d.attempts)}</span>
                                     <span class="muted">{move || format::date_time(lang.get(), when, api::Country::KH)}</span>
                                     {next.map(|n| view! { <span class="muted">{move || pick(lang.get(), NEXT)}" "{move || format::date_time(lang.get(), n, api::Country::KH)}</span> })}
                                     <button type="button" class="secondary" data-testid="delivery-retry" on:click=move |_| retry(id.clone())>
