@@ -682,13 +682,15 @@ pub trait Store: Send + Sync + 'static {
         delivery_id: &str,
         now: i64,
     ) -> StoreResult<DeliveryRow>;
-    /// Takes up to `limit` deliveries due at `now` of enabled endpoints, leasing each until
-    /// `lease_until` so no other worker sends it meanwhile (a crash mid-send retries after it).
+    /// Takes up to `limit` deliveries due at `now` of enabled endpoints, at most `per_endpoint`
+    /// of one endpoint, soonest due first, leasing each until `lease_until` so no other worker
+    /// sends it meanwhile (a crash mid-send retries after it).
     async fn claim_webhook_deliveries(
         &self,
         now: i64,
         lease_until: i64,
         limit: u32,
+        per_endpoint: u32,
     ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>>;
     /// Records an attempt on its delivery and endpoint.
     async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()>;

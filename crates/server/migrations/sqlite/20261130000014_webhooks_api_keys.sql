@@ -31,6 +31,9 @@ create table webhook_delivery (
     status           text not null default 'pending',
     attempts         integer not null default 0,
     next_attempt_at  integer,
+    -- set while a worker sends it: no other worker takes it, and one endpoint has at most a few
+    -- in flight (a crash mid-send retries once the lease ends)
+    leased_until     integer,
     last_status_code integer,
     last_error       text,
     delivered_at     integer,
@@ -39,6 +42,7 @@ create table webhook_delivery (
 );
 create index webhook_delivery_due on webhook_delivery (next_attempt_at) where status = 'pending';
 create index webhook_delivery_endpoint on webhook_delivery (endpoint_id, created_at);
+create index webhook_delivery_leased on webhook_delivery (endpoint_id) where leased_until is not null;
 
 -- API keys: only the SHA-256 of the key is kept.
 create table api_key (

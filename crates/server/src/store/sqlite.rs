@@ -1292,8 +1292,9 @@ impl Store for SqliteStore {
         now: i64,
         lease_until: i64,
         limit: u32,
+        per_endpoint: u32,
     ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
-        webhooks::claim(&self.writer, now, lease_until, limit).await
+        webhooks::claim(&self.writer, now, lease_until, limit, per_endpoint).await
     }
 
     async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()> {

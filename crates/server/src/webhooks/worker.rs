@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
 use tokio::sync::watch;
 
 use super::{schedule, target};
@@ -18,11 +17,12 @@ use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow};
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// A claimed delivery is not sent by anyone else for this long (longer than any attempt).
 const LEASE: Duration = Duration::from_secs(60);
-const BATCH: u32 = 32;
 /// How long delivered and failed deliveries stay in the log.
 pub const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const PARALLEL: usize = 16;
+/// Slots one endpoint may get in one hand-out (see `run`).
+pub const PER_ENDPOINT: u32 = 4;
 
 /// The HTTP client deliveries go out with: no redirects, no proxy, public addresses only
 /// (unless allowed), 10 s per attempt.
@@ -37,7 +37,10 @@ pub fn client(allow_private: bool) -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// Runs until shutdown.
+/// Runs until shutdown, then lets the attempts in flight finish and be recorded. Up to
+/// `PARALLEL` attempts run at once; a slow receiver holds one slot for at most 10 s, and one
+/// endpoint gets at most `PER_ENDPOINT` of the slots handed out at a time, so it cannot hold up
+/// the others.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let http = match client(state.settings.webhook_allow_private) {
         Ok(c) => c,
@@ -46,53 +49,68 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             return;
         }
     };
+    let mut in_flight = tokio::task::JoinSet::new();
+    // What this worker is sending now: a lease that ran out while its attempt still runs (a
+    // stalled database, a moved clock) must not start a second send of the same delivery.
+    let sending = std::sync::Arc::new(std::sync::Mutex::new(
+        std::collections::HashSet::<String>::new(),
+    ));
     let mut pruned_at = None::<i64>;
     loop {
         let now = state.settings.clock.now_ms();
-        if pruned_at.is_none_or(|at| now - at >= PRUNE_EVERY.as_millis() as i64) {
+        if pruned_at.is_none_or(|at| now - at >= ms(PRUNE_EVERY)) {
             pruned_at = Some(now);
-            let before = now - KEEP.as_millis() as i64;
-            if let Err(e) = state.store.prune_webhook_deliveries(before).await {
+            if let Err(e) = state.store.prune_webhook_deliveries(now - ms(KEEP)).await {
                 tracing::warn!(error = %e, "pruning the webhook log");
             }
         }
-        let full = match drain(&state, &http).await {
-            Ok(n) => n == BATCH as usize,
-            Err(e) => {
-                tracing::warn!(error = %e, "webhook outbox");
-                false
+        let free = PARALLEL.saturating_sub(in_flight.len());
+        if free > 0 {
+            let lease = now + ms(LEASE);
+            let limit = u32::try_from(free).unwrap_or(u32::MAX);
+            let claimed = state
+                .store
+                .claim_webhook_deliveries(now, lease, limit, PER_ENDPOINT)
+                .await;
+            match claimed {
+                Ok(due) => {
+                    for (delivery, endpoint) in due {
+                        let fresh = sending
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(delivery.delivery_id.clone());
+                        if !fresh {
+                            continue;
+                        }
+                        let (state, http, sending) = (state.clone(), http.clone(), sending.clone());
+                        in_flight.spawn(async move {
+                            let outcome = attempt(&state, &http, &delivery, &endpoint).await;
+                            if let Err(e) = state.store.finish_webhook_attempt(&outcome).await {
+                                tracing::warn!(error = %e, delivery = %delivery.delivery_id, "recording a webhook attempt");
+                            }
+                            sending
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .remove(&delivery.delivery_id);
+                        });
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "webhook outbox"),
             }
-        };
-        if full {
-            continue;
         }
         tokio::select! {
             () = state.bus.committed() => {}
             () = state.settings.clock.moved() => {}
+            Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
             () = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = shutdown.wait_for(|down| *down) => return,
+            _ = shutdown.wait_for(|down| *down) => break,
         }
     }
+    while in_flight.join_next().await.is_some() {}
 }
 
-/// Sends one batch of due deliveries; returns how many.
-async fn drain(state: &AppState, http: &reqwest::Client) -> anyhow::Result<usize> {
-    let now = state.settings.clock.now_ms();
-    let lease = now + i64::try_from(LEASE.as_millis())?;
-    let due = state
-        .store
-        .claim_webhook_deliveries(now, lease, BATCH)
-        .await?;
-    let n = due.len();
-    futures::stream::iter(due)
-        .for_each_concurrent(PARALLEL, |(delivery, endpoint)| async move {
-            let outcome = attempt(state, http, &delivery, &endpoint).await;
-            if let Err(e) = state.store.finish_webhook_attempt(&outcome).await {
-                tracing::warn!(error = %e, delivery = %delivery.delivery_id, "recording a webhook attempt");
-            }
-        })
-        .await;
-    Ok(n)
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// The `webhook-signature` value: one `v1,` signature per secret in use.

@@ -385,6 +385,22 @@ async fn an_endpoint_failing_for_five_days_is_turned_off_and_says_why() {
     let (id, _) = endpoint(&app, &owner, &rx.url, json!(["charge.created"])).await;
     app.charge(&owner, "100", "KHR").await;
     rx.next().await;
+    // The first failure is recorded before the clock moves on.
+    for _ in 0..50 {
+        let shown = call(
+            &app,
+            &owner,
+            "GET",
+            &format!("/api/v1/webhook-endpoints/{id}"),
+            None,
+        )
+        .await
+        .1;
+        if shown["failing_since_ms"].is_i64() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     clock.advance(Duration::from_secs(5 * 24 * 3600));
     rx.next().await;
     let mut shown = Value::Null;
@@ -484,4 +500,35 @@ async fn endpoint_fields_are_checked_and_a_deleted_endpoint_is_gone() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_does_not_hold_up_another_endpoint() {
+    let (app, _) = app_with_clock(true).await;
+    let owner = app.register("slow-hook@shop.kh", "slowhook@aclb").await;
+    // Accepts connections and never answers: each attempt waits out the 10-second limit.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}/hook", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = silent.accept().await {
+            held.push(sock);
+        }
+    });
+    endpoint(&app, &owner, &silent_url, json!(["charge.created"])).await;
+    let mut rx = Receiver::start(0).await;
+    endpoint(&app, &owner, &rx.url, json!(["charge.paid"])).await;
+    for _ in 0..30 {
+        app.charge(&owner, "100", "KHR").await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = std::time::Instant::now();
+    paid_charge(&app, &owner, "fair-1").await;
+    let got = rx.next().await;
+    assert_eq!(got.json()["type"], "charge.paid");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "30 deliveries to a silent receiver held up another endpoint for {:?}",
+        started.elapsed()
+    );
 }

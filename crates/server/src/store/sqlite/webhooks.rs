@@ -194,7 +194,7 @@ pub(super) async fn retry(
     now: i64,
 ) -> StoreResult<DeliveryRow> {
     let r = sqlx::query(&format!(
-        "update webhook_delivery set status = 'pending', next_attempt_at = $3, updated_at = $3 \
+        "update webhook_delivery set status = 'pending', next_attempt_at = $3, leased_until = null, updated_at = $3 \
          where merchant_id = $1 and delivery_id = $2 \
          and endpoint_id in (select endpoint_id from webhook_endpoint where deleted_at is null) \
          returning {DELIVERY_COLS}"
@@ -212,18 +212,27 @@ pub(super) async fn claim(
     now: i64,
     lease_until: i64,
     limit: u32,
+    per_endpoint: u32,
 ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
     let mut tx = pool.begin_with("begin immediate").await?;
     let due = sqlx::query(&format!(
-        "update webhook_delivery set next_attempt_at = $2 where delivery_id in ( \
-           select d.delivery_id from webhook_delivery d join webhook_endpoint e using (endpoint_id) \
-           where d.status = 'pending' and d.next_attempt_at <= $1 and e.enabled = 1 and e.deleted_at is null \
-           order by d.next_attempt_at limit $3) \
+        "update webhook_delivery set leased_until = $2 where delivery_id in ( \
+           select delivery_id from ( \
+             select d.delivery_id, d.next_attempt_at, \
+               row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.delivery_id) \
+                 + (select count(*) from webhook_delivery b where b.endpoint_id = d.endpoint_id \
+                      and b.status = 'pending' and b.leased_until > $1) as nth \
+             from webhook_delivery d join webhook_endpoint e using (endpoint_id) \
+             where d.status = 'pending' and d.next_attempt_at <= $1 \
+               and (d.leased_until is null or d.leased_until <= $1) \
+               and e.enabled = 1 and e.deleted_at is null) \
+           where nth <= $4 order by next_attempt_at limit $3) \
          returning {DELIVERY_COLS}"
     ))
     .bind(now)
     .bind(lease_until)
     .bind(i64::from(limit))
+    .bind(i64::from(per_endpoint))
     .fetch_all(&mut *tx)
     .await?
     .iter()
@@ -251,7 +260,7 @@ pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult
         (false, None) => api::DeliveryStatus::Failed,
     };
     sqlx::query(
-        "update webhook_delivery set status = $2, attempts = attempts + 1, next_attempt_at = $3, \
+        "update webhook_delivery set status = $2, attempts = attempts + 1, next_attempt_at = $3, leased_until = null, \
            last_status_code = $4, last_error = $5, delivered_at = case when $6 then $7 else delivered_at end, updated_at = $7 \
          where delivery_id = $1",
     )
@@ -265,7 +274,7 @@ pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "update webhook_endpoint set failing_since = $2, \
+        "update webhook_endpoint set failing_since = case when $2 is null then null else min(coalesce(failing_since, $2), $2) end, \
            enabled = case when $3 is null then enabled else 0 end, \
            disabled_reason = coalesce($3, disabled_reason), updated_at = $4 \
          where endpoint_id = $1",
