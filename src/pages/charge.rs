@@ -104,7 +104,7 @@ pub fn ChargePage() -> impl IntoView {
             current.set(Some(c));
         }
     });
-    let picks = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role != "cashier"));
+    let picks = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role.manages()));
     let counters = Load::new(move || async move {
         if picks {
             api::terminals().await.unwrap_or_default()

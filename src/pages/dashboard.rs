@@ -75,7 +75,7 @@ pub fn DashboardPage() -> impl IntoView {
     let default_currency = session
         .with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.default_currency))
         .unwrap_or(Currency::Khr);
-    let reviews = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role != "cashier"));
+    let reviews = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role.manages()));
     let days = RwSignal::new(7u32);
     let currency = RwSignal::new(default_currency);
     let today = move || calendar::local_day(js_sys::Date::now() as i64, country);

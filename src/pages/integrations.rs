@@ -36,10 +36,10 @@ pub fn IntegrationsPage() -> impl IntoView {
     let lang = use_i18n().lang;
     let role = use_session()
         .0
-        .with_untracked(|s| s.as_ref().map(|s| s.role.clone()))
+        .with_untracked(|s| s.as_ref().map(|s| s.role))
         .unwrap_or_default();
-    let managers = role != "cashier";
-    let owner = role == "owner";
+    let managers = role.manages();
+    let owner = role == protocol::SessionRole::Owner;
     view! {
         <TopBar/>
         <div class="settings-page" data-testid="integrations-page">

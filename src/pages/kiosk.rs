@@ -52,7 +52,7 @@ pub fn KioskPage() -> impl IntoView {
     let paired = RwSignal::new(None::<bool>);
     spawn_local(async move {
         match crate::api::session().await {
-            Ok(s) if s.role == "device" => {
+            Ok(s) if s.role == protocol::SessionRole::Device => {
                 session.set(Some(s));
                 paired.set(Some(true));
             }
@@ -61,7 +61,10 @@ pub fn KioskPage() -> impl IntoView {
     });
     // Paired from the form: the session arrives.
     Effect::new(move |_| {
-        if session.with(|s| s.as_ref().is_some_and(|s| s.role == "device")) {
+        if session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.role == protocol::SessionRole::Device)
+        }) {
             paired.set(Some(true));
         }
     });

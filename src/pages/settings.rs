@@ -22,11 +22,11 @@ pub fn SettingsPage() -> impl IntoView {
     let session = use_session().0;
     let lang = use_i18n().lang;
     let (email, role) = session
-        .with_untracked(|s| s.as_ref().map(|s| (s.email.clone(), s.role.clone())))
+        .with_untracked(|s| s.as_ref().map(|s| (s.email.clone(), s.role)))
         .unwrap_or_default();
     // Payout details, counters and staff are for owners and managers (the server enforces it too).
-    let managers = role != "cashier";
-    let owner = role == "owner";
+    let managers = role.manages();
+    let owner = role == protocol::SessionRole::Owner;
     let cashier = move || {
         view! {
             <section class="card" data-testid="settings-cashier">

@@ -129,8 +129,8 @@ pub struct MerchantView {
 pub struct SessionView {
     /// email of the signed-in user
     pub email: String,
-    /// role: owner, manager or cashier
-    pub role: String,
+    /// who this is: owner, manager, cashier, a paired display or an API key
+    pub role: crate::SessionRole,
     /// their merchant
     pub merchant: MerchantView,
     /// the counter a cashier or a paired display is bound to

@@ -15,6 +15,66 @@ pub enum StaffRole {
     Cashier,
 }
 
+impl StaffRole {
+    /// The stored and wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Manager => "manager",
+            Self::Cashier => "cashier",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "owner" => Some(Self::Owner),
+            "manager" => Some(Self::Manager),
+            "cashier" => Some(Self::Cashier),
+            _ => None,
+        }
+    }
+}
+
+/// Who a session is: a member of staff in their role, a paired display, or another system
+/// with an API key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionRole {
+    /// the owner
+    Owner,
+    /// a manager
+    Manager,
+    /// a cashier
+    Cashier,
+    /// a paired customer display (kiosk)
+    Device,
+    /// an API key
+    ApiKey,
+    /// a kind this client does not know yet
+    #[default]
+    #[serde(other)]
+    Unknown,
+}
+
+impl From<StaffRole> for SessionRole {
+    fn from(r: StaffRole) -> Self {
+        match r {
+            StaffRole::Owner => Self::Owner,
+            StaffRole::Manager => Self::Manager,
+            StaffRole::Cashier => Self::Cashier,
+        }
+    }
+}
+
+impl SessionRole {
+    /// Owners and managers: they see every counter, settings and integrations.
+    pub fn manages(self) -> bool {
+        matches!(self, Self::Owner | Self::Manager)
+    }
+}
+
 /// `POST /api/v1/staff/invitations`
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,29 +24,6 @@ pub const API_KEY_PREFIX: &str = "tk_";
 /// Session lifetime.
 pub const SESSION_DAYS: i64 = 30;
 
-/// A role within a merchant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// everything, including payout details and staff
-    Owner,
-    /// stores, terminals, reports
-    Manager,
-    /// charges and the day's payments of their terminal
-    Cashier,
-}
-
-impl Role {
-    /// Parses the stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "owner" => Some(Self::Owner),
-            "manager" => Some(Self::Manager),
-            "cashier" => Some(Self::Cashier),
-            _ => None,
-        }
-    }
-}
-
 /// An authenticated caller. Handlers take this; they never read tokens themselves.
 #[derive(Debug, Clone)]
 pub enum Caller {
@@ -59,7 +36,7 @@ pub enum Caller {
         /// email
         email: String,
         /// role
-        role: Role,
+        role: crate::api::StaffRole,
         /// hash of the session token (for logout)
         token_hash: String,
         /// a cashier's terminal
@@ -266,8 +243,7 @@ impl FromRequestParts<AppState> for Caller {
         let session = state.store.session(&hash, now_ms()).await?;
         let s = session
             .ok_or_else(|| ApiError::Unauthorized("session expired; sign in again".into()))?;
-        let role =
-            Role::parse(&s.role).ok_or_else(|| ApiError::Forbidden("unknown role".into()))?;
+        let role = s.role;
         Ok(Self::Staff {
             user_id: s.user_id,
             merchant_id: s.merchant_id,

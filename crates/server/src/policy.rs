@@ -13,7 +13,8 @@
 //!   `payments:read`, `events:read`); never staff, settings, devices, webhooks or keys.
 
 use crate::api;
-use crate::auth::{Caller, Role};
+use crate::api::StaffRole as Role;
+use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// Something a caller asks to do.

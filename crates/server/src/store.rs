@@ -80,7 +80,7 @@ pub struct UserRow {
     /// argon2id PHC string
     pub password_hash: String,
     /// owner, manager, cashier
-    pub role: String,
+    pub role: api::StaffRole,
 }
 
 /// A live session.
@@ -93,7 +93,7 @@ pub struct SessionRow {
     /// email
     pub email: String,
     /// role
-    pub role: String,
+    pub role: api::StaffRole,
     /// a cashier's terminal
     pub terminal_id: Option<String>,
 }
@@ -125,7 +125,7 @@ pub struct InvitationRow {
     /// invited email (lowercased)
     pub email: String,
     /// role
-    pub role: String,
+    pub role: api::StaffRole,
     /// a cashier's terminal
     pub terminal_id: Option<String>,
     /// the inviter
@@ -142,7 +142,7 @@ pub struct StaffRow {
     /// email
     pub email: String,
     /// role
-    pub role: String,
+    pub role: api::StaffRole,
     /// terminal
     pub terminal_id: Option<String>,
 }

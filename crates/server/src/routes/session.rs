@@ -74,7 +74,7 @@ pub(crate) async fn start_session(
         .await?;
     let body = api::SessionView {
         email: user.email,
-        role: user.role,
+        role: user.role.into(),
         merchant: crate::views::merchant(merchant),
         terminal_id: None,
     };
@@ -88,22 +88,15 @@ async fn current(
     caller: Caller,
 ) -> Result<Json<api::SessionView>, ApiError> {
     let (email, role) = match &caller {
-        Caller::Staff { email, role, .. } => (
-            email.clone(),
-            match role {
-                auth::Role::Owner => "owner",
-                auth::Role::Manager => "manager",
-                auth::Role::Cashier => "cashier",
-            },
-        ),
+        Caller::Staff { email, role, .. } => (email.clone(), api::SessionRole::from(*role)),
         // A paired kiosk: named by its device id, with the role the app shows a kiosk for.
-        Caller::Device { device_id, .. } => (device_id.clone(), "device"),
-        Caller::ApiKey { key_id, .. } => (key_id.clone(), "api_key"),
+        Caller::Device { device_id, .. } => (device_id.clone(), api::SessionRole::Device),
+        Caller::ApiKey { key_id, .. } => (key_id.clone(), api::SessionRole::ApiKey),
     };
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     Ok(Json(api::SessionView {
         email,
-        role: role.into(),
+        role,
         merchant: crate::views::merchant(&merchant),
         terminal_id: caller.terminal_id().map(str::to_owned),
     }))

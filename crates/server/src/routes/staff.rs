@@ -30,22 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/invitations/{token}/accept", post(accept))
 }
 
-fn role_name(r: api::StaffRole) -> &'static str {
-    match r {
-        api::StaffRole::Owner => "owner",
-        api::StaffRole::Manager => "manager",
-        api::StaffRole::Cashier => "cashier",
-    }
-}
-
-fn staff_role(s: &str) -> api::StaffRole {
-    match s {
-        "owner" => api::StaffRole::Owner,
-        "manager" => api::StaffRole::Manager,
-        _ => api::StaffRole::Cashier,
-    }
-}
-
 #[utoipa::path(post, path = "/api/v1/staff/invitations", tag = "staff", request_body = api::InviteStaff, responses((status = 201, body = api::Invitation), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
 async fn invite(
     State(state): State<AppState>,
@@ -79,7 +63,7 @@ async fn invite(
         token_hash: auth::token_hash(&token),
         merchant_id: caller.merchant_id().to_owned(),
         email: email.clone(),
-        role: role_name(req.role).to_owned(),
+        role: req.role,
         terminal_id: req.terminal_id.clone(),
         invited_by: caller.user_id().to_owned(),
         expires_at,
@@ -107,7 +91,7 @@ async fn list(
             .map(|r| api::StaffMember {
                 id: r.user_id,
                 email: r.email,
-                role: staff_role(&r.role),
+                role: r.role,
                 terminal_id: r.terminal_id,
             })
             .collect(),
@@ -135,7 +119,7 @@ async fn preview(
     Ok(Json(api::InvitationPreview {
         business_name: merchant.business_name,
         email: invitation.email,
-        role: staff_role(&invitation.role),
+        role: invitation.role,
         expires_at_ms: invitation.expires_at,
     }))
 }

@@ -94,6 +94,11 @@ impl SqliteStore {
     }
 }
 
+fn role(stored: &str) -> Result<api::StaffRole, StoreError> {
+    api::StaffRole::parse(stored)
+        .ok_or_else(|| other(anyhow::anyhow!("unknown role {stored} in database")))
+}
+
 fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code)
         .ok_or_else(|| other(anyhow::anyhow!("unknown currency {code} in database")))
@@ -480,7 +485,7 @@ impl Store for SqliteStore {
                 merchant_id: r.try_get("merchant_id")?,
                 email: r.try_get("email")?,
                 password_hash: r.try_get("password_hash")?,
-                role: r.try_get("role")?,
+                role: role(&r.try_get::<String, _>("role")?)?,
             })
         })
         .transpose()
@@ -528,7 +533,7 @@ impl Store for SqliteStore {
         .bind(&inv.token_hash)
         .bind(&inv.merchant_id)
         .bind(&inv.email)
-        .bind(&inv.role)
+        .bind(inv.role.as_str())
         .bind(&inv.terminal_id)
         .bind(&inv.invited_by)
         .bind(inv.expires_at)
@@ -552,7 +557,7 @@ impl Store for SqliteStore {
                 token_hash: r.try_get("token_hash")?,
                 merchant_id: r.try_get("merchant_id")?,
                 email: r.try_get("email")?,
-                role: r.try_get("role")?,
+                role: role(&r.try_get::<String, _>("role")?)?,
                 terminal_id: r.try_get("terminal_id")?,
                 invited_by: r.try_get("invited_by")?,
                 expires_at: r.try_get("expires_at")?,
@@ -583,7 +588,7 @@ impl Store for SqliteStore {
             merchant_id: row.try_get("merchant_id")?,
             email: row.try_get("email")?,
             password_hash: password_hash.to_owned(),
-            role: row.try_get("role")?,
+            role: role(&row.try_get::<String, _>("role")?)?,
         };
         let terminal: Option<String> = row.try_get("terminal_id")?;
         sqlx::query(
@@ -593,7 +598,7 @@ impl Store for SqliteStore {
         .bind(&user.merchant_id)
         .bind(&user.email)
         .bind(&user.password_hash)
-        .bind(&user.role)
+        .bind(user.role.as_str())
         .bind(terminal)
         .bind(now)
         .execute(&mut *tx)
@@ -612,7 +617,7 @@ impl Store for SqliteStore {
                 Ok(StaffRow {
                     user_id: r.try_get("user_id")?,
                     email: r.try_get("email")?,
-                    role: r.try_get("role")?,
+                    role: role(&r.try_get::<String, _>("role")?)?,
                     terminal_id: r.try_get("terminal_id")?,
                 })
             })
@@ -650,7 +655,7 @@ impl Store for SqliteStore {
                 user_id: r.try_get("user_id")?,
                 merchant_id: r.try_get("merchant_id")?,
                 email: r.try_get("email")?,
-                role: r.try_get("role")?,
+                role: role(&r.try_get::<String, _>("role")?)?,
                 terminal_id: r.try_get("terminal_id")?,
             })
         })
