@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::now_ms;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "tonle_session";

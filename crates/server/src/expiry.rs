@@ -5,7 +5,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::clock::now_ms;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Runs until `shutdown` turns true, checking once a second.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {

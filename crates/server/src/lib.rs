@@ -21,6 +21,7 @@ pub mod serve;
 pub mod settlement;
 pub mod signing;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod throttle;

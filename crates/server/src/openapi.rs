@@ -10,7 +10,7 @@ use crate::routes::{
     api_keys, charges, devices, events, integrations, merchants, notifications, password_resets,
     payments, session, staff, stores, webhooks,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The document.
 #[derive(OpenApi)]

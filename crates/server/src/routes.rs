@@ -17,7 +17,7 @@ pub mod webhooks;
 
 use axum::Router;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every API route.
 pub fn api() -> Router<AppState> {

@@ -1,5 +1,6 @@
-//! Wiring: state, router, listener. `Application::build` binds first (port 0 works) so tests and
-//! the CLI know the address before serving.
+//! Wiring: the router, the listener and the background tasks around `state::AppState`.
+//! `Application::build` binds first (port 0 works) so tests and the CLI know the address before
+//! serving.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,44 +24,11 @@ use crate::bus::EventBus;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::hashing::Hasher;
-use crate::signing::{self, WebhookSecret};
-use crate::store::Store;
+use crate::signing;
 use crate::store::sqlite::SqliteStore;
 use crate::throttle::Throttles;
 
-/// Shared by every handler.
-#[derive(Clone)]
-pub struct AppState {
-    /// storage
-    pub store: Arc<dyn Store>,
-    /// live fan-out
-    pub bus: EventBus,
-    /// configuration
-    pub settings: Arc<Settings>,
-    /// sandbox notification secret, when sandbox is on
-    pub sandbox_secret: Option<WebhookSecret>,
-    /// throttles for sign-in, pairing, registration and invitation links
-    pub throttles: Arc<crate::throttle::Throttles>,
-    /// the bounded password-hashing pool
-    pub hasher: crate::hashing::Hasher,
-    /// the Bakong poller's client, key and memory
-    pub bakong: Arc<crate::bakong::Bakong>,
-    /// ids of devices revoked while running: their open websockets close at once
-    pub revocations: tokio::sync::broadcast::Sender<String>,
-    /// outgoing email (password-reset links), when SMTP is configured
-    pub mailer: Option<crate::mail::Mailer>,
-    /// seals what is kept secret at rest (Bakong tokens, webhook secrets)
-    pub secrets: crate::secrets::SecretBox,
-    shutdown: watch::Receiver<bool>,
-}
-
-impl AppState {
-    /// Resolves when the server starts shutting down.
-    pub async fn shutdown_signal(&self) {
-        let mut rx = self.shutdown.clone();
-        let _ = rx.wait_for(|down| *down).await;
-    }
-}
+use crate::state::AppState;
 
 /// Request body cap for every endpoint.
 pub const BODY_LIMIT: usize = 64 * 1024;

@@ -22,7 +22,7 @@ use crate::api;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::secrets::SecretBox;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{BakongRow, NewPayment, PaymentOutcome, PollCharge};
 
 /// Time between rounds.

@@ -12,7 +12,7 @@ use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{ApiKeyRow, StoreError};
 
 /// Keys one merchant may have.

@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action, Counters};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{ChargeRow, MerchantRow, NewCharge, StoreError, TerminalRow};
 use crate::views;
 

@@ -16,7 +16,7 @@ use crate::api;
 use crate::auth::Caller;
 use crate::error::{ApiError, AppQuery};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /events`
 pub fn router() -> Router<AppState> {

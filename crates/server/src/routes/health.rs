@@ -3,7 +3,7 @@
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /healthz`
 pub fn router() -> Router<AppState> {

@@ -14,7 +14,7 @@ use crate::bakong::client::{Fault, Lookup};
 use crate::clock::{now_ms, rfc3339};
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::BakongRow;
 use crate::views;
 

@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{MerchantRow, NewMerchant};
 
 /// `POST /merchants`, `GET /merchant`

@@ -11,7 +11,7 @@ use crate::api;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::signing::WebhookSecret;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{NewPayment, PaymentOutcome};
 
 /// `POST /notifications/{network}`

@@ -16,7 +16,7 @@ use crate::api;
 use crate::auth;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::StoreError;
 
 /// How long an emailed link works.

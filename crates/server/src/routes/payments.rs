@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, AppQuery};
 use crate::history::{HistoryQuery, civil_from_days, encode_cursor, utc_offset_ms};
 use crate::policy::{self, Action, Counters};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{ChargeQuery, PaymentQuery, PaymentRow, StoreError};
 use crate::views;
 

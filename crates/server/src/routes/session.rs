@@ -12,7 +12,7 @@ use crate::api;
 use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{MerchantRow, UserRow};
 
 /// `POST|GET|DELETE /session`

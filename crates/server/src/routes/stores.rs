@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{StoreError, StoreRow, TerminalRow};
 
 /// `GET|POST /stores`, `GET|POST /terminals`, `GET /terminals/{id}/qr`

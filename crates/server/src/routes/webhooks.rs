@@ -13,7 +13,7 @@ use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson, AppQuery};
 use crate::policy::{self, Action};
 use crate::signing::WebhookSecret;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{DeliveryRow, EndpointRow, StoreError};
 use crate::webhooks::target;
 

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use super::{schedule, target};
 use crate::clock::now_ms;
 use crate::signing::WebhookSecret;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow};
 
 /// How long a receiver has to answer.
