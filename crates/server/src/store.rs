@@ -2,14 +2,29 @@
 //! by implementing the same trait with its own migrations. Every state change appends its event
 //! in the same transaction.
 
+mod accounts;
 mod api_keys;
+mod bakong;
+mod charges;
+mod claims;
+mod counters;
+mod devices;
+mod events;
+mod payments;
 pub mod sqlite;
 mod webhooks;
 
-pub use api_keys::ApiKeyRow;
-pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow};
+pub use accounts::AccountStore;
+pub use api_keys::{ApiKeyRow, ApiKeyStore};
+pub use bakong::BakongStore;
+pub use charges::ChargeStore;
+pub use claims::ClaimStore;
+pub use counters::CounterStore;
+pub use devices::DeviceStore;
+pub use events::EventStore;
+pub use payments::PaymentStore;
+pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
 
-use async_trait::async_trait;
 use khqr::{Currency, Money};
 
 pub use crate::history::Range;
@@ -427,283 +442,42 @@ pub struct PollCharge {
     pub expires_at: i64,
 }
 
-/// The storage interface.
-#[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Saves (or replaces) a merchant's Bakong token and status; appends `bakong_status`.
-    async fn save_bakong(&self, row: &BakongRow, now: i64) -> StoreResult<api::Event>;
-    /// A merchant's Bakong connection.
-    async fn bakong(&self, merchant_id: &str) -> StoreResult<Option<BakongRow>>;
-    /// Forgets a merchant's Bakong token; appends `bakong_status` (not configured) when there was one.
-    async fn delete_bakong(&self, merchant_id: &str, now: i64) -> StoreResult<Option<api::Event>>;
-    /// Records how checks go; writes and appends `bakong_status` only when it changed.
-    async fn set_bakong_status(
-        &self,
-        merchant_id: &str,
-        status: api::BakongStatus,
-        last_error: Option<&str>,
-        now: i64,
-    ) -> StoreResult<Option<api::Event>>;
-    /// Every merchant whose token is not refused, with its open charges created since `since`
-    /// (pending, expired or cancelled — a customer may still pay a code they scanned — and not yet
-    /// asked about for the last time), newest first.
-    async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>>;
-    /// Marks charges as asked about for the last time.
-    async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()>;
+/// The storage interface: one trait per aggregate (see each module), all of them together.
+pub trait Store:
+    BakongStore
+    + ClaimStore
+    + AccountStore
+    + DeviceStore
+    + CounterStore
+    + ChargeStore
+    + PaymentStore
+    + EventStore
+    + WebhookStore
+    + ApiKeyStore
+    + 'static
+{
+}
 
-    /// Every payee account claimed by a profile, with its verification and waiting payments.
-    async fn account_claims(&self) -> StoreResult<Vec<AccountClaim>>;
-    /// Verifies that `account` is `merchant_id`'s (its profile must name it; NotFound otherwise),
-    /// replacing any earlier verification, and credits the payments waiting for it to that
-    /// merchant's review queue; returns the events appended.
-    async fn verify_account(
-        &self,
-        account: &str,
-        merchant_id: &str,
-        now: i64,
-    ) -> StoreResult<Vec<api::Event>>;
-    /// Payments waiting for an account to be verified, oldest first.
-    async fn unassigned_payments(&self) -> StoreResult<Vec<UnassignedPayment>>;
+impl<
+    T: BakongStore
+        + ClaimStore
+        + AccountStore
+        + DeviceStore
+        + CounterStore
+        + ChargeStore
+        + PaymentStore
+        + EventStore
+        + WebhookStore
+        + ApiKeyStore
+        + 'static,
+> Store for T
+{
+}
 
-    /// Creates a merchant and its owner. Conflict("email") when taken.
-    async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow>;
-    /// A user by lowercased email.
-    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>>;
-    /// A merchant.
-    async fn merchant(&self, merchant_id: &str) -> StoreResult<MerchantRow>;
-    /// Replaces a merchant's editable profile (everything but id and bill prefix).
-    async fn update_merchant(&self, m: &MerchantRow, now: i64) -> StoreResult<()>;
-
-    /// Stores an invitation.
-    async fn create_invitation(&self, inv: &InvitationRow, now: i64) -> StoreResult<()>;
-    /// An unexpired, unused invitation (a read: nothing is used up).
-    async fn invitation(&self, token_hash: &str, now: i64) -> StoreResult<Option<InvitationRow>>;
-    /// Uses an unexpired, unused invitation once: creates its user. NotFound when it is not
-    /// (or no longer) valid; Conflict("email") when the email already has an account.
-    async fn accept_invitation(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> StoreResult<UserRow>;
-    /// A merchant's staff.
-    async fn staff(&self, merchant_id: &str) -> StoreResult<Vec<StaffRow>>;
-
-    /// Replaces a user's password hash and ends every session of theirs; NotFound when no user
-    /// has the (lowercased) email.
-    async fn reset_password(&self, email: &str, password_hash: &str, now: i64) -> StoreResult<()>;
-    /// Stores a session token hash.
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        user: &UserRow,
-        expires_at: i64,
-        now: i64,
-    ) -> StoreResult<()>;
-    /// A live session by token hash.
-    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionRow>>;
-    /// Ends a session.
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-
-    /// Stores a one-time pairing code (by hash) for a terminal of the merchant.
-    async fn create_pairing(
-        &self,
-        code_hash: &str,
-        merchant_id: &str,
-        terminal_id: &str,
-        expires_at: i64,
-        now: i64,
-    ) -> StoreResult<()>;
-    /// Uses a pairing code once and records the device; NotFound when the code is unknown,
-    /// used or expired.
-    async fn pair_device(
-        &self,
-        code_hash: &str,
-        device_id: &str,
-        name: &str,
-        token_hash: &str,
-        now: i64,
-    ) -> StoreResult<DeviceRow>;
-    /// The unrevoked device holding this token.
-    async fn device(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>>;
-    /// The merchant's devices, newest first.
-    async fn devices(&self, merchant_id: &str) -> StoreResult<Vec<DeviceRow>>;
-    /// Revokes a device of the merchant; NotFound when it has none so named.
-    async fn revoke_device(&self, merchant_id: &str, device_id: &str, now: i64) -> StoreResult<()>;
-
-    /// Creates a store. Conflict("name") when the merchant has one so named.
-    async fn create_store(&self, s: &StoreRow, now: i64) -> StoreResult<()>;
-    /// A merchant's stores.
-    async fn stores(&self, merchant_id: &str) -> StoreResult<Vec<StoreRow>>;
-    /// Creates a terminal. Conflict("label") when the merchant has one so labelled.
-    async fn create_terminal(&self, t: &TerminalRow, now: i64) -> StoreResult<()>;
-    /// A merchant's terminals.
-    async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>>;
-    /// One terminal of a merchant.
-    async fn terminal(&self, merchant_id: &str, terminal_id: &str) -> StoreResult<TerminalRow>;
-    /// Keeps an emailed password-reset link (its token's hash) for `email` until `expires_at`.
-    async fn create_password_reset(
-        &self,
-        token_hash: &str,
-        email: &str,
-        expires_at: i64,
-        now: i64,
-    ) -> StoreResult<()>;
-    /// The email a reset link is for, while it is unused and unexpired.
-    async fn password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
-    /// Spends a reset link: sets its account's password and signs the account out everywhere.
-    /// `NotFound` when the link is wrong, used or expired (or its account is gone).
-    async fn use_password_reset(
-        &self,
-        token_hash: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> StoreResult<()>;
-    /// Remembers that the static code with `md5` is `terminal_id`'s, so a payment to it is a
-    /// sale at that counter.
-    async fn remember_counter_code(
-        &self,
-        merchant_id: &str,
-        terminal_id: &str,
-        md5: &str,
-        now: i64,
-    ) -> StoreResult<()>;
-
-    /// Reserves the next bill number of a merchant.
-    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String>;
-    /// A charge created earlier with this idempotency key.
-    async fn charge_by_idempotency_key(
-        &self,
-        merchant_id: &str,
-        key: &str,
-    ) -> StoreResult<Option<ChargeRow>>;
-    /// Inserts a pending charge and appends `charge_created`.
-    async fn insert_charge(&self, new: NewCharge, now: i64)
-    -> StoreResult<(ChargeRow, api::Event)>;
-    /// A charge of a merchant.
-    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow>;
-    /// Moves a pending charge to cancelled and appends `charge_cancelled`.
-    async fn cancel_charge(
-        &self,
-        merchant_id: &str,
-        charge_id: &str,
-        now: i64,
-    ) -> StoreResult<(ChargeRow, api::Event)>;
-    /// Resolves a late payment; Conflict("status") unless the charge is paid late and unresolved.
-    async fn resolve_charge(
-        &self,
-        merchant_id: &str,
-        charge_id: &str,
-        resolution: api::Resolution,
-        now: i64,
-    ) -> StoreResult<(ChargeRow, api::Event)>;
-    /// Expires pending charges past their expiry; returns (merchant, event) per charge.
-    async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>>;
-
-    /// Records a payment exactly once per (network, transaction id), matches it by md5 then bill
-    /// number, moves the charge and appends the event — one transaction.
-    async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome>;
-    /// Resolves a payment that settled no charge, once; Conflict("status") when it settled one or
-    /// was resolved before, NotFound when it is not the merchant's.
-    async fn resolve_payment(
-        &self,
-        merchant_id: &str,
-        payment_id: &str,
-        resolution: api::Resolution,
-        now: i64,
-    ) -> StoreResult<(PaymentRow, api::Event)>;
-    /// One payment of a merchant, with its charge's terminal (NotFound when not theirs).
-    async fn payment(
-        &self,
-        merchant_id: &str,
-        payment_id: &str,
-    ) -> StoreResult<(PaymentRow, Option<String>)>;
-    /// Payments of a merchant, newest first, filtered, after a keyset cursor.
-    async fn list_payments(
-        &self,
-        merchant_id: &str,
-        q: &PaymentQuery,
-    ) -> StoreResult<Vec<PaymentRow>>;
-    /// Charges of a merchant, newest first, filtered, after a keyset cursor.
-    async fn list_charges(&self, merchant_id: &str, q: &ChargeQuery)
-    -> StoreResult<Vec<ChargeRow>>;
-    /// (local day index, currency, count, total minor units) of the payments kept (not marked
-    /// to refund) in a range, at one terminal when given (`""`: charges made at none).
-    async fn daily_totals(
-        &self,
-        merchant_id: &str,
-        range: Range,
-        offset_ms: i64,
-        terminal: Option<&str>,
-    ) -> StoreResult<Vec<(i64, Currency, u64, u64)>>;
-
-    /// Events with seq > since, ascending, at most `limit`.
-    async fn events_since(
-        &self,
-        merchant_id: &str,
-        since: u64,
-        limit: u32,
-    ) -> StoreResult<Vec<api::Event>>;
-    /// Highest seq of a merchant (0 when none).
-    async fn head_seq(&self, merchant_id: &str) -> StoreResult<u64>;
-
-    /// Adds a webhook endpoint: from now on every event it asks for is put in its outbox.
-    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
-    /// A merchant's endpoints (not deleted), oldest first.
-    async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>>;
-    /// One endpoint of a merchant; NotFound when it has none so named (or it was deleted).
-    async fn webhook_endpoint(
-        &self,
-        merchant_id: &str,
-        endpoint_id: &str,
-    ) -> StoreResult<EndpointRow>;
-    /// Saves an endpoint's address, filter, description, state and secrets.
-    async fn update_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
-    /// Deletes an endpoint; its waiting deliveries fail (kept in the log).
-    async fn delete_webhook_endpoint(
-        &self,
-        merchant_id: &str,
-        endpoint_id: &str,
-        now: i64,
-    ) -> StoreResult<()>;
-    /// An endpoint's deliveries, newest first, after the delivery `before` (a cursor).
-    async fn webhook_deliveries(
-        &self,
-        merchant_id: &str,
-        endpoint_id: &str,
-        before: Option<&str>,
-        limit: u32,
-    ) -> StoreResult<Vec<DeliveryRow>>;
-    /// Makes a delivery of the merchant's due now (again, if it was delivered or failed).
-    async fn retry_webhook_delivery(
-        &self,
-        merchant_id: &str,
-        delivery_id: &str,
-        now: i64,
-    ) -> StoreResult<DeliveryRow>;
-    /// Takes up to `limit` deliveries due at `now` of enabled endpoints, at most `per_endpoint`
-    /// of one endpoint, soonest due first, leasing each until `lease_until` so no other worker
-    /// sends it meanwhile (a crash mid-send retries after it).
-    async fn claim_webhook_deliveries(
-        &self,
-        now: i64,
-        lease_until: i64,
-        limit: u32,
-        per_endpoint: u32,
-    ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>>;
-    /// Records an attempt on its delivery and endpoint.
-    async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()>;
-    /// Forgets deliveries delivered or failed before `before` (the log keeps recent ones);
-    /// returns how many.
-    async fn prune_webhook_deliveries(&self, before: i64) -> StoreResult<u64>;
-
-    /// Stores a new API key (by hash).
-    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()>;
-    /// A merchant's unrevoked keys, newest first.
-    async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>>;
-    /// The unrevoked key with this hash; notes its use (at most once a minute).
-    async fn use_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>>;
-    /// Revokes a key of the merchant; NotFound when it has none so named.
-    async fn revoke_api_key(&self, merchant_id: &str, key_id: &str, now: i64) -> StoreResult<()>;
+/// Every store trait, for code that calls the store.
+pub mod prelude {
+    pub use super::{
+        AccountStore, ApiKeyStore, BakongStore, ChargeStore, ClaimStore, CounterStore, DeviceStore,
+        EventStore, PaymentStore, WebhookStore,
+    };
 }

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::clock::{now_ms, rfc3339};
+use crate::store::StoreError;
+use crate::store::prelude::*;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, StoreError};
 
 async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
     let path = data_dir.join(crate::config::DATABASE_FILE);

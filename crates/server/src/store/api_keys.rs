@@ -1,5 +1,6 @@
 //! API keys, as stored (only the key's SHA-256).
 
+use super::StoreResult;
 use crate::api;
 
 /// An API key.
@@ -21,4 +22,17 @@ pub struct ApiKeyRow {
     pub last_used_at: Option<i64>,
     /// made, epoch ms
     pub created_at: i64,
+}
+
+/// API keys.
+#[async_trait::async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// Stores a new API key (by hash).
+    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()>;
+    /// A merchant's unrevoked keys, newest first.
+    async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>>;
+    /// The unrevoked key with this hash; notes its use (at most once a minute).
+    async fn use_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>>;
+    /// Revokes a key of the merchant; NotFound when it has none so named.
+    async fn revoke_api_key(&self, merchant_id: &str, key_id: &str, now: i64) -> StoreResult<()>;
 }

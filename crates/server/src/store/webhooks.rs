@@ -1,5 +1,6 @@
 //! Webhook endpoints and their outbox, as stored.
 
+use super::StoreResult;
 use crate::api;
 
 /// A webhook endpoint (its secrets only sealed).
@@ -83,4 +84,58 @@ pub struct AttemptOutcome {
     pub disable_reason: Option<String>,
     /// now, epoch ms
     pub now: i64,
+}
+
+/// Webhook endpoints and their outbox.
+#[async_trait::async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// Adds a webhook endpoint: from now on every event it asks for is put in its outbox.
+    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
+    /// A merchant's endpoints (not deleted), oldest first.
+    async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>>;
+    /// One endpoint of a merchant; NotFound when it has none so named (or it was deleted).
+    async fn webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+    ) -> StoreResult<EndpointRow>;
+    /// Saves an endpoint's address, filter, description, state and secrets.
+    async fn update_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
+    /// Deletes an endpoint; its waiting deliveries fail (kept in the log).
+    async fn delete_webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// An endpoint's deliveries, newest first, after the delivery `before` (a cursor).
+    async fn webhook_deliveries(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<DeliveryRow>>;
+    /// Makes a delivery of the merchant's due now (again, if it was delivered or failed).
+    async fn retry_webhook_delivery(
+        &self,
+        merchant_id: &str,
+        delivery_id: &str,
+        now: i64,
+    ) -> StoreResult<DeliveryRow>;
+    /// Takes up to `limit` deliveries due at `now` of enabled endpoints, at most `per_endpoint`
+    /// of one endpoint, soonest due first, leasing each until `lease_until` so no other worker
+    /// sends it meanwhile (a crash mid-send retries after it).
+    async fn claim_webhook_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+        per_endpoint: u32,
+    ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>>;
+    /// Records an attempt on its delivery and endpoint.
+    async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()>;
+    /// Forgets deliveries delivered or failed before `before` (the log keeps recent ones);
+    /// returns how many.
+    async fn prune_webhook_deliveries(&self, before: i64) -> StoreResult<u64>;
 }

@@ -1,5 +1,6 @@
 //! API keys, kept as SHA-256 of the key.
 
+use super::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
@@ -104,4 +105,23 @@ pub(super) async fn revoke(
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+#[async_trait]
+impl ApiKeyStore for SqliteStore {
+    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()> {
+        create(&self.writer, key, key_hash, now).await
+    }
+
+    async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+        list(&self.reader, merchant_id).await
+    }
+
+    async fn use_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>> {
+        by_hash(&self.reader, &self.writer, key_hash, now).await
+    }
+
+    async fn revoke_api_key(&self, merchant_id: &str, key_id: &str, now: i64) -> StoreResult<()> {
+        revoke(&self.writer, merchant_id, key_id, now).await
+    }
 }

@@ -1,6 +1,7 @@
 //! Payee accounts: who claims which (their profiles), which claims whoever runs the server has
 //! verified, and the payments that wait for an account to be verified.
 
+use super::*;
 use sqlx::{Row, SqlitePool};
 
 use super::{append_event, other, payment_by_id};
@@ -124,4 +125,24 @@ pub(super) async fn verify_account(
     }
     tx.commit().await.map_err(other)?;
     Ok(events)
+}
+
+#[async_trait]
+impl ClaimStore for SqliteStore {
+    async fn account_claims(&self) -> StoreResult<Vec<AccountClaim>> {
+        account_claims(&self.reader).await
+    }
+
+    async fn verify_account(
+        &self,
+        account: &str,
+        merchant_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<api::Event>> {
+        verify_account(&self.writer, account, merchant_id, now).await
+    }
+
+    async fn unassigned_payments(&self) -> StoreResult<Vec<UnassignedPayment>> {
+        unassigned_payments(&self.reader).await
+    }
 }

@@ -1,6 +1,7 @@
 //! Webhook endpoints and the outbox. Deliveries are put in the outbox by `ENQUEUE` inside the
 //! transaction that appends their event (see `append_event`), so none is lost to a crash.
 
+use super::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
@@ -297,4 +298,73 @@ pub(super) async fn prune(pool: &SqlitePool, before: i64) -> StoreResult<u64> {
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
+}
+
+#[async_trait]
+impl WebhookStore for SqliteStore {
+    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()> {
+        create(&self.writer, e, now).await
+    }
+
+    async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
+        list(&self.reader, merchant_id).await
+    }
+
+    async fn webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+    ) -> StoreResult<EndpointRow> {
+        get(&self.reader, merchant_id, endpoint_id).await
+    }
+
+    async fn update_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()> {
+        update(&self.writer, e, now).await
+    }
+
+    async fn delete_webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        delete(&self.writer, merchant_id, endpoint_id, now).await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        merchant_id: &str,
+        endpoint_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<DeliveryRow>> {
+        deliveries(&self.reader, merchant_id, endpoint_id, before, limit).await
+    }
+
+    async fn retry_webhook_delivery(
+        &self,
+        merchant_id: &str,
+        delivery_id: &str,
+        now: i64,
+    ) -> StoreResult<DeliveryRow> {
+        retry(&self.writer, merchant_id, delivery_id, now).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+        per_endpoint: u32,
+    ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
+        claim(&self.writer, now, lease_until, limit, per_endpoint).await
+    }
+
+    async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()> {
+        finish(&self.writer, outcome).await
+    }
+
+    async fn prune_webhook_deliveries(&self, before: i64) -> StoreResult<u64> {
+        prune(&self.writer, before).await
+    }
 }

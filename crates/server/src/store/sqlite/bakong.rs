@@ -1,6 +1,7 @@
 //! A merchant's Bakong Open API token (sealed) and check status, and the open charges the
 //! Bakong poller asks about.
 
+use super::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
@@ -178,4 +179,37 @@ pub(super) async fn finish(pool: &SqlitePool, charge_ids: &[String]) -> StoreRes
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[async_trait]
+impl BakongStore for SqliteStore {
+    async fn save_bakong(&self, row: &BakongRow, now: i64) -> StoreResult<api::Event> {
+        save(&self.writer, row, now).await
+    }
+
+    async fn bakong(&self, merchant_id: &str) -> StoreResult<Option<BakongRow>> {
+        get(&self.reader, merchant_id).await
+    }
+
+    async fn delete_bakong(&self, merchant_id: &str, now: i64) -> StoreResult<Option<api::Event>> {
+        delete(&self.writer, merchant_id, now).await
+    }
+
+    async fn set_bakong_status(
+        &self,
+        merchant_id: &str,
+        status: api::BakongStatus,
+        last_error: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Option<api::Event>> {
+        set_status(&self.writer, merchant_id, status, last_error, now).await
+    }
+
+    async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>> {
+        work(&self.reader, since).await
+    }
+
+    async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()> {
+        finish(&self.writer, charge_ids).await
+    }
 }

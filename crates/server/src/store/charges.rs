@@ -1,0 +1,38 @@
+//! Charges and the moves a merchant or the clock makes them take.
+
+use super::*;
+
+/// Charges and the moves a merchant or the clock makes them take.
+#[async_trait::async_trait]
+pub trait ChargeStore: Send + Sync {
+    /// Reserves the next bill number of a merchant.
+    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String>;
+    /// A charge created earlier with this idempotency key.
+    async fn charge_by_idempotency_key(
+        &self,
+        merchant_id: &str,
+        key: &str,
+    ) -> StoreResult<Option<ChargeRow>>;
+    /// Inserts a pending charge and appends `charge_created`.
+    async fn insert_charge(&self, new: NewCharge, now: i64)
+    -> StoreResult<(ChargeRow, api::Event)>;
+    /// A charge of a merchant.
+    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow>;
+    /// Moves a pending charge to cancelled and appends `charge_cancelled`.
+    async fn cancel_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)>;
+    /// Resolves a late payment; Conflict("status") unless the charge is paid late and unresolved.
+    async fn resolve_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        resolution: api::Resolution,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)>;
+    /// Expires pending charges past their expiry; returns (merchant, event) per charge.
+    async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>>;
+}

@@ -1,0 +1,27 @@
+//! Stores, their counters (terminals), and the counters' printed codes.
+
+use super::*;
+
+/// Stores, their counters (terminals), and the counters' printed codes.
+#[async_trait::async_trait]
+pub trait CounterStore: Send + Sync {
+    /// Creates a store. Conflict("name") when the merchant has one so named.
+    async fn create_store(&self, s: &StoreRow, now: i64) -> StoreResult<()>;
+    /// A merchant's stores.
+    async fn stores(&self, merchant_id: &str) -> StoreResult<Vec<StoreRow>>;
+    /// Creates a terminal. Conflict("label") when the merchant has one so labelled.
+    async fn create_terminal(&self, t: &TerminalRow, now: i64) -> StoreResult<()>;
+    /// A merchant's terminals.
+    async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>>;
+    /// One terminal of a merchant.
+    async fn terminal(&self, merchant_id: &str, terminal_id: &str) -> StoreResult<TerminalRow>;
+    /// Remembers that the static code with `md5` is `terminal_id`'s, so a payment to it is a
+    /// sale at that counter.
+    async fn remember_counter_code(
+        &self,
+        merchant_id: &str,
+        terminal_id: &str,
+        md5: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+}

@@ -1,0 +1,17 @@
+//! The merchant's event log.
+
+use super::*;
+
+/// The merchant's event log.
+#[async_trait::async_trait]
+pub trait EventStore: Send + Sync {
+    /// Events with seq > since, ascending, at most `limit`.
+    async fn events_since(
+        &self,
+        merchant_id: &str,
+        since: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<api::Event>>;
+    /// Highest seq of a merchant (0 when none).
+    async fn head_seq(&self, merchant_id: &str) -> StoreResult<u64>;
+}

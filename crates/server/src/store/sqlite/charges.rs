@@ -1,0 +1,162 @@
+//! Charges and the moves a merchant or the clock makes them take. (SQLite)
+
+use super::*;
+
+#[async_trait]
+impl ChargeStore for SqliteStore {
+    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String> {
+        let row = sqlx::query("update merchant set bill_counter = bill_counter + 1, updated_at = $2 where merchant_id = $1 returning bill_prefix, bill_counter")
+            .bind(merchant_id)
+            .bind(now)
+            .fetch_one(&self.writer)
+            .await?;
+        let prefix: String = row.try_get("bill_prefix")?;
+        let n: i64 = row.try_get("bill_counter")?;
+        Ok(format!("{prefix}-{n:06}"))
+    }
+
+    async fn charge_by_idempotency_key(
+        &self,
+        merchant_id: &str,
+        key: &str,
+    ) -> StoreResult<Option<ChargeRow>> {
+        let sql = format!(
+            "select {CHARGE_COLS} from charge where merchant_id = $1 and idempotency_key = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(merchant_id)
+            .bind(key)
+            .fetch_optional(&self.writer)
+            .await?;
+        row.as_ref().map(charge_row).transpose()
+    }
+
+    async fn insert_charge(
+        &self,
+        new: NewCharge,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)> {
+        let c = &new.charge;
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        sqlx::query(
+            "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
+        )
+        .bind(&c.charge_id)
+        .bind(&c.merchant_id)
+        .bind(&c.bill_number)
+        .bind(c.money.amount.get() as i64)
+        .bind(c.money.currency.code())
+        .bind(&c.payload)
+        .bind(&c.md5)
+        .bind(&c.merchant_name)
+        .bind(&c.note)
+        .bind(&new.idempotency_key)
+        .bind(&c.request_hash)
+        .bind(c.expires_at)
+        .bind(now)
+        .bind(&c.terminal_id)
+        .execute(&mut *tx)
+        .await?;
+        let event = append_event(
+            &mut tx,
+            &c.merchant_id,
+            api::EventData::ChargeCreated {
+                charge: crate::views::charge(c),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((new.charge, event))
+    }
+
+    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow> {
+        charge_by_id(&mut *self.reader.acquire().await?, merchant_id, charge_id).await
+    }
+
+    async fn cancel_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)> {
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
+        if current.status != api::ChargeStatus::Pending {
+            return Err(StoreError::Conflict("status"));
+        }
+        let charge =
+            set_charge_status(&mut tx, charge_id, api::ChargeStatus::Cancelled, None, now).await?;
+        let event = append_event(
+            &mut tx,
+            merchant_id,
+            api::EventData::ChargeCancelled {
+                charge: crate::views::charge(&charge),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((charge, event))
+    }
+
+    async fn resolve_charge(
+        &self,
+        merchant_id: &str,
+        charge_id: &str,
+        resolution: api::Resolution,
+        now: i64,
+    ) -> StoreResult<(ChargeRow, api::Event)> {
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let name = resolution_name(resolution)?;
+        let done = sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2 and status = 'paid_late' and resolution is null")
+            .bind(merchant_id)
+            .bind(charge_id)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let charge = charge_by_id(&mut tx, merchant_id, charge_id).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("status"));
+        }
+        let event = append_event(
+            &mut tx,
+            merchant_id,
+            api::EventData::ChargeResolved {
+                charge: crate::views::charge(&charge),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((charge, event))
+    }
+
+    async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
+        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select charge_id from charge where status = 'pending' and expires_at <= $1 limit 500",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let charge =
+                set_charge_status(&mut tx, &id, api::ChargeStatus::Expired, None, now).await?;
+            let event = append_event(
+                &mut tx,
+                &charge.merchant_id,
+                api::EventData::ChargeExpired {
+                    charge: crate::views::charge(&charge),
+                },
+                now,
+            )
+            .await?;
+            out.push((charge.merchant_id, event));
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
