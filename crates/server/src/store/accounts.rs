@@ -2,6 +2,116 @@
 
 use super::*;
 
+/// A merchant.
+#[derive(Debug, Clone)]
+pub struct MerchantRow {
+    /// id
+    pub merchant_id: String,
+    /// display name
+    pub business_name: String,
+    /// city
+    pub merchant_city: String,
+    /// KH or CN
+    pub country: api::Country,
+    /// Bakong account
+    pub bakong_account_id: Option<String>,
+    /// preselected currency
+    pub default_currency: khqr::Currency,
+    /// QR lifetime
+    pub qr_lifetime_secs: u32,
+    /// prefix of bill numbers, unique across merchants
+    pub bill_prefix: String,
+    /// MCC
+    pub merchant_category_code: String,
+    /// KHQR merchant id (tag 30-01)
+    pub khqr_merchant_id: Option<String>,
+    /// acquiring bank (tag 29/30-02)
+    pub acquiring_bank: Option<String>,
+    /// UnionPay account, 31 characters
+    pub upi_account: Option<String>,
+    /// alternate language `km` / `zh`
+    pub alt_language: Option<String>,
+    /// alternate name
+    pub alt_name: Option<String>,
+    /// alternate city
+    pub alt_city: Option<String>,
+}
+
+/// A user who can sign in.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    /// id
+    pub user_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// email
+    pub email: String,
+    /// argon2id PHC string
+    pub password_hash: String,
+    /// owner, manager, cashier
+    pub role: api::StaffRole,
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// user
+    pub user_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// email
+    pub email: String,
+    /// role
+    pub role: api::StaffRole,
+    /// a cashier's terminal
+    pub terminal_id: Option<String>,
+}
+
+/// An invitation as stored (the token itself is never stored, only its hash).
+#[derive(Debug, Clone)]
+pub struct InvitationRow {
+    /// SHA-256 of the token
+    pub token_hash: String,
+    /// merchant
+    pub merchant_id: String,
+    /// invited email (lowercased)
+    pub email: String,
+    /// role
+    pub role: api::StaffRole,
+    /// a cashier's terminal
+    pub terminal_id: Option<String>,
+    /// the inviter
+    pub invited_by: String,
+    /// valid until
+    pub expires_at: i64,
+}
+
+/// A member of staff as stored.
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    /// user id
+    pub user_id: String,
+    /// email
+    pub email: String,
+    /// role
+    pub role: api::StaffRole,
+    /// terminal
+    pub terminal_id: Option<String>,
+}
+
+/// A new merchant with its owner.
+#[derive(Debug, Clone)]
+pub struct NewMerchant {
+    /// merchant row
+    pub merchant: MerchantRow,
+    /// owner's id
+    pub user_id: String,
+    /// owner's email (lowercased)
+    pub email: String,
+    /// owner's password hash
+    pub password_hash: String,
+}
+
 /// Merchants, their people (staff, invitations), sessions and password resets.
 #[async_trait::async_trait]
 pub trait AccountStore: Send + Sync {

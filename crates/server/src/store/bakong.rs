@@ -2,6 +2,40 @@
 
 use super::*;
 
+/// A merchant's Bakong Open API connection as stored (the token only sealed).
+#[derive(Debug, Clone)]
+pub struct BakongRow {
+    /// merchant
+    pub merchant_id: String,
+    /// the token, sealed by `secrets::SecretBox` for this merchant
+    pub token_sealed: String,
+    /// its last 4 characters
+    pub token_hint: String,
+    /// when it expires, epoch ms, when it says
+    pub token_expires_at: Option<i64>,
+    /// how checks go
+    pub status: api::BakongStatus,
+    /// what went wrong last
+    pub last_error: Option<String>,
+    /// when the status last changed after a check, epoch ms
+    pub last_checked_at: Option<i64>,
+}
+
+/// An open charge the Bakong poller asks about.
+#[derive(Debug, Clone)]
+pub struct PollCharge {
+    /// charge
+    pub charge_id: String,
+    /// its merchant
+    pub merchant_id: String,
+    /// md5 of its code
+    pub md5: String,
+    /// created, epoch ms
+    pub created_at: i64,
+    /// expires, epoch ms
+    pub expires_at: i64,
+}
+
 /// A merchant's Bakong Open API connection and the poller's work.
 #[async_trait::async_trait]
 pub trait BakongStore: Send + Sync {

@@ -2,6 +2,65 @@
 
 use super::*;
 
+/// A charge.
+#[derive(Debug, Clone)]
+pub struct ChargeRow {
+    /// id
+    pub charge_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// bill number
+    pub bill_number: String,
+    /// amount
+    pub money: Money,
+    /// state
+    pub status: api::ChargeStatus,
+    /// QR payload
+    pub payload: String,
+    /// md5
+    pub md5: String,
+    /// name on the QR
+    pub merchant_name: String,
+    /// note
+    pub note: Option<String>,
+    /// hash of the creating request (idempotency)
+    pub request_hash: Option<String>,
+    /// terminal it was made at
+    pub terminal_id: Option<String>,
+    /// how a late payment was resolved
+    pub resolution: Option<api::Resolution>,
+    /// expiry, epoch ms
+    pub expires_at: i64,
+    /// creation, epoch ms
+    pub created_at: i64,
+}
+
+/// What to insert for a new charge.
+#[derive(Debug, Clone)]
+pub struct NewCharge {
+    /// the charge (status pending)
+    pub charge: ChargeRow,
+    /// Idempotency-Key header
+    pub idempotency_key: Option<String>,
+}
+
+/// Filters of a charge list.
+#[derive(Debug, Clone, Default)]
+pub struct ChargeQuery {
+    /// time range
+    pub range: Range,
+    /// status
+    pub status: Option<api::ChargeStatus>,
+    /// bill number
+    pub bill_number: Option<String>,
+    /// terminal; `""` for charges made at no terminal
+    pub terminal_id: Option<String>,
+    /// keyset: (created_at, id) of the last item already seen
+    pub before: Option<(i64, String)>,
+    /// page size
+    pub limit: u32,
+}
+
 /// Charges and the moves a merchant or the clock makes them take.
 #[async_trait::async_trait]
 pub trait ChargeStore: Send + Sync {

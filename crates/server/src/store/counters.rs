@@ -2,6 +2,32 @@
 
 use super::*;
 
+/// A store.
+#[derive(Debug, Clone)]
+pub struct StoreRow {
+    /// id
+    pub store_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// name
+    pub name: String,
+}
+
+/// A terminal with its store's name.
+#[derive(Debug, Clone)]
+pub struct TerminalRow {
+    /// id
+    pub terminal_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// store
+    pub store_id: String,
+    /// store name
+    pub store_name: String,
+    /// label
+    pub label: String,
+}
+
 /// Stores, their counters (terminals), and the counters' printed codes.
 #[async_trait::async_trait]
 pub trait CounterStore: Send + Sync {

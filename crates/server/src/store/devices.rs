@@ -2,6 +2,23 @@
 
 use super::*;
 
+/// A paired device as stored (its token only as a hash).
+#[derive(Debug, Clone)]
+pub struct DeviceRow {
+    /// device id
+    pub device_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// the terminal it serves
+    pub terminal_id: String,
+    /// its name
+    pub name: String,
+    /// when revoked
+    pub revoked_at: Option<i64>,
+    /// when paired
+    pub created_at: i64,
+}
+
 /// Paired customer displays and their pairing codes.
 #[async_trait::async_trait]
 pub trait DeviceStore: Send + Sync {

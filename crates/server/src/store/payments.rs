@@ -2,6 +2,118 @@
 
 use super::*;
 
+/// A payment as stored.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    /// id
+    pub payment_id: String,
+    /// merchant credited
+    pub merchant_id: String,
+    /// network
+    pub network: String,
+    /// network's transaction id
+    pub transaction_id: String,
+    /// matched charge
+    pub charge_id: Option<String>,
+    /// bill number of the matched charge
+    pub bill_number: Option<String>,
+    /// the counter: the charge's, or the one whose static code was paid
+    pub terminal_id: Option<String>,
+    /// credited amount
+    pub money: Money,
+    /// payer
+    pub payer: api::Payer,
+    /// when paid (network's clock), epoch ms
+    pub paid_at: i64,
+    /// when recorded, epoch ms
+    pub created_at: i64,
+    /// how the merchant resolved it, when it settled no charge
+    pub resolution: Option<api::Resolution>,
+    /// why it is in the review queue, or what was odd about it
+    pub review: Option<api::ReviewReason>,
+}
+
+/// A payment notification to record.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// fresh id
+    pub payment_id: String,
+    /// network
+    pub network: String,
+    /// network's transaction id
+    pub transaction_id: String,
+    /// md5 of the paid QR
+    pub md5: Option<String>,
+    /// bill number of the paid QR
+    pub bill_number: Option<String>,
+    /// payee account named by the network
+    pub merchant_account: Option<String>,
+    /// credited amount
+    pub money: Money,
+    /// payer
+    pub payer: api::Payer,
+    /// when paid, epoch ms
+    pub paid_at: i64,
+    /// now, epoch ms
+    pub now: i64,
+    /// the notification's `webhook-id`
+    pub webhook_id: String,
+    /// SHA-256 of the notification body, hex
+    pub body_hash: String,
+}
+
+/// What recording a payment did.
+// reason: returned once per notification and matched immediately; boxing adds nothing
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum PaymentOutcome {
+    /// this (network, transaction id) was recorded before: nothing credited again
+    Duplicate {
+        /// the earlier payment
+        payment: PaymentRow,
+        /// its charge's current state
+        charge_status: Option<api::ChargeStatus>,
+    },
+    /// recorded now, with the event it appended
+    Recorded {
+        /// the payment
+        payment: PaymentRow,
+        /// the charge after it, when matched
+        charge: Option<ChargeRow>,
+        /// the appended event
+        event: api::Event,
+    },
+    /// it settled no charge and names an account no merchant holds a verified claim on: kept
+    /// unassigned (also the answer when the same transaction comes again)
+    Held {
+        /// the waiting payment's id
+        payment_id: String,
+    },
+    /// neither md5 nor bill number names a charge, and no payee account is named
+    UnknownCharge,
+    /// this webhook-id was seen before with a different body: refused
+    WebhookIdReused,
+}
+
+/// Filters of a payment list.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentQuery {
+    /// time range
+    pub range: Range,
+    /// network
+    pub network: Option<String>,
+    /// bill number of the settled charge
+    pub bill_number: Option<String>,
+    /// terminal of the settled charge; `""` for charges made at no terminal
+    pub terminal_id: Option<String>,
+    /// only payments that settled no charge: none named, a wrong amount, or a second payment
+    pub unmatched: bool,
+    /// keyset: (created_at, id) of the last item already seen
+    pub before: Option<(i64, String)>,
+    /// page size
+    pub limit: u32,
+}
+
 /// Payments as they arrive and are resolved, and the history of charges and payments.
 #[async_trait::async_trait]
 pub trait PaymentStore: Send + Sync {

@@ -40,24 +40,30 @@ pub(crate) fn other(e: impl Into<anyhow::Error>) -> StoreError {
     StoreError::Other(e.into())
 }
 
+/// The field a unique constraint guards, by the constraint: SQLite names an inline or table
+/// `unique` by its columns (`table.column, …`), exactly. A constraint not listed here is not
+/// a conflict a caller can fix by changing a field: it stays an error.
+fn conflict_field(constraint: &str) -> Option<&'static str> {
+    Some(match constraint {
+        "app_user.email" => "email",
+        "charge.merchant_id, charge.idempotency_key" => "idempotency_key",
+        "merchant.bill_prefix" => "bill_prefix",
+        "store.merchant_id, store.name" => "name",
+        "terminal.merchant_id, terminal.label" => "label",
+        _ => return None,
+    })
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                let msg = db.message();
-                if msg.contains("email") {
-                    StoreError::Conflict("email")
-                } else if msg.contains("idempotency_key") {
-                    StoreError::Conflict("idempotency_key")
-                } else if msg.contains("bill_prefix") {
-                    StoreError::Conflict("bill_prefix")
-                } else if msg.contains("store.") {
-                    StoreError::Conflict("name")
-                } else if msg.contains("terminal.") {
-                    StoreError::Conflict("label")
-                } else {
-                    StoreError::Other(e.into())
+                // "UNIQUE constraint failed: <columns>"
+                let columns = db.message().rsplit(": ").next().unwrap_or_default();
+                match conflict_field(columns) {
+                    Some(field) => StoreError::Conflict(field),
+                    None => StoreError::Other(e.into()),
                 }
             }
             _ => StoreError::Other(e.into()),

@@ -150,3 +150,61 @@ async fn terminals_put_their_names_on_the_qr_and_filter_history() {
         "another merchant's terminal does not exist for them"
     );
 }
+
+/// Each unique constraint a person can run into answers 409 naming the field to change.
+#[tokio::test]
+async fn every_taken_name_is_a_conflict_naming_its_field() {
+    let app = spawn_app().await;
+    let m = app.register("taken@shop.kh", "taken@aclb").await;
+    let field_of = |res: reqwest::Response| async move {
+        assert_eq!(res.status(), 409);
+        let v: Value = res.json().await.unwrap();
+        v["error"]["field"].as_str().unwrap_or_default().to_owned()
+    };
+    let again = app
+        .http
+        .post(app.url("/api/v1/merchants"))
+        .json(
+            &json!({"email": "TAKEN@shop.kh", "password": "0123456789abc", "business_name": "B",
+            "merchant_city": "Phnom Penh", "bakong_account_id": "other@aclb"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(field_of(again).await, "email");
+    let post = |path: &'static str, body: Value| {
+        app.http
+            .post(app.url(path))
+            .header("cookie", &m.cookie)
+            .json(&body)
+            .send()
+    };
+    let store: Value = post("/api/v1/stores", json!({"name": "Main"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dup = post("/api/v1/stores", json!({"name": "Main"}))
+        .await
+        .unwrap();
+    assert_eq!(field_of(dup).await, "name");
+    let counter = json!({"store_id": store["id"], "label": "Till"});
+    assert_eq!(
+        post("/api/v1/terminals", counter.clone())
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let dup = post("/api/v1/terminals", counter).await.unwrap();
+    assert_eq!(field_of(dup).await, "label");
+    let first = app
+        .create_charge(&m, json!({"amount": "100", "currency": "KHR"}), Some("k-1"))
+        .await;
+    assert_eq!(first.status(), 201);
+    let reused = app
+        .create_charge(&m, json!({"amount": "200", "currency": "KHR"}), Some("k-1"))
+        .await;
+    assert_eq!(field_of(reused).await, "Idempotency-Key");
+}
