@@ -103,7 +103,12 @@ impl Caller {
 
 /// Hex SHA-256 of a token: what the database stores.
 pub fn token_hash(token: &str) -> String {
-    let d = Sha256::digest(token.as_bytes());
+    token_hash_bytes(token.as_bytes())
+}
+
+/// Hex SHA-256 of bytes (a notification body, a token).
+pub fn token_hash_bytes(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 

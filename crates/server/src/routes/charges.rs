@@ -142,31 +142,8 @@ async fn create(
     policy::allow(&caller, Action::CreateCharge)?;
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let (money, note) = parse_request(&merchant, &req)?;
-    // A cashier charges at their own counter (or, invited without one, at none).
-    let terminal_id = match policy::counters(&caller) {
-        Counters::All => req.terminal_id.clone(),
-        Counters::One(mine) => {
-            if req.terminal_id.is_some() && req.terminal_id.as_deref() != mine {
-                return Err(ApiError::Forbidden(
-                    "a cashier charges at their own counter".into(),
-                ));
-            }
-            mine.map(str::to_owned)
-        }
-    };
-    let terminal = match &terminal_id {
-        Some(id) => Some(
-            state
-                .store
-                .terminal(&merchant.merchant_id, id)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound => ApiError::field("terminal_id", "no such terminal"),
-                    other => other.into(),
-                })?,
-        ),
-        None => None,
-    };
+    let terminal = counter_of(&state, &caller, &merchant, req.terminal_id.as_deref()).await?;
+    let terminal_id = terminal.as_ref().map(|t| t.terminal_id.clone());
     let key = idempotency_key(&headers)?;
     let hash = request_hash(&money, note.as_deref(), terminal_id.as_deref());
     if let Some(k) = &key
@@ -177,20 +154,9 @@ async fn create(
     {
         return replay(existing, &hash);
     }
+    payee_ready(&merchant)?;
     let now = now_ms();
     let expires = now + i64::from(merchant.qr_lifetime_secs) * 1000;
-    if merchant.country == api::Country::CN && merchant.upi_account.is_none() {
-        return Err(ApiError::field(
-            "upi",
-            "add a UnionPay merchant account to the profile before charging",
-        ));
-    }
-    if merchant.country == api::Country::KH && merchant.bakong_account_id.is_none() {
-        return Err(ApiError::field(
-            "bakong_account_id",
-            "add a Bakong account to the profile before charging",
-        ));
-    }
     let bill = state
         .store
         .next_bill_number(&merchant.merchant_id, now)
@@ -207,39 +173,87 @@ async fn create(
         merchant_name: merchant.business_name.clone(),
         note,
         request_hash: Some(hash.clone()),
-        terminal_id: terminal.as_ref().map(|t| t.terminal_id.clone()),
+        terminal_id,
         resolution: None,
         expires_at: expires,
         created_at: now,
     };
-    match state
-        .store
-        .insert_charge(
-            NewCharge {
-                charge,
-                idempotency_key: key.clone(),
-            },
-            now,
-        )
-        .await
-    {
+    insert(&state, charge, key, &hash, now).await
+}
+
+/// The counter a charge is made at: the one asked for (which must be the merchant's), and for a
+/// cashier their own (or, invited without one, none).
+async fn counter_of(
+    state: &AppState,
+    caller: &Caller,
+    merchant: &MerchantRow,
+    asked: Option<&str>,
+) -> Result<Option<TerminalRow>, ApiError> {
+    let terminal_id = match policy::counters(caller) {
+        Counters::All => asked,
+        Counters::One(mine) => {
+            if asked.is_some() && asked != mine {
+                return Err(ApiError::Forbidden(
+                    "a cashier charges at their own counter".into(),
+                ));
+            }
+            mine
+        }
+    };
+    let Some(id) = terminal_id else {
+        return Ok(None);
+    };
+    match state.store.terminal(&merchant.merchant_id, id).await {
+        Ok(t) => Ok(Some(t)),
+        Err(StoreError::NotFound) => Err(ApiError::field("terminal_id", "no such terminal")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A merchant can be paid only once its profile names where the money goes.
+fn payee_ready(merchant: &MerchantRow) -> Result<(), ApiError> {
+    if merchant.country == api::Country::CN && merchant.upi_account.is_none() {
+        return Err(ApiError::field(
+            "upi",
+            "add a UnionPay merchant account to the profile before charging",
+        ));
+    }
+    if merchant.country == api::Country::KH && merchant.bakong_account_id.is_none() {
+        return Err(ApiError::field(
+            "bakong_account_id",
+            "add a Bakong account to the profile before charging",
+        ));
+    }
+    Ok(())
+}
+
+/// Stores a new charge and publishes its event; when another request with the same key won the
+/// race, answers with the winner's charge.
+async fn insert(
+    state: &AppState,
+    charge: ChargeRow,
+    key: Option<String>,
+    hash: &str,
+    now: i64,
+) -> Result<(StatusCode, Json<api::ChargeView>), ApiError> {
+    let merchant_id = charge.merchant_id.clone();
+    let new = NewCharge {
+        charge,
+        idempotency_key: key.clone(),
+    };
+    match state.store.insert_charge(new, now).await {
         Ok((charge, event)) => {
-            state.bus.publish(&merchant.merchant_id, event);
+            state.bus.publish(&merchant_id, event);
             Ok((StatusCode::CREATED, Json(views::charge(&charge))))
         }
-        // Two requests with one key raced: the loser answers with the winner's charge.
         Err(StoreError::Conflict("idempotency_key")) => {
             let k = key.unwrap_or_default();
             let existing = state
                 .store
-                .charge_by_idempotency_key(&merchant.merchant_id, &k)
-                .await?;
-            replay(
-                existing.ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("idempotent charge vanished"))
-                })?,
-                &hash,
-            )
+                .charge_by_idempotency_key(&merchant_id, &k)
+                .await?
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("idempotent charge vanished")))?;
+            replay(existing, hash)
         }
         Err(e) => Err(e.into()),
     }

@@ -103,6 +103,35 @@ fn bill_prefix() -> String {
         .collect()
 }
 
+/// A new merchant's profile from its sign-up, with a fresh id and bill prefix.
+fn new_merchant(req: &api::RegisterMerchant) -> MerchantRow {
+    MerchantRow {
+        merchant_id: uuid::Uuid::new_v4().to_string(),
+        business_name: req.business_name.trim().to_owned(),
+        merchant_city: req.merchant_city.trim().to_owned(),
+        country: req.country,
+        bakong_account_id: req
+            .bakong_account_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        default_currency: match req.country {
+            api::Country::KH => khqr::Currency::Khr,
+            api::Country::CN => khqr::Currency::Cny,
+        },
+        qr_lifetime_secs: 300,
+        bill_prefix: bill_prefix(),
+        merchant_category_code: "5999".into(),
+        khqr_merchant_id: None,
+        acquiring_bank: None,
+        upi_account: None,
+        alt_language: None,
+        alt_name: None,
+        alt_city: None,
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/merchants", tag = "merchants", request_body = api::RegisterMerchant, responses((status = 201, description = "registered and signed in", body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
@@ -123,40 +152,16 @@ async fn register(
         return Err(email_taken());
     }
     let hash = state.hasher.hash(&req.password).await?;
-    let default_currency = match req.country {
-        api::Country::KH => khqr::Currency::Khr,
-        api::Country::CN => khqr::Currency::Cny,
-    };
     let now = now_ms();
     let mut attempt = 0;
     let merchant = loop {
         let new = NewMerchant {
-            merchant: MerchantRow {
-                merchant_id: uuid::Uuid::new_v4().to_string(),
-                business_name: req.business_name.trim().to_owned(),
-                merchant_city: req.merchant_city.trim().to_owned(),
-                country: req.country,
-                bakong_account_id: req
-                    .bakong_account_id
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned),
-                default_currency,
-                qr_lifetime_secs: 300,
-                bill_prefix: bill_prefix(),
-                merchant_category_code: "5999".into(),
-                khqr_merchant_id: None,
-                acquiring_bank: None,
-                upi_account: None,
-                alt_language: None,
-                alt_name: None,
-                alt_city: None,
-            },
+            merchant: new_merchant(&req),
             user_id: uuid::Uuid::new_v4().to_string(),
             email: email.clone(),
             password_hash: hash.clone(),
         };
+        // A bill prefix is random and unique across merchants: a clash draws another.
         match state.store.register(new, now).await {
             Err(crate::store::StoreError::Conflict("bill_prefix")) if attempt < 5 => attempt += 1,
             Err(crate::store::StoreError::Conflict("email")) => return Err(email_taken()),

@@ -90,9 +90,10 @@ async fn receive(
 ) -> Result<(StatusCode, Json<api::NotificationAck>), ApiError> {
     let secret = secret_for(&state, &network)?;
     let now = now_ms();
+    let webhook_id = header(&headers, "webhook-id");
     secret
         .verify(
-            header(&headers, "webhook-id"),
+            webhook_id,
             header(&headers, "webhook-timestamp"),
             header(&headers, "webhook-signature"),
             &body,
@@ -101,7 +102,6 @@ async fn receive(
         .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
     let n: api::PaymentNotification = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("notification body: {e}")))?;
-    let money = validate(&n)?;
     let new = NewPayment {
         payment_id: uuid::Uuid::new_v4().to_string(),
         network: network.clone(),
@@ -109,34 +109,44 @@ async fn receive(
         md5: n.md5.clone(),
         bill_number: n.bill_number.clone(),
         merchant_account: n.merchant_account.clone(),
-        money,
+        money: validate(&n)?,
         payer: n.payer.clone(),
         paid_at: n.paid_at_ms,
         now,
-        webhook_id: header(&headers, "webhook-id")
-            .unwrap_or_default()
-            .to_owned(),
-        body_hash: {
-            use sha2::{Digest, Sha256};
-            Sha256::digest(&body)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        },
+        webhook_id: webhook_id.unwrap_or_default().to_owned(),
+        body_hash: crate::auth::token_hash_bytes(&body),
     };
-    match state.store.record_payment(new).await? {
+    let outcome = state.store.record_payment(new).await?;
+    answer(&state, &network, &n.transaction_id, outcome)
+}
+
+/// What the network is told about a recorded notification (and who else is told: the screens).
+fn answer(
+    state: &AppState,
+    network: &str,
+    transaction_id: &str,
+    outcome: PaymentOutcome,
+) -> Result<(StatusCode, Json<api::NotificationAck>), ApiError> {
+    let ack = |payment_id, credited, charge_id, charge_status, held| api::NotificationAck {
+        payment_id,
+        credited,
+        charge_id,
+        charge_status,
+        held,
+    };
+    match outcome {
         PaymentOutcome::Duplicate {
             payment,
             charge_status,
         } => Ok((
             StatusCode::OK,
-            Json(api::NotificationAck {
-                payment_id: payment.payment_id,
-                credited: false,
-                charge_id: payment.charge_id,
+            Json(ack(
+                payment.payment_id,
+                false,
+                payment.charge_id,
                 charge_status,
-                held: false,
-            }),
+                false,
+            )),
         )),
         PaymentOutcome::Recorded {
             payment,
@@ -145,28 +155,27 @@ async fn receive(
         } => {
             tracing::info!(network, transaction_id = %payment.transaction_id, seq = event.seq, "payment recorded");
             state.bus.publish(&payment.merchant_id, event);
+            let status = charge.map(|c| c.status);
             Ok((
                 StatusCode::OK,
-                Json(api::NotificationAck {
-                    payment_id: payment.payment_id,
-                    credited: true,
-                    charge_id: payment.charge_id,
-                    charge_status: charge.map(|c| c.status),
-                    held: false,
-                }),
+                Json(ack(
+                    payment.payment_id,
+                    true,
+                    payment.charge_id,
+                    status,
+                    false,
+                )),
             ))
         }
         PaymentOutcome::Held { payment_id } => {
-            tracing::warn!(network, transaction_id = %n.transaction_id, "payment held: its account has no verified claim");
+            tracing::warn!(
+                network,
+                transaction_id,
+                "payment held: its account has no verified claim"
+            );
             Ok((
                 StatusCode::ACCEPTED,
-                Json(api::NotificationAck {
-                    payment_id,
-                    credited: false,
-                    charge_id: None,
-                    charge_status: None,
-                    held: true,
-                }),
+                Json(ack(payment_id, false, None, None, true)),
             ))
         }
         PaymentOutcome::WebhookIdReused => Err(ApiError::Conflict {
@@ -174,7 +183,7 @@ async fn receive(
             message: "this webhook-id was already used for a different notification".into(),
         }),
         PaymentOutcome::UnknownCharge => {
-            tracing::warn!(network, transaction_id = %n.transaction_id, "notification for an unknown QR");
+            tracing::warn!(network, transaction_id, "notification for an unknown QR");
             Err(ApiError::field(
                 "md5",
                 "no charge matches this md5 or bill_number",
