@@ -1,6 +1,12 @@
 //! Charges and the moves a merchant or the clock makes them take. (SQLite)
 
 use super::*;
+use crate::domain::charge::{self, Move};
+
+/// A move the charge's state does not allow: a conflict on its status.
+fn refused(_: charge::Refused) -> StoreError {
+    StoreError::Conflict("status")
+}
 
 #[async_trait]
 impl ChargeStore for SqliteStore {
@@ -82,17 +88,12 @@ impl ChargeStore for SqliteStore {
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let mut tx = self.writer.begin_with("begin immediate").await?;
         let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
-        if current.status != api::ChargeStatus::Pending {
-            return Err(StoreError::Conflict("status"));
-        }
-        let charge =
-            set_charge_status(&mut tx, charge_id, api::ChargeStatus::Cancelled, None, now).await?;
+        let (status, _) = charge::step(&current, Move::Cancel).map_err(refused)?;
+        let charge = set_charge_status(&mut tx, charge_id, status, None, now).await?;
         let event = append_event(
             &mut tx,
             merchant_id,
-            api::EventData::ChargeCancelled {
-                charge: crate::views::charge(&charge),
-            },
+            charge::event(Move::Cancel, &charge),
             now,
         )
         .await?;
@@ -108,8 +109,11 @@ impl ChargeStore for SqliteStore {
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let mut tx = self.writer.begin_with("begin immediate").await?;
-        let name = resolution_name(resolution)?;
-        let done = sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2 and status = 'paid_late' and resolution is null")
+        let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
+        let mv = Move::Resolve(resolution);
+        let (_, resolved) = charge::step(&current, mv).map_err(refused)?;
+        let name = resolution_name(resolved.unwrap_or(resolution))?;
+        sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2")
             .bind(merchant_id)
             .bind(charge_id)
             .bind(name)
@@ -117,40 +121,30 @@ impl ChargeStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         let charge = charge_by_id(&mut tx, merchant_id, charge_id).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("status"));
-        }
-        let event = append_event(
-            &mut tx,
-            merchant_id,
-            api::EventData::ChargeResolved {
-                charge: crate::views::charge(&charge),
-            },
-            now,
-        )
-        .await?;
+        let event = append_event(&mut tx, merchant_id, charge::event(mv, &charge), now).await?;
         tx.commit().await?;
         Ok((charge, event))
     }
 
     async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
         let mut tx = self.writer.begin_with("begin immediate").await?;
-        let ids: Vec<String> = sqlx::query_scalar(
-            "select charge_id from charge where status = 'pending' and expires_at <= $1 limit 500",
-        )
+        let due: Vec<ChargeRow> = sqlx::query(&format!(
+            "select {CHARGE_COLS} from charge where status = 'pending' and expires_at <= $1 limit 500"
+        ))
         .bind(now)
         .fetch_all(&mut *tx)
-        .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let charge =
-                set_charge_status(&mut tx, &id, api::ChargeStatus::Expired, None, now).await?;
+        .await?
+        .iter()
+        .map(charge_row)
+        .collect::<StoreResult<_>>()?;
+        let mut out = Vec::with_capacity(due.len());
+        for current in due {
+            let (status, _) = charge::step(&current, Move::Expire).map_err(refused)?;
+            let charge = set_charge_status(&mut tx, &current.charge_id, status, None, now).await?;
             let event = append_event(
                 &mut tx,
                 &charge.merchant_id,
-                api::EventData::ChargeExpired {
-                    charge: crate::views::charge(&charge),
-                },
+                charge::event(Move::Expire, &charge),
                 now,
             )
             .await?;

@@ -14,7 +14,7 @@ use super::{
     APPEND_EVENT, CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other,
     payment_row,
 };
-use crate::settlement::{self, Verdict};
+use crate::domain::settlement::{self, Verdict};
 use crate::store::{ChargeRow, NewPayment, PaymentOutcome, PaymentRow, StoreError, StoreResult};
 use protocol as api;
 

@@ -1,0 +1,132 @@
+//! A charge's life: pending until it is paid (in time or late), expires or is cancelled; a late
+//! payment is then kept or refunded, once. `step` says whether a move is allowed from where a
+//! charge stands and where it lands; `event` says what the screens are told. Payments move a
+//! charge through `settlement::judge`, which decides paid or paid late.
+
+use crate::api;
+use crate::api::ChargeStatus as S;
+use crate::store::ChargeRow;
+
+/// A move someone (or the clock) asks of a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// staff cancel it before it is paid
+    Cancel,
+    /// its QR's lifetime ran out unpaid
+    Expire,
+    /// the merchant keeps or refunds a late payment
+    Resolve(api::Resolution),
+}
+
+/// Why a move is refused: the charge is not where the move starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    /// where it stands
+    pub status: api::ChargeStatus,
+}
+
+/// Where `charge` lands after `mv`: its new status and resolution, or why not.
+pub fn step(
+    charge: &ChargeRow,
+    mv: Move,
+) -> Result<(api::ChargeStatus, Option<api::Resolution>), Refused> {
+    let refused = Refused {
+        status: charge.status,
+    };
+    match (charge.status, mv) {
+        (S::Pending, Move::Cancel) => Ok((S::Cancelled, None)),
+        (S::Pending, Move::Expire) => Ok((S::Expired, None)),
+        (S::PaidLate, Move::Resolve(r)) if charge.resolution.is_none() => {
+            Ok((S::PaidLate, Some(r)))
+        }
+        _ => Err(refused),
+    }
+}
+
+/// What the screens (and webhooks) are told after `mv` moved `charge` (as it is after it).
+pub fn event(mv: Move, charge: &ChargeRow) -> api::EventData {
+    let charge = crate::views::charge(charge);
+    match mv {
+        Move::Cancel => api::EventData::ChargeCancelled { charge },
+        Move::Expire => api::EventData::ChargeExpired { charge },
+        Move::Resolve(_) => api::EventData::ChargeResolved { charge },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use khqr::{Currency, Money};
+
+    use super::*;
+
+    fn charge(status: api::ChargeStatus, resolution: Option<api::Resolution>) -> ChargeRow {
+        ChargeRow {
+            charge_id: "c".into(),
+            merchant_id: "m".into(),
+            bill_number: "B-1".into(),
+            money: Money::parse("100", Currency::Khr).unwrap(),
+            status,
+            payload: String::new(),
+            md5: String::new(),
+            merchant_name: "Shop".into(),
+            note: None,
+            request_hash: None,
+            terminal_id: None,
+            resolution,
+            expires_at: 0,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn only_a_pending_charge_is_cancelled_or_expires() {
+        for mv in [Move::Cancel, Move::Expire] {
+            assert!(step(&charge(S::Pending, None), mv).is_ok());
+            for status in [S::Paid, S::PaidLate, S::Expired, S::Cancelled] {
+                assert_eq!(
+                    step(&charge(status, None), mv),
+                    Err(Refused { status }),
+                    "{mv:?} from {status:?}"
+                );
+            }
+        }
+        assert_eq!(
+            step(&charge(S::Pending, None), Move::Cancel),
+            Ok((S::Cancelled, None))
+        );
+        assert_eq!(
+            step(&charge(S::Pending, None), Move::Expire),
+            Ok((S::Expired, None))
+        );
+    }
+
+    #[test]
+    fn a_late_payment_is_resolved_once() {
+        let keep = Move::Resolve(api::Resolution::Accepted);
+        assert_eq!(
+            step(&charge(S::PaidLate, None), keep),
+            Ok((S::PaidLate, Some(api::Resolution::Accepted)))
+        );
+        assert!(step(&charge(S::PaidLate, Some(api::Resolution::RefundDue)), keep).is_err());
+        for status in [S::Pending, S::Paid, S::Expired, S::Cancelled] {
+            assert!(step(&charge(status, None), keep).is_err(), "{status:?}");
+        }
+    }
+
+    #[test]
+    fn each_move_tells_its_own_event() {
+        let c = charge(S::Cancelled, None);
+        assert!(matches!(
+            event(Move::Cancel, &c),
+            api::EventData::ChargeCancelled { .. }
+        ));
+        assert!(matches!(
+            event(Move::Expire, &c),
+            api::EventData::ChargeExpired { .. }
+        ));
+        assert!(matches!(
+            event(Move::Resolve(api::Resolution::Accepted), &c),
+            api::EventData::ChargeResolved { .. }
+        ));
+    }
+}
