@@ -16,13 +16,9 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        match state.store.expire_due(now_ms()).await {
-            Ok(events) => {
-                for (merchant_id, event) in events {
-                    state.bus.publish(&merchant_id, event);
-                }
-            }
-            Err(e) => tracing::warn!(error = ?e, "expiry pass failed; retrying"),
+        // The store tells the screens once the expiries are committed.
+        if let Err(e) = state.store.expire_due(now_ms()).await {
+            tracing::warn!(error = ?e, "expiry pass failed; retrying");
         }
     }
 }

@@ -119,7 +119,8 @@ pub struct Application {
 impl Application {
     /// Opens the store, prepares secrets and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = SqliteStore::open(&settings.database_path()).await?;
+        let bus = EventBus::new();
+        let store = SqliteStore::open(&settings.database_path(), bus.clone()).await?;
         let sandbox_secret = if settings.sandbox {
             Some(signing::load_or_create_sandbox_secret(&settings.data_dir)?)
         } else {
@@ -139,7 +140,7 @@ impl Application {
             .transpose()?;
         let state = AppState {
             store: Arc::new(store),
-            bus: EventBus::new(),
+            bus,
             settings: Arc::new(settings),
             sandbox_secret,
             throttles: Arc::new(throttles),

@@ -308,13 +308,10 @@ impl Bakong {
             m.failures = 0;
             m.backoff_until = 0;
         }
-        if let Some(event) = state
+        state
             .store
             .set_bakong_status(merchant_id, status, error, now)
-            .await?
-        {
-            state.bus.publish(merchant_id, event);
-        }
+            .await?;
         Ok(())
     }
 
@@ -440,9 +437,8 @@ async fn record(state: &AppState, charge: &PollCharge, tx: &Transaction) -> anyh
             .collect(),
     };
     match state.store.record_payment(new).await? {
-        PaymentOutcome::Recorded { payment, event, .. } => {
+        PaymentOutcome::Recorded { event, .. } => {
             tracing::info!(hash = %tx.hash, seq = event.seq, "payment found on Bakong");
-            state.bus.publish(&payment.merchant_id, event);
         }
         PaymentOutcome::Duplicate { .. } => {}
         other => {

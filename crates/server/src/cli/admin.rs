@@ -17,7 +17,8 @@ async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
             path.display()
         );
     }
-    SqliteStore::open(&path).await
+    // A separate process: nobody here listens to live events.
+    SqliteStore::open(&path, crate::bus::EventBus::new()).await
 }
 
 /// Every claimed payee account: account, merchant, owner, verified or not, payments waiting.

@@ -242,10 +242,7 @@ async fn insert(
         idempotency_key: key.clone(),
     };
     match state.store.insert_charge(new, now).await {
-        Ok((charge, event)) => {
-            state.bus.publish(&merchant_id, event);
-            Ok((StatusCode::CREATED, Json(views::charge(&charge))))
-        }
+        Ok((charge, _)) => Ok((StatusCode::CREATED, Json(views::charge(&charge)))),
         Err(StoreError::Conflict("idempotency_key")) => {
             let k = key.unwrap_or_default();
             let existing = state
@@ -300,7 +297,7 @@ async fn cancel(
 ) -> Result<Json<api::ChargeView>, ApiError> {
     policy::allow(&caller, Action::CancelCharge)?;
     visible_charge(&state, &caller, &id).await?;
-    let (charge, event) = state
+    let (charge, _) = state
         .store
         .cancel_charge(caller.merchant_id(), &id, now_ms())
         .await
@@ -312,7 +309,6 @@ async fn cancel(
             },
             other => other.into(),
         })?;
-    state.bus.publish(caller.merchant_id(), event);
     Ok(Json(views::charge(&charge)))
 }
 
@@ -327,7 +323,7 @@ async fn resolve(
     if req.resolution == api::Resolution::Unknown {
         return Err(ApiError::field("resolution", "accepted or refund_due"));
     }
-    let (charge, event) = state
+    let (charge, _) = state
         .store
         .resolve_charge(caller.merchant_id(), &id, req.resolution, now_ms())
         .await
@@ -339,6 +335,5 @@ async fn resolve(
             },
             other => other.into(),
         })?;
-    state.bus.publish(caller.merchant_id(), event);
     Ok(Json(views::charge(&charge)))
 }

@@ -127,8 +127,7 @@ async fn save(
         last_error,
         last_checked_at: Some(now),
     };
-    let event = state.store.save_bakong(&row, now).await?;
-    state.bus.publish(merchant_id, event);
+    state.store.save_bakong(&row, now).await?;
     state.bakong.wake();
     Ok(Json(view(Some(&row), Some(now))))
 }
@@ -136,13 +135,10 @@ async fn save(
 #[utoipa::path(delete, path = "/api/v1/integrations/bakong", tag = "integrations", responses((status = 204, description = "forgotten; payments are seen from notifications only"), (status = 403, description = "only the owner", body = api::ErrorBody)))]
 async fn remove(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
     policy::allow(&caller, Action::ManageIntegrations)?;
-    if let Some(event) = state
+    state
         .store
         .delete_bakong(caller.merchant_id(), now_ms())
-        .await?
-    {
-        state.bus.publish(caller.merchant_id(), event);
-    }
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -117,12 +117,12 @@ async fn receive(
         body_hash: crate::auth::token_hash_bytes(&body),
     };
     let outcome = state.store.record_payment(new).await?;
-    answer(&state, &network, &n.transaction_id, outcome)
+    answer(&network, &n.transaction_id, outcome)
 }
 
-/// What the network is told about a recorded notification (and who else is told: the screens).
+/// What the network is told about a recorded notification (the screens were told by the store
+/// when it committed).
 fn answer(
-    state: &AppState,
     network: &str,
     transaction_id: &str,
     outcome: PaymentOutcome,
@@ -154,7 +154,6 @@ fn answer(
             event,
         } => {
             tracing::info!(network, transaction_id = %payment.transaction_id, seq = event.seq, "payment recorded");
-            state.bus.publish(&payment.merchant_id, event);
             let status = charge.map(|c| c.status);
             Ok((
                 StatusCode::OK,

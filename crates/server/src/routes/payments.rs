@@ -130,7 +130,7 @@ async fn resolve(
     if req.resolution == api::Resolution::Unknown {
         return Err(ApiError::field("resolution", "accepted or refund_due"));
     }
-    let (payment, event) = state
+    let (payment, _) = state
         .store
         .resolve_payment(
             caller.merchant_id(),
@@ -147,7 +147,6 @@ async fn resolve(
             },
             other => other.into(),
         })?;
-    state.bus.publish(caller.merchant_id(), event);
     Ok(Json(views::payment(&payment)))
 }
 

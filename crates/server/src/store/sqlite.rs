@@ -15,6 +15,8 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::bus::EventBus;
+
 use super::*;
 
 mod accounts;
@@ -34,6 +36,39 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     payments: mpsc::Sender<ingest::PaymentJob>,
+    bus: EventBus,
+}
+
+/// A write transaction that appends events: committing it is the one place committed events
+/// reach the bus (never before the commit: a screen must not show what a rollback undoes).
+pub(crate) struct EventTx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    bus: EventBus,
+    appended: Vec<(String, api::Event)>,
+}
+
+impl std::ops::Deref for EventTx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for EventTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
+
+impl EventTx {
+    /// Commits, then publishes what was appended, in order.
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        for (merchant_id, event) in self.appended {
+            self.bus.publish(&merchant_id, event);
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn other(e: impl Into<anyhow::Error>) -> StoreError {
@@ -72,8 +107,9 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and runs migrations.
-    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+    /// Opens (creating if needed) the database file and runs migrations; committed events go
+    /// to `bus`.
+    pub async fn open(path: &Path, bus: EventBus) -> anyhow::Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
@@ -97,11 +133,23 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(opts.read_only(true))
             .await?;
-        let payments = ingest::spawn(path).context("starting the payment writer")?;
+        let payments = ingest::spawn(path, bus.clone()).context("starting the payment writer")?;
         Ok(Self {
             writer,
             reader,
             payments,
+            bus,
+        })
+    }
+}
+
+impl SqliteStore {
+    /// A write transaction (taking the write lock at once) whose events are published on commit.
+    pub(crate) async fn begin(&self) -> StoreResult<EventTx> {
+        Ok(EventTx {
+            tx: self.writer.begin_with("begin immediate").await?,
+            bus: self.bus.clone(),
+            appended: Vec::new(),
         })
     }
 }
@@ -286,7 +334,7 @@ pub(crate) const APPEND_EVENT: &str = "insert into event (merchant_id, seq, kind
 
 /// Appends an event inside the caller's transaction, with the merchant's next sequence number.
 async fn append_event(
-    tx: &mut SqliteConnection,
+    tx: &mut EventTx,
     merchant_id: &str,
     data: api::EventData,
     now: i64,
@@ -297,7 +345,7 @@ async fn append_event(
         .bind(kind(&data))
         .bind(json)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     let event = api::Event {
         seq: seq as u64,
@@ -311,9 +359,10 @@ async fn append_event(
             .bind(kind.as_str())
             .bind(body)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
+    tx.appended.push((merchant_id.to_owned(), event.clone()));
     Ok(event)
 }
 

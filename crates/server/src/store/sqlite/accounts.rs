@@ -6,7 +6,7 @@ use super::*;
 impl AccountStore for SqliteStore {
     async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow> {
         let m = &new.merchant;
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "insert into merchant (merchant_id, business_name, merchant_city, country, bakong_account_id, default_currency, qr_lifetime_secs, bill_prefix, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
@@ -132,7 +132,7 @@ impl AccountStore for SqliteStore {
         password_hash: &str,
         now: i64,
     ) -> StoreResult<UserRow> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         // Claiming the invitation and creating the user are one step: a link works exactly once.
         let row = sqlx::query(
             "update invitation set used_at = $2, updated_at = $2 where token_hash = $1 and used_at is null and expires_at > $2 returning merchant_id, email, role, terminal_id",
@@ -184,7 +184,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn reset_password(&self, email: &str, password_hash: &str, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         set_password(&mut tx, email, password_hash, now).await?;
         tx.commit().await?;
         Ok(())
@@ -269,7 +269,7 @@ impl AccountStore for SqliteStore {
         password_hash: &str,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         let email: Option<String> = sqlx::query_scalar(
             "update password_reset set used_at = $2, updated_at = $2 \
              where token_hash = $1 and used_at is null and expires_at > $2 returning email",

@@ -30,8 +30,8 @@ fn health(status: api::BakongStatus, last_error: Option<String>) -> api::EventDa
     }
 }
 
-pub(super) async fn save(pool: &SqlitePool, b: &BakongRow, now: i64) -> StoreResult<api::Event> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+pub(super) async fn save(store: &SqliteStore, b: &BakongRow, now: i64) -> StoreResult<api::Event> {
+    let mut tx = store.begin().await?;
     sqlx::query(
         "insert into bakong_integration (merchant_id, token_sealed, token_hint, token_expires_at, status, last_error, last_checked_at, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
@@ -72,11 +72,11 @@ pub(super) async fn get(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Opt
 }
 
 pub(super) async fn delete(
-    pool: &SqlitePool,
+    store: &SqliteStore,
     merchant_id: &str,
     now: i64,
 ) -> StoreResult<Option<api::Event>> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+    let mut tx = store.begin().await?;
     let gone = sqlx::query("delete from bakong_integration where merchant_id = $1")
         .bind(merchant_id)
         .execute(&mut *tx)
@@ -96,13 +96,13 @@ pub(super) async fn delete(
 }
 
 pub(super) async fn set_status(
-    pool: &SqlitePool,
+    store: &SqliteStore,
     merchant_id: &str,
     status: api::BakongStatus,
     last_error: Option<&str>,
     now: i64,
 ) -> StoreResult<Option<api::Event>> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+    let mut tx = store.begin().await?;
     // Only a change is written (and told): checks that keep going as they were write nothing.
     let changed = sqlx::query(
         "update bakong_integration set status = $2, last_error = $3, last_checked_at = $4, updated_at = $4 \
@@ -184,7 +184,7 @@ pub(super) async fn finish(pool: &SqlitePool, charge_ids: &[String]) -> StoreRes
 #[async_trait]
 impl BakongStore for SqliteStore {
     async fn save_bakong(&self, row: &BakongRow, now: i64) -> StoreResult<api::Event> {
-        save(&self.writer, row, now).await
+        save(self, row, now).await
     }
 
     async fn bakong(&self, merchant_id: &str) -> StoreResult<Option<BakongRow>> {
@@ -192,7 +192,7 @@ impl BakongStore for SqliteStore {
     }
 
     async fn delete_bakong(&self, merchant_id: &str, now: i64) -> StoreResult<Option<api::Event>> {
-        delete(&self.writer, merchant_id, now).await
+        delete(self, merchant_id, now).await
     }
 
     async fn set_bakong_status(
@@ -202,7 +202,7 @@ impl BakongStore for SqliteStore {
         last_error: Option<&str>,
         now: i64,
     ) -> StoreResult<Option<api::Event>> {
-        set_status(&self.writer, merchant_id, status, last_error, now).await
+        set_status(self, merchant_id, status, last_error, now).await
     }
 
     async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>> {

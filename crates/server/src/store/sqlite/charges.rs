@@ -43,7 +43,7 @@ impl ChargeStore for SqliteStore {
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let c = &new.charge;
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
         )
@@ -86,7 +86,7 @@ impl ChargeStore for SqliteStore {
         charge_id: &str,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
         let (status, _) = charge::step(&current, Move::Cancel).map_err(refused)?;
         let charge = set_charge_status(&mut tx, charge_id, status, None, now).await?;
@@ -108,7 +108,7 @@ impl ChargeStore for SqliteStore {
         resolution: api::Resolution,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
         let mv = Move::Resolve(resolution);
         let (_, resolved) = charge::step(&current, mv).map_err(refused)?;
@@ -127,7 +127,7 @@ impl ChargeStore for SqliteStore {
     }
 
     async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         let due: Vec<ChargeRow> = sqlx::query(&format!(
             "select {CHARGE_COLS} from charge where status = 'pending' and expires_at <= $1 limit 500"
         ))

@@ -4,7 +4,7 @@
 use super::*;
 use sqlx::{Row, SqlitePool};
 
-use super::{append_event, other, payment_by_id};
+use super::{append_event, payment_by_id};
 use crate::api;
 use crate::store::{AccountClaim, StoreError, StoreResult, UnassignedPayment};
 
@@ -59,12 +59,12 @@ pub(super) async fn unassigned_payments(pool: &SqlitePool) -> StoreResult<Vec<Un
 }
 
 pub(super) async fn verify_account(
-    pool: &SqlitePool,
+    store: &SqliteStore,
     account: &str,
     merchant_id: &str,
     now: i64,
 ) -> StoreResult<Vec<api::Event>> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+    let mut tx = store.begin().await?;
     // A merchant can be verified only for an account its own profile names.
     let claims: i64 = sqlx::query_scalar(
         "select count(*) from merchant where merchant_id = $2 \
@@ -123,7 +123,7 @@ pub(super) async fn verify_account(
         let data = crate::domain::settlement::event(None, crate::views::payment(&payment));
         events.push(append_event(&mut tx, merchant_id, data, now).await?);
     }
-    tx.commit().await.map_err(other)?;
+    tx.commit().await?;
     Ok(events)
 }
 
@@ -139,7 +139,7 @@ impl ClaimStore for SqliteStore {
         merchant_id: &str,
         now: i64,
     ) -> StoreResult<Vec<api::Event>> {
-        verify_account(&self.writer, account, merchant_id, now).await
+        verify_account(self, account, merchant_id, now).await
     }
 
     async fn unassigned_payments(&self) -> StoreResult<Vec<UnassignedPayment>> {

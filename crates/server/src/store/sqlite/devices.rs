@@ -31,7 +31,7 @@ impl DeviceStore for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> StoreResult<DeviceRow> {
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(
             "update pairing set used_at = $2, updated_at = $2 \
              where code_hash = $1 and used_at is null and expires_at > $2 \

@@ -4,6 +4,7 @@
 //! commit (durable before 2xx). Running the statements on this thread, instead of handing each one
 //! to an async driver's worker, is what lets ingestion keep up with a busy network.
 
+use crate::bus::EventBus;
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,7 +50,7 @@ impl Cols for rusqlite::Row<'_> {
 }
 
 /// Opens the writer's connection (after migrations ran) and starts its thread.
-pub(crate) fn spawn(path: &Path) -> anyhow::Result<mpsc::Sender<PaymentJob>> {
+pub(crate) fn spawn(path: &Path, bus: EventBus) -> anyhow::Result<mpsc::Sender<PaymentJob>> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "wal")?;
@@ -58,11 +59,18 @@ pub(crate) fn spawn(path: &Path) -> anyhow::Result<mpsc::Sender<PaymentJob>> {
     let (tx, rx) = mpsc::channel(4 * GROUP_MAX);
     std::thread::Builder::new()
         .name("tonle-payment-writer".into())
-        .spawn(move || run(conn, rx))?;
+        .spawn(move || run(conn, rx, bus))?;
     Ok(tx)
 }
 
-fn run(mut conn: Connection, mut jobs: mpsc::Receiver<PaymentJob>) {
+/// Tells the live screens of a committed outcome's event.
+fn publish(bus: &EventBus, outcome: &StoreResult<PaymentOutcome>) {
+    if let Ok(PaymentOutcome::Recorded { payment, event, .. }) = outcome {
+        bus.publish(&payment.merchant_id, event.clone());
+    }
+}
+
+fn run(mut conn: Connection, mut jobs: mpsc::Receiver<PaymentJob>, bus: EventBus) {
     let mut batch = Vec::with_capacity(GROUP_MAX);
     while let Some(first) = jobs.blocking_recv() {
         batch.push(first);
@@ -75,7 +83,9 @@ fn run(mut conn: Connection, mut jobs: mpsc::Receiver<PaymentJob>) {
         match write_group(&mut conn, batch.iter().map(|j| &j.new)) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
+                    let outcome = Ok(outcome);
+                    publish(&bus, &outcome);
+                    let _ = job.reply.send(outcome);
                 }
             }
             Err(e) => {
@@ -87,6 +97,7 @@ fn run(mut conn: Connection, mut jobs: mpsc::Receiver<PaymentJob>) {
                     if let Err(e) = &outcome {
                         tracing::error!(error = ?e, "payment failed to commit");
                     }
+                    publish(&bus, &outcome);
                     let _ = job.reply.send(outcome);
                 }
             }

@@ -23,7 +23,7 @@ impl PaymentStore for SqliteStore {
         now: i64,
     ) -> StoreResult<(PaymentRow, api::Event)> {
         let name = resolution_name(resolution)?;
-        let mut tx = self.writer.begin_with("begin immediate").await?;
+        let mut tx = self.begin().await?;
         // Only a payment that settled no charge, and only once.
         let done = sqlx::query(
             "update payment set resolution = $3, resolved_at = $4, updated_at = $4 \
