@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod poller;
+mod record;
 pub mod standin;
 
 pub use poller::{Bakong, run};

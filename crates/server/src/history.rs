@@ -60,14 +60,7 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
-/// A time range in epoch ms, [from, to).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Range {
-    /// inclusive start
-    pub from_ms: Option<i64>,
-    /// exclusive end
-    pub to_ms: Option<i64>,
-}
+pub use crate::store::Range;
 
 impl HistoryQuery {
     /// The range of local days, as epoch ms.

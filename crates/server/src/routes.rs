@@ -35,8 +35,5 @@ pub fn api() -> Router<AppState> {
         .merge(integrations::router())
         .merge(webhooks::router())
         .merge(api_keys::router());
-    Router::new()
-        .nest("/api/v1", v1)
-        .merge(health::router())
-        .merge(crate::openapi::router())
+    Router::new().nest("/api/v1", v1).merge(health::router())
 }

@@ -40,7 +40,9 @@ async fn api_not_found() -> ApiError {
 /// The full router: API, then the web app with an `index.html` fallback for client-side routes.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.settings.limits.request_timeout;
-    let mut app = crate::routes::api().route("/api/{*rest}", any(api_not_found));
+    let mut app = crate::routes::api()
+        .merge(crate::openapi::router())
+        .route("/api/{*rest}", any(api_not_found));
     let dist = state.settings.static_dir.clone();
     if dist.join("index.html").is_file() {
         // `fallback`, not `not_found_service`: an app route like /kiosk is a page (200), not a 404.
@@ -176,7 +178,11 @@ impl Application {
             shutdown_tx,
         } = self;
         let expiry = tokio::spawn(crate::expiry::run(state.clone(), state.shutdown.clone()));
-        let bakong = tokio::spawn(crate::bakong::run(state.clone(), state.shutdown.clone()));
+        let bakong = tokio::spawn(crate::bakong::run(
+            Arc::clone(&state.bakong),
+            Arc::clone(&state.store),
+            state.shutdown.clone(),
+        ));
         let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
         let signal = async move {
             stop.await;

@@ -15,22 +15,31 @@ mod payments;
 pub mod sqlite;
 mod webhooks;
 
+pub use crate::domain::charge::ChargeRow;
+pub use crate::domain::payment::PaymentRow;
 pub use accounts::{
     AccountStore, InvitationRow, MerchantRow, NewMerchant, SessionRow, StaffRow, UserRow,
 };
 pub use api_keys::{ApiKeyRow, ApiKeyStore};
 pub use bakong::{BakongRow, BakongStore, PollCharge};
-pub use charges::{ChargeQuery, ChargeRow, ChargeStore, NewCharge};
+pub use charges::{ChargeQuery, ChargeStore, NewCharge};
 pub use claims::{AccountClaim, ClaimStore, UnassignedPayment};
 pub use counters::{CounterStore, StoreRow, TerminalRow};
 pub use devices::{DeviceRow, DeviceStore};
 pub use events::EventStore;
-pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentRow, PaymentStore};
+pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
 
 use khqr::{Currency, Money};
 
-pub use crate::history::Range;
+/// A time range in epoch ms, [from, to).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Range {
+    /// inclusive start
+    pub from_ms: Option<i64>,
+    /// exclusive end
+    pub to_ms: Option<i64>,
+}
 
 use crate::api;
 

@@ -14,16 +14,15 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use rand::Rng;
-use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
-use super::client::{BakongClient, Fault, Lookup, Transaction};
+use super::client::{BakongClient, Fault, Lookup};
+use super::record::record;
 use crate::api;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::secrets::SecretBox;
-use crate::state::AppState;
-use crate::store::{BakongRow, NewPayment, PaymentOutcome, PollCharge};
+use crate::store::{BakongRow, PollCharge, Store};
 
 /// Time between rounds.
 pub const ROUND: Duration = Duration::from_secs(1);
@@ -109,8 +108,8 @@ impl Bakong {
     }
 
     /// One round: every merchant's due charges, one call each.
-    pub async fn round(&self, state: &AppState, now: i64) -> anyhow::Result<()> {
-        let work = state.store.bakong_work(now - LOOKBACK_MS).await?;
+    pub async fn round(&self, store: &dyn Store, now: i64) -> anyhow::Result<()> {
+        let work = store.bakong_work(now - LOOKBACK_MS).await?;
         {
             // Forget the cadence of charges no longer open.
             let open: std::collections::HashSet<&str> = work
@@ -125,7 +124,7 @@ impl Bakong {
         }
         futures::stream::iter(work)
             .for_each_concurrent(CONCURRENCY, |(row, charges)| async move {
-                if let Err(e) = self.merchant_round(state, &row, &charges, now).await {
+                if let Err(e) = self.merchant_round(store, &row, &charges, now).await {
                     tracing::warn!(merchant = %row.merchant_id, error = ?e, "bakong round failed");
                 }
             })
@@ -164,7 +163,7 @@ impl Bakong {
 
     async fn merchant_round(
         &self,
-        state: &AppState,
+        store: &dyn Store,
         row: &BakongRow,
         charges: &[PollCharge],
         now: i64,
@@ -184,7 +183,7 @@ impl Bakong {
         let answer = self.ask(row, &due, now).await;
         let lookups = match answer {
             Ok(lookups) => lookups,
-            Err(fault) => return self.fault(state, row, fault, now).await,
+            Err(fault) => return self.fault(store, row, fault, now).await,
         };
         let mut finished = last;
         {
@@ -199,15 +198,15 @@ impl Bakong {
             };
             match lookup {
                 Lookup::Paid(tx) => {
-                    record(state, charge, &tx).await?;
+                    record(store, charge, &tx).await?;
                     finished.push(charge.charge_id.clone());
                 }
                 Lookup::StaticQr => finished.push(charge.charge_id.clone()),
                 Lookup::NotFound | Lookup::Failed => {}
             }
         }
-        state.store.finish_bakong_checks(&finished).await?;
-        self.settled(state, &row.merchant_id, api::BakongStatus::Ok, None, now)
+        store.finish_bakong_checks(&finished).await?;
+        self.settled(store, &row.merchant_id, api::BakongStatus::Ok, None, now)
             .await
     }
 
@@ -257,7 +256,7 @@ impl Bakong {
     /// A fault: refused tokens pause the merchant; anything else backs off with jitter.
     async fn fault(
         &self,
-        state: &AppState,
+        store: &dyn Store,
         row: &BakongRow,
         fault: Fault,
         now: i64,
@@ -284,7 +283,7 @@ impl Bakong {
         }
         tracing::warn!(merchant = %row.merchant_id, error = %fault, "bakong check failed");
         self.settled(
-            state,
+            store,
             &row.merchant_id,
             status,
             Some(&fault.to_string()),
@@ -296,7 +295,7 @@ impl Bakong {
     /// Records how checks go; tells every screen when that changed.
     async fn settled(
         &self,
-        state: &AppState,
+        store: &dyn Store,
         merchant_id: &str,
         status: api::BakongStatus,
         error: Option<&str>,
@@ -308,8 +307,7 @@ impl Bakong {
             m.failures = 0;
             m.backoff_until = 0;
         }
-        state
-            .store
+        store
             .set_bakong_status(merchant_id, status, error, now)
             .await?;
         Ok(())
@@ -319,7 +317,7 @@ impl Bakong {
     /// `CHECK_NOW_EVERY_MS`; the answer is recorded like a round's.
     pub async fn check_now(
         &self,
-        state: &AppState,
+        store: &dyn Store,
         charge: &crate::store::ChargeRow,
     ) -> Result<(), ApiError> {
         let now = now_ms();
@@ -336,7 +334,7 @@ impl Bakong {
         if recent {
             return Err(ApiError::rate_limited("checked a moment ago", 2));
         }
-        let Some(row) = state.store.bakong(&charge.merchant_id).await? else {
+        let Some(row) = store.bakong(&charge.merchant_id).await? else {
             return Err(ApiError::Conflict {
                 field: None,
                 message: "no Bakong token is saved; the owner connects Bakong in Settings".into(),
@@ -362,19 +360,19 @@ impl Bakong {
             .map_err(ApiError::Internal)?;
         match self.client.check_md5(&token, &poll.md5).await {
             Ok(Lookup::Paid(tx)) => {
-                record(state, &poll, &tx)
+                record(store, &poll, &tx)
                     .await
                     .map_err(ApiError::Internal)?;
-                self.settled(state, &row.merchant_id, api::BakongStatus::Ok, None, now)
+                self.settled(store, &row.merchant_id, api::BakongStatus::Ok, None, now)
                     .await
                     .map_err(ApiError::Internal)
             }
             Ok(_) => self
-                .settled(state, &row.merchant_id, api::BakongStatus::Ok, None, now)
+                .settled(store, &row.merchant_id, api::BakongStatus::Ok, None, now)
                 .await
                 .map_err(ApiError::Internal),
             Err(fault) => {
-                self.fault(state, &row, fault, now)
+                self.fault(store, &row, fault, now)
                     .await
                     .map_err(ApiError::Internal)?;
                 Err(ApiError::Busy {
@@ -386,73 +384,14 @@ impl Bakong {
     }
 }
 
-/// A found transaction as a payment notification would carry it, recorded through the same
-/// exactly-once path (network `bakong`, transaction id = Bakong's hash).
-async fn record(state: &AppState, charge: &PollCharge, tx: &Transaction) -> anyhow::Result<()> {
-    let now = now_ms();
-    let Some(money) = tx.money else {
-        tracing::warn!(hash = %tx.hash, amount = %tx.amount_text, "bakong transaction with an unreadable amount");
-        return Ok(());
-    };
-    // Only fields Bakong never changes go into the receipt's hash, so seeing the same transaction
-    // again is a duplicate, not a conflicting reuse.
-    let stable = format!(
-        "{}|{}|{}|{}|{}|{}",
-        tx.hash,
-        charge.md5,
-        money.amount.get(),
-        money.currency,
-        tx.to_account_id.as_deref().unwrap_or(""),
-        tx.created_date_ms.unwrap_or(0)
-    );
-    let institution = tx
-        .from_account_id
-        .as_deref()
-        .and_then(|a| a.split_once('@'))
-        .map(|(_, bank)| bank.to_owned());
-    let new = NewPayment {
-        payment_id: uuid::Uuid::new_v4().to_string(),
-        network: "bakong".into(),
-        transaction_id: tx.hash.clone(),
-        md5: Some(charge.md5.to_ascii_lowercase()),
-        bill_number: None,
-        merchant_account: tx.to_account_id.clone(),
-        money,
-        payer: api::Payer {
-            wallet: "Bakong".into(),
-            institution,
-            country: "KH".into(),
-            amount: None,
-            currency: None,
-            rate: None,
-            account: tx.from_account_id.clone(),
-            reference: tx.external_ref.clone(),
-        },
-        paid_at: tx.created_date_ms.unwrap_or(now),
-        now,
-        webhook_id: format!("poll:{}", tx.hash),
-        body_hash: Sha256::digest(stable.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    };
-    match state.store.record_payment(new).await? {
-        PaymentOutcome::Recorded { event, .. } => {
-            tracing::info!(hash = %tx.hash, seq = event.seq, "payment found on Bakong");
-        }
-        PaymentOutcome::Duplicate { .. } => {}
-        other => {
-            tracing::warn!(hash = %tx.hash, outcome = ?other, "bakong transaction not recorded")
-        }
-    }
-    Ok(())
-}
-
 /// The poller task: a round every `ROUND` (or at once when woken), until shutdown.
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let bakong = std::sync::Arc::clone(&state.bakong);
+pub async fn run(
+    bakong: std::sync::Arc<Bakong>,
+    store: std::sync::Arc<dyn Store>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
-        if let Err(e) = bakong.round(&state, now_ms()).await {
+        if let Err(e) = bakong.round(store.as_ref(), now_ms()).await {
             tracing::warn!(error = ?e, "bakong poll round failed");
         }
         tokio::select! {
@@ -464,54 +403,4 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn charge(id: &str, created_at: i64, expires_at: i64) -> PollCharge {
-        PollCharge {
-            charge_id: id.into(),
-            merchant_id: "m".into(),
-            md5: format!("{id:0>32}"),
-            created_at,
-            expires_at,
-        }
-    }
-
-    #[test]
-    fn fresh_charges_are_asked_every_round_older_ones_every_ten_seconds_and_each_gets_a_last_check()
-    {
-        let bakong =
-            Bakong::new("http://127.0.0.1:9", SecretBox::from_key(&[1; 32]).unwrap()).unwrap();
-        let now = 1_764_000_000_000;
-        let fresh = charge("a", now - 10_000, now + 290_000);
-        let older = charge("b", now - FRESH_MS - 1, now + 100_000);
-        let over = charge("c", now - 3_600_000, now - GRACE_MS - 1);
-        let all = [fresh.clone(), older.clone(), over.clone()];
-        let (due, last) = bakong.due(&all, now);
-        assert_eq!(due.len(), 3, "never asked: all due");
-        assert_eq!(due[0].charge_id, "a", "the counter's customer first");
-        assert_eq!(last, vec!["c".to_owned()]);
-        for c in &all {
-            bakong.memory().checked.insert(c.charge_id.clone(), now);
-        }
-        let (due, _) = bakong.due(&all, now + 1_000);
-        let ids: Vec<&str> = due.iter().map(|c| c.charge_id.as_str()).collect();
-        assert_eq!(
-            ids,
-            vec!["a", "c"],
-            "a second later: the fresh one (and the last check)"
-        );
-        let (due, _) = bakong.due(&all, now + SLOW_EVERY_MS);
-        assert!(
-            due.iter().any(|c| c.charge_id == "b"),
-            "ten seconds later: the older one too"
-        );
-        let many: Vec<PollCharge> = (0..120)
-            .map(|i| charge(&i.to_string(), now - i, now + 1))
-            .collect();
-        assert_eq!(
-            bakong.due(&many, now).0.len(),
-            super::super::client::LIST_MAX
-        );
-    }
-}
+mod tests;

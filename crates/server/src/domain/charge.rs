@@ -3,9 +3,64 @@
 //! charge stands and where it lands; `event` says what the screens are told. Payments move a
 //! charge through `settlement::judge`, which decides paid or paid late.
 
+use khqr::Money;
+
 use crate::api;
 use crate::api::ChargeStatus as S;
-use crate::store::ChargeRow;
+use crate::clock::rfc3339;
+
+/// A charge.
+#[derive(Debug, Clone)]
+pub struct ChargeRow {
+    /// id
+    pub charge_id: String,
+    /// merchant
+    pub merchant_id: String,
+    /// bill number
+    pub bill_number: String,
+    /// amount
+    pub money: Money,
+    /// state
+    pub status: api::ChargeStatus,
+    /// QR payload
+    pub payload: String,
+    /// md5
+    pub md5: String,
+    /// name on the QR
+    pub merchant_name: String,
+    /// note
+    pub note: Option<String>,
+    /// hash of the creating request (idempotency)
+    pub request_hash: Option<String>,
+    /// terminal it was made at
+    pub terminal_id: Option<String>,
+    /// how a late payment was resolved
+    pub resolution: Option<api::Resolution>,
+    /// expiry, epoch ms
+    pub expires_at: i64,
+    /// creation, epoch ms
+    pub created_at: i64,
+}
+
+/// A charge for the wire.
+pub fn view(c: &ChargeRow) -> api::ChargeView {
+    api::ChargeView {
+        id: c.charge_id.clone(),
+        bill_number: c.bill_number.clone(),
+        amount: c.money.to_decimal_string(),
+        currency: c.money.currency,
+        status: c.status,
+        payload: c.payload.clone(),
+        md5: c.md5.clone(),
+        merchant_name: c.merchant_name.clone(),
+        note: c.note.clone(),
+        terminal_id: c.terminal_id.clone(),
+        resolution: c.resolution,
+        created_at_ms: c.created_at,
+        expires_at: rfc3339(c.expires_at),
+        expires_at_ms: c.expires_at,
+    }
+}
 
 /// A move someone (or the clock) asks of a charge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +100,7 @@ pub fn step(
 
 /// What the screens (and webhooks) are told after `mv` moved `charge` (as it is after it).
 pub fn event(mv: Move, charge: &ChargeRow) -> api::EventData {
-    let charge = crate::views::charge(charge);
+    let charge = view(charge);
     match mv {
         Move::Cancel => api::EventData::ChargeCancelled { charge },
         Move::Expire => api::EventData::ChargeExpired { charge },

@@ -8,8 +8,8 @@
 
 use khqr::Money;
 
+use super::charge::ChargeRow;
 use crate::api::{self, ChargeStatus, ReviewReason};
-use crate::store::ChargeRow;
 
 /// What a network reported about one payment.
 #[derive(Debug, Clone, Copy)]
@@ -104,7 +104,7 @@ pub fn event(charge_after: Option<&ChargeRow>, payment: api::PaymentView) -> api
     match charge_after {
         Some(c) if matches!(c.status, ChargeStatus::Paid | ChargeStatus::PaidLate) => {
             api::EventData::ChargePaid {
-                charge: crate::views::charge(c),
+                charge: super::charge::view(c),
                 payment,
             }
         }

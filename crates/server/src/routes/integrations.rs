@@ -156,7 +156,10 @@ async fn check_now(
     ) {
         return Ok(Json(views::charge(&charge)));
     }
-    state.bakong.check_now(&state, &charge).await?;
+    state
+        .bakong
+        .check_now(state.store.as_ref(), &charge)
+        .await?;
     // Read again: the check may have settled it.
     let charge = super::charges::visible_charge(&state, &caller, &id).await?;
     Ok(Json(views::charge(&charge)))

@@ -2,39 +2,6 @@
 
 use super::*;
 
-/// A charge.
-#[derive(Debug, Clone)]
-pub struct ChargeRow {
-    /// id
-    pub charge_id: String,
-    /// merchant
-    pub merchant_id: String,
-    /// bill number
-    pub bill_number: String,
-    /// amount
-    pub money: Money,
-    /// state
-    pub status: api::ChargeStatus,
-    /// QR payload
-    pub payload: String,
-    /// md5
-    pub md5: String,
-    /// name on the QR
-    pub merchant_name: String,
-    /// note
-    pub note: Option<String>,
-    /// hash of the creating request (idempotency)
-    pub request_hash: Option<String>,
-    /// terminal it was made at
-    pub terminal_id: Option<String>,
-    /// how a late payment was resolved
-    pub resolution: Option<api::Resolution>,
-    /// expiry, epoch ms
-    pub expires_at: i64,
-    /// creation, epoch ms
-    pub created_at: i64,
-}
-
 /// What to insert for a new charge.
 #[derive(Debug, Clone)]
 pub struct NewCharge {

@@ -2,37 +2,6 @@
 
 use super::*;
 
-/// A payment as stored.
-#[derive(Debug, Clone)]
-pub struct PaymentRow {
-    /// id
-    pub payment_id: String,
-    /// merchant credited
-    pub merchant_id: String,
-    /// network
-    pub network: String,
-    /// network's transaction id
-    pub transaction_id: String,
-    /// matched charge
-    pub charge_id: Option<String>,
-    /// bill number of the matched charge
-    pub bill_number: Option<String>,
-    /// the counter: the charge's, or the one whose static code was paid
-    pub terminal_id: Option<String>,
-    /// credited amount
-    pub money: Money,
-    /// payer
-    pub payer: api::Payer,
-    /// when paid (network's clock), epoch ms
-    pub paid_at: i64,
-    /// when recorded, epoch ms
-    pub created_at: i64,
-    /// how the merchant resolved it, when it settled no charge
-    pub resolution: Option<api::Resolution>,
-    /// why it is in the review queue, or what was odd about it
-    pub review: Option<api::ReviewReason>,
-}
-
 /// A payment notification to record.
 #[derive(Debug, Clone)]
 pub struct NewPayment {

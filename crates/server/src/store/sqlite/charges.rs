@@ -67,7 +67,7 @@ impl ChargeStore for SqliteStore {
             &mut tx,
             &c.merchant_id,
             api::EventData::ChargeCreated {
-                charge: crate::views::charge(c),
+                charge: crate::domain::charge::view(c),
             },
             now,
         )

@@ -120,7 +120,7 @@ pub(super) async fn verify_account(
             continue;
         }
         let (payment, _) = payment_by_id(&mut tx, merchant_id, &payment_id).await?;
-        let data = crate::domain::settlement::event(None, crate::views::payment(&payment));
+        let data = crate::domain::settlement::event(None, crate::domain::payment::view(&payment));
         events.push(append_event(&mut tx, merchant_id, data, now).await?);
     }
     tx.commit().await?;

@@ -197,7 +197,7 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
         }
         Verdict::Review(_) => charge,
     };
-    let data = settlement::event(Some(&charge_after), crate::views::payment(&payment));
+    let data = settlement::event(Some(&charge_after), crate::domain::payment::view(&payment));
     let event = append_event(tx, &charge_after.merchant_id, data, new.now)?;
     Ok(PaymentOutcome::Recorded {
         payment,
@@ -221,7 +221,7 @@ fn append_event(
         at_ms: now,
         data,
     };
-    if let Some((kind, body)) = crate::webhooks::body(&event)? {
+    if let Some((kind, body)) = crate::domain::webhook::body(&event).map_err(other)? {
         tx.prepare_cached(super::webhooks::ENQUEUE)?
             .execute(params![merchant_id, seq, kind.as_str(), body, now])?;
     }
@@ -264,7 +264,7 @@ fn record_counter_sale(
         return duplicate(tx, new);
     };
     let data = api::EventData::PaymentReceived {
-        payment: crate::views::payment(&payment),
+        payment: crate::domain::payment::view(&payment),
     };
     let event = append_event(tx, &merchant_id, data, new.now)?;
     Ok(PaymentOutcome::Recorded {
@@ -387,7 +387,7 @@ fn record_unmatched(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOut
     let Some(payment) = insert_payment(tx, new, &merchant_id, None, review, Counter(None))? else {
         return duplicate(tx, new);
     };
-    let data = settlement::event(None, crate::views::payment(&payment));
+    let data = settlement::event(None, crate::domain::payment::view(&payment));
     let event = append_event(tx, &merchant_id, data, new.now)?;
     Ok(PaymentOutcome::Recorded {
         payment,

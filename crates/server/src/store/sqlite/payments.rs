@@ -44,7 +44,7 @@ impl PaymentStore for SqliteStore {
             &mut tx,
             merchant_id,
             api::EventData::PaymentResolved {
-                payment: crate::views::payment(&payment),
+                payment: crate::domain::payment::view(&payment),
             },
             now,
         )

@@ -1,0 +1,54 @@
+//! A payment as tonle keeps it, and as the wire shows it.
+
+use khqr::Money;
+
+use crate::api;
+
+/// A payment as stored.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    /// id
+    pub payment_id: String,
+    /// merchant credited
+    pub merchant_id: String,
+    /// network
+    pub network: String,
+    /// network's transaction id
+    pub transaction_id: String,
+    /// matched charge
+    pub charge_id: Option<String>,
+    /// bill number of the matched charge
+    pub bill_number: Option<String>,
+    /// the counter: the charge's, or the one whose static code was paid
+    pub terminal_id: Option<String>,
+    /// credited amount
+    pub money: Money,
+    /// payer
+    pub payer: api::Payer,
+    /// when paid (network's clock), epoch ms
+    pub paid_at: i64,
+    /// when recorded, epoch ms
+    pub created_at: i64,
+    /// how the merchant resolved it, when it settled no charge
+    pub resolution: Option<api::Resolution>,
+    /// why it is in the review queue, or what was odd about it
+    pub review: Option<api::ReviewReason>,
+}
+
+/// A payment for the wire.
+pub fn view(p: &PaymentRow) -> api::PaymentView {
+    api::PaymentView {
+        id: p.payment_id.clone(),
+        network: p.network.clone(),
+        transaction_id: p.transaction_id.clone(),
+        charge_id: p.charge_id.clone(),
+        bill_number: p.bill_number.clone(),
+        terminal_id: p.terminal_id.clone(),
+        amount: p.money.to_decimal_string(),
+        currency: p.money.currency,
+        payer: p.payer.clone(),
+        received_at_ms: p.created_at,
+        resolution: p.resolution,
+        review: p.review,
+    }
+}
