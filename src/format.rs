@@ -148,13 +148,14 @@ const MONTHS_KM: [&str; 12] = [
 ];
 
 /// A network's name as a merchant reads it.
-pub fn network_key(network: &str) -> Option<crate::i18n::Key> {
+pub fn network_key(network: protocol::Network) -> Option<crate::i18n::Key> {
     use crate::i18n::Key;
+    use protocol::Network as N;
     match network {
-        "bakong" => Some(Key::NetBakong),
-        "unionpay" => Some(Key::NetUnionPay),
-        "sandbox" => Some(Key::NetSandbox),
-        _ => None,
+        N::Bakong => Some(Key::NetBakong),
+        N::Unionpay => Some(Key::NetUnionPay),
+        N::Sandbox => Some(Key::NetSandbox),
+        N::Unknown => None,
     }
 }
 

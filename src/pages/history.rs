@@ -12,12 +12,12 @@ use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
 
 const PAGE: u32 = 50;
-const NETWORKS: [&str; 3] = ["bakong", "unionpay", "sandbox"];
 
 /// The history screen.
 /// A network's name in the language, or as the server wrote it.
-fn network_name(lang: crate::i18n::Lang, network: &str) -> String {
-    format::network_key(network).map_or_else(|| network.to_owned(), |k| t(lang, k).to_owned())
+fn network_name(lang: crate::i18n::Lang, network: protocol::Network) -> String {
+    format::network_key(network)
+        .map_or_else(|| network.as_str().to_owned(), |k| t(lang, k).to_owned())
 }
 
 #[component]
@@ -93,7 +93,7 @@ pub fn HistoryPage() -> impl IntoView {
                 <label>{tr(Key::Network)}
                     <select data-testid="filter-network" on:change=move |ev| network.set(event_target_value(&ev))>
                         <option value="">{tr(Key::AllNetworks)}</option>
-                        {NETWORKS.into_iter().map(|n| view! { <option value=n>{move || network_name(lang.get(), n)}</option> }).collect_view()}
+                        {protocol::Network::ALL.into_iter().map(|n| view! { <option value=n.as_str()>{move || network_name(lang.get(), n)}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>{tr(Key::BillNumber)}<input type="search" data-testid="filter-bill" prop:value=move || bill.get() on:input=move |ev| bill.set(event_target_value(&ev))/></label>
@@ -158,7 +158,7 @@ fn HistoryRow(
         };
         view! {
             <dl class="detail" data-testid="payment-detail">
-                <dt>{tr(Key::Transaction)}</dt><dd data-testid="payment-network">{let n = p.network.clone(); move || network_name(lang.get(), &n)}" · "{p.transaction_id.clone()}</dd>
+                <dt>{tr(Key::Transaction)}</dt><dd data-testid="payment-network">{let n = p.network; move || network_name(lang.get(), n)}" · "{p.transaction_id.clone()}</dd>
                 <dt>{tr(Key::Wallet)}</dt><dd>{p.payer.wallet.clone()}{p.payer.institution.clone().map(|i| format!(" · {i}"))}</dd>
                 <dt>{tr(Key::PayerCountry)}</dt><dd>{p.payer.country.clone()}</dd>
                 <dt>{tr(Key::PayerPaid)}</dt><dd>{payer_paid}</dd>

@@ -52,7 +52,7 @@ pub fn ReceiptPage(
                     <dt>{tr(Key::PayerCountry)}</dt><dd>{p.payer.country.clone()}</dd>
                     {payer_paid.map(|v| view! { <dt>{tr(Key::PayerPaid)}</dt><dd>{v}</dd> })}
                     {rate.map(|v| view! { <dt>{tr(Key::Rate)}</dt><dd>{v}</dd> })}
-                    <dt>{tr(Key::Transaction)}</dt><dd class="mono">{p.network.clone()}" · "{p.transaction_id.clone()}</dd>
+                    <dt>{tr(Key::Transaction)}</dt><dd class="mono">{p.network.as_str()}" · "{p.transaction_id.clone()}</dd>
                 </dl>
                 <p class="receipt-thanks">{tr(Key::ThankYou)}</p>
             </article>

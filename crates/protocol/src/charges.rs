@@ -203,6 +203,42 @@ pub struct Payer {
     pub reference: Option<String>,
 }
 
+/// A payment network tonle hears from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Network {
+    /// the NBC's Bakong (KHQR)
+    Bakong,
+    /// UnionPay International
+    Unionpay,
+    /// simulated wallets (`tonle simulate pay`)
+    Sandbox,
+    /// a network this client does not know yet
+    #[serde(other)]
+    Unknown,
+}
+
+impl Network {
+    /// Every network tonle hears from.
+    pub const ALL: [Self; 3] = [Self::Bakong, Self::Unionpay, Self::Sandbox];
+
+    /// The wire and stored name (also the notification path's last segment).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Bakong => "bakong",
+            Self::Unionpay => "unionpay",
+            Self::Sandbox => "sandbox",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a name; `None` for one tonle does not hear from.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+}
+
 /// A payment received from a network.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,7 +246,7 @@ pub struct PaymentView {
     /// payment id
     pub id: String,
     /// bakong, unionpay or sandbox
-    pub network: String,
+    pub network: Network,
     /// the network's transaction id
     pub transaction_id: String,
     /// the charge it settled, when matched

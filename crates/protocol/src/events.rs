@@ -353,7 +353,7 @@ mod tests {
     fn payment() -> PaymentView {
         PaymentView {
             id: "pay_1".into(),
-            network: "bakong".into(),
+            network: crate::Network::Bakong,
             transaction_id: "tx".into(),
             charge_id: Some("ch_1".into()),
             bill_number: Some("TL-000001".into()),

@@ -37,7 +37,7 @@ pub(super) async fn record(
         .map(|(_, bank)| bank.to_owned());
     let new = NewPayment {
         payment_id: uuid::Uuid::new_v4().to_string(),
-        network: "bakong".into(),
+        network: api::Network::Bakong,
         transaction_id: tx.hash.clone(),
         md5: Some(charge.md5.to_ascii_lowercase()),
         bill_number: None,

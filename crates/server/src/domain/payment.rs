@@ -12,7 +12,7 @@ pub struct PaymentRow {
     /// merchant credited
     pub merchant_id: String,
     /// network
-    pub network: String,
+    pub network: api::Network,
     /// network's transaction id
     pub transaction_id: String,
     /// matched charge
@@ -39,7 +39,7 @@ pub struct PaymentRow {
 pub fn view(p: &PaymentRow) -> api::PaymentView {
     api::PaymentView {
         id: p.payment_id.clone(),
-        network: p.network.clone(),
+        network: p.network,
         transaction_id: p.transaction_id.clone(),
         charge_id: p.charge_id.clone(),
         bill_number: p.bill_number.clone(),

@@ -19,19 +19,18 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/notifications/{network}", post(receive))
 }
 
-fn secret_for<'a>(state: &'a AppState, network: &str) -> Result<&'a WebhookSecret, ApiError> {
+fn secret_for(state: &AppState, network: api::Network) -> Result<&WebhookSecret, ApiError> {
     let s = match network {
-        "bakong" => state.settings.bakong_secret.as_ref(),
-        "unionpay" => state.settings.unionpay_secret.as_ref(),
-        "sandbox" => state.sandbox_secret.as_ref(),
-        _ => {
-            return Err(ApiError::NotFound(format!(
-                "unknown network {network:?}; use bakong, unionpay or sandbox"
-            )));
-        }
+        api::Network::Bakong => state.settings.bakong_secret.as_ref(),
+        api::Network::Unionpay => state.settings.unionpay_secret.as_ref(),
+        api::Network::Sandbox => state.sandbox_secret.as_ref(),
+        api::Network::Unknown => None,
     };
     s.ok_or_else(|| {
-        ApiError::NotFound(format!("network {network:?} is not enabled on this server"))
+        ApiError::NotFound(format!(
+            "network {} is not enabled on this server",
+            network.as_str()
+        ))
     })
 }
 
@@ -88,7 +87,12 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<api::NotificationAck>), ApiError> {
-    let secret = secret_for(&state, &network)?;
+    let network = api::Network::parse(&network).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "unknown network {network:?}; use bakong, unionpay or sandbox"
+        ))
+    })?;
+    let secret = secret_for(&state, network)?;
     let now = now_ms();
     let webhook_id = header(&headers, "webhook-id");
     secret
@@ -104,7 +108,7 @@ async fn receive(
         .map_err(|e| ApiError::BadRequest(format!("notification body: {e}")))?;
     let new = NewPayment {
         payment_id: uuid::Uuid::new_v4().to_string(),
-        network: network.clone(),
+        network,
         transaction_id: n.transaction_id.trim().to_owned(),
         md5: n.md5.clone(),
         bill_number: n.bill_number.clone(),
@@ -117,7 +121,7 @@ async fn receive(
         body_hash: crate::auth::token_hash_bytes(&body),
     };
     let outcome = state.store.record_payment(new).await?;
-    answer(&network, &n.transaction_id, outcome)
+    answer(network.as_str(), &n.transaction_id, outcome)
 }
 
 /// What the network is told about a recorded notification (the screens were told by the store

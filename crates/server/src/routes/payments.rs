@@ -55,15 +55,16 @@ async fn payment_query(
             "payments have no status; filter charges by status",
         ));
     }
-    if q.network
-        .as_deref()
-        .is_some_and(|n| !matches!(n, "bakong" | "unionpay" | "sandbox"))
-    {
-        return Err(ApiError::field("network", "bakong, unionpay or sandbox"));
-    }
+    let network = match q.network.as_deref() {
+        None => None,
+        Some(n) => Some(
+            api::Network::parse(n)
+                .ok_or_else(|| ApiError::field("network", "bakong, unionpay or sandbox"))?,
+        ),
+    };
     Ok(PaymentQuery {
         range: q.range(utc_offset_ms(merchant.country))?,
-        network: q.network.clone(),
+        network,
         bill_number: q.bill_number.clone(),
         terminal_id: q.terminal.clone(),
         unmatched: q.unmatched.unwrap_or(false),
@@ -236,7 +237,7 @@ fn csv_rows(rows: &[PaymentRow], header: bool) -> Vec<u8> {
             crate::clock::rfc3339(p.created_at),
             crate::clock::rfc3339(p.paid_at),
             p.payment_id.clone(),
-            p.network.clone(),
+            p.network.as_str().to_owned(),
             cell(&p.transaction_id),
             cell(p.bill_number.as_deref().unwrap_or("")),
             p.money.to_decimal_string(),

@@ -8,7 +8,7 @@ pub struct NewPayment {
     /// fresh id
     pub payment_id: String,
     /// network
-    pub network: String,
+    pub network: api::Network,
     /// network's transaction id
     pub transaction_id: String,
     /// md5 of the paid QR
@@ -70,7 +70,7 @@ pub struct PaymentQuery {
     /// time range
     pub range: Range,
     /// network
-    pub network: Option<String>,
+    pub network: Option<api::Network>,
     /// bill number of the settled charge
     pub bill_number: Option<String>,
     /// terminal of the settled charge; `""` for charges made at no terminal

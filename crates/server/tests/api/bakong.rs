@@ -107,7 +107,7 @@ async fn a_payment_found_on_bakong_turns_the_charge_paid_live_and_keeps_the_paye
     };
     assert_eq!(charge.id, c.id);
     assert_eq!(charge.status, api::ChargeStatus::Paid);
-    assert_eq!(payment.network, "bakong");
+    assert_eq!(payment.network, api::Network::Bakong);
     assert_eq!(payment.transaction_id, hash);
     assert_eq!(payment.payer.account.as_deref(), Some("payer@abaa"));
     assert!(

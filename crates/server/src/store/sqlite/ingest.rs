@@ -129,7 +129,7 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
              returning body_hash",
         )?
         .query_row(
-            params![new.network, new.webhook_id, new.body_hash, new.now],
+            params![new.network.as_str(), new.webhook_id, new.body_hash, new.now],
             |r| r.get(0),
         )?;
     if hash != new.body_hash {
@@ -296,7 +296,7 @@ fn insert_payment(
         .execute(params![
             new.payment_id,
             merchant_id,
-            new.network,
+            new.network.as_str(),
             new.transaction_id,
             charge.map(|c| c.charge_id.as_str()),
             new.money.amount.get() as i64,
@@ -310,7 +310,7 @@ fn insert_payment(
     Ok((inserted == 1).then(|| PaymentRow {
         payment_id: new.payment_id.clone(),
         merchant_id: merchant_id.to_owned(),
-        network: new.network.clone(),
+        network: new.network,
         transaction_id: new.transaction_id.clone(),
         charge_id: charge.map(|c| c.charge_id.clone()),
         bill_number: charge.map(|c| c.bill_number.clone()),
@@ -334,7 +334,7 @@ fn earlier(tx: &Connection, new: &NewPayment) -> StoreResult<Option<PaymentOutco
          where p.network = ?1 and p.transaction_id = ?2"
     );
     tx.prepare_cached(&sql)?
-        .query_row(params![new.network, new.transaction_id], |r| {
+        .query_row(params![new.network.as_str(), new.transaction_id], |r| {
             Ok((|| {
                 let status = r.opt_text("charge_status")?;
                 Ok(PaymentOutcome::Duplicate {
@@ -352,7 +352,7 @@ fn duplicate(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
     earlier(tx, new)?.ok_or_else(|| {
         other(anyhow::anyhow!(
             "payment {}/{} conflicted but cannot be read",
-            new.network,
+            new.network.as_str(),
             new.transaction_id
         ))
     })
@@ -408,7 +408,7 @@ fn hold(tx: &Connection, new: &NewPayment, account: &str) -> StoreResult<Payment
         .query_row(
             params![
                 new.payment_id,
-                new.network,
+                new.network.as_str(),
                 new.transaction_id,
                 account,
                 new.money.amount.get() as i64,

@@ -81,7 +81,7 @@ impl PaymentStore for SqliteStore {
             .bind(merchant_id)
             .bind(q.range.from_ms)
             .bind(q.range.to_ms)
-            .bind(&q.network)
+            .bind(q.network.map(api::Network::as_str))
             .bind(&q.bill_number)
             .bind(before_at)
             .bind(before_id)

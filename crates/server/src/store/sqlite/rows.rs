@@ -7,6 +7,11 @@ pub(super) fn role(stored: &str) -> Result<api::StaffRole, StoreError> {
         .ok_or_else(|| other(anyhow::anyhow!("unknown role {stored} in database")))
 }
 
+pub(super) fn network(stored: &str) -> Result<api::Network, StoreError> {
+    api::Network::parse(stored)
+        .ok_or_else(|| other(anyhow::anyhow!("unknown network {stored} in database")))
+}
+
 pub(super) fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code)
         .ok_or_else(|| other(anyhow::anyhow!("unknown currency {code} in database")))
@@ -133,7 +138,7 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
     Ok(PaymentRow {
         payment_id: r.text("payment_id")?,
         merchant_id: r.text("merchant_id")?,
-        network: r.text("network")?,
+        network: network(&r.text("network")?)?,
         transaction_id: r.text("transaction_id")?,
         charge_id: r.opt_text("charge_id")?,
         bill_number: r.opt_text("bill_number")?,
