@@ -89,15 +89,30 @@ impl Browser {
         format!("[data-testid=\"{testid}\"]")
     }
 
-    /// Waits for an element by test id.
+    /// Waits for an element by test id. A page that is navigating away (a sign-out, a link into
+    /// another bundle) answers "aborted by navigation" meanwhile: that is waited out too.
     pub async fn find(&self, testid: &str) -> Result<fantoccini::elements::Element, String> {
         let sel = Self::css(testid);
-        self.client
-            .wait()
-            .at_most(STEP)
-            .for_element(Locator::Css(&sel))
-            .await
-            .map_err(|e| format!("waiting for {testid}: {e}"))
+        let deadline = tokio::time::Instant::now() + STEP;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self
+                .client
+                .wait()
+                .at_most(left)
+                .for_element(Locator::Css(&sel))
+                .await
+            {
+                Ok(el) => return Ok(el),
+                Err(e)
+                    if e.to_string().contains("aborted by navigation")
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(format!("waiting for {testid}: {e}")),
+            }
+        }
     }
 
     /// Types into an input (clearing it first).
