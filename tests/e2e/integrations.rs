@@ -8,6 +8,8 @@ use crate::support::server::Server;
 async fn connect_a_pos(b: &Browser, server: &Server) -> Result<(), String> {
     crate::screens::sign_up(b, server, "owner@pos-link.kh").await?;
     b.goto(&format!("{}/settings", server.url)).await?;
+    b.screenshot_at("integrations-card", "settings-integrations-card-en")
+        .await;
     b.click("integrations-link").await?;
     b.find("webhook-form").await?;
     b.find("webhooks-empty").await?;
