@@ -9,6 +9,11 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// A duration in milliseconds, as the clock counts them (saturating).
+pub fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// RFC 3339 with milliseconds, UTC.
 pub fn rfc3339(ms: i64) -> String {
     let nanos = i128::from(ms) * 1_000_000;
@@ -47,9 +52,8 @@ impl Clock {
 
     /// Moves the clock forward and wakes whoever waits on it.
     pub fn advance(&self, by: std::time::Duration) {
-        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.offset_ms
-            .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+            .fetch_add(millis(by), std::sync::atomic::Ordering::Relaxed);
         self.moved.notify_waiters();
     }
 

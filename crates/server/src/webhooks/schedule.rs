@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::clock::rfc3339;
+use crate::clock::{millis, rfc3339};
 
 /// Waits before the 2nd to 8th attempt (the Svix schedule; the 1st is at once). After the 8th
 /// failure the delivery has failed for good (a person may still retry it).
@@ -31,10 +31,6 @@ pub struct Next {
     pub disable_reason: Option<String>,
 }
 
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
 /// After an attempt: `made` attempts came before it; `failing_since` is the endpoint's.
 pub fn after(
     made: u32,
@@ -51,7 +47,7 @@ pub fn after(
         };
     }
     let since = failing_since.unwrap_or(now);
-    let disable_reason = (now.saturating_sub(since) >= ms(DISABLE_AFTER)).then(|| {
+    let disable_reason = (now.saturating_sub(since) >= millis(DISABLE_AFTER)).then(|| {
         format!(
             "turned off: every delivery has failed since {} (last: {error}); fix the receiver, then turn it on again",
             rfc3339(since)
@@ -60,7 +56,7 @@ pub fn after(
     let attempt_at = usize::try_from(made)
         .ok()
         .and_then(|i| RETRY_DELAYS.get(i))
-        .map(|d| now.saturating_add(ms(*d)));
+        .map(|d| now.saturating_add(millis(*d)));
     Next {
         attempt_at,
         failing_since: Some(since),

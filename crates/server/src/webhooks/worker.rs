@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::{schedule, target};
-use crate::clock::now_ms;
+use crate::clock::{millis, now_ms};
 use crate::signing::WebhookSecret;
 use crate::state::AppState;
 use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow};
@@ -58,15 +58,19 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let mut pruned_at = None::<i64>;
     loop {
         let now = state.settings.clock.now_ms();
-        if pruned_at.is_none_or(|at| now - at >= ms(PRUNE_EVERY)) {
+        if pruned_at.is_none_or(|at| now - at >= millis(PRUNE_EVERY)) {
             pruned_at = Some(now);
-            if let Err(e) = state.store.prune_webhook_deliveries(now - ms(KEEP)).await {
+            if let Err(e) = state
+                .store
+                .prune_webhook_deliveries(now - millis(KEEP))
+                .await
+            {
                 tracing::warn!(error = %e, "pruning the webhook log");
             }
         }
         let free = PARALLEL.saturating_sub(in_flight.len());
         if free > 0 {
-            let lease = now + ms(LEASE);
+            let lease = now + millis(LEASE);
             let limit = u32::try_from(free).unwrap_or(u32::MAX);
             let claimed = state
                 .store
@@ -107,10 +111,6 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         }
     }
     while in_flight.join_next().await.is_some() {}
-}
-
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// The `webhook-signature` value: one `v1,` signature per secret in use.

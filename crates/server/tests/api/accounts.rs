@@ -206,13 +206,7 @@ async fn without_smtp_the_answer_names_the_operator() {
 /// A store and its counter "Till 1" for `m`; the counter's id and the md5 of its static code
 /// (reading the code is what makes tonle remember it).
 async fn counter_code(app: &TestApp, m: &Merchant) -> (String, String) {
-    let post = |path: &'static str, body: Value| {
-        app.http
-            .post(app.url(path))
-            .header("cookie", &m.cookie)
-            .json(&body)
-            .send()
-    };
+    let post = |path: &'static str, body: Value| app.post_as(&m.cookie, path, body);
     let store: Value = post("/api/v1/stores", json!({"name": "Market"}))
         .await
         .unwrap()

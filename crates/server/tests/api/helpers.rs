@@ -96,6 +96,21 @@ impl TestApp {
         Merchant { cookie }
     }
 
+    /// POSTs a JSON body as `cookie`'s user.
+    pub async fn post_as(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: Value,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .json(&body)
+            .send()
+            .await
+    }
+
     /// GET a JSON body as `cookie`'s user.
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, cookie: &str, path: &str) -> T {
         self.http

@@ -6,13 +6,7 @@ use crate::helpers::spawn_app;
 async fn terminals_put_their_names_on_the_qr_and_filter_history() {
     let app = spawn_app().await;
     let m = app.register("t1@shop.kh", "sokha@aclb").await;
-    let post = |path: &'static str, body: Value| {
-        app.http
-            .post(app.url(path))
-            .header("cookie", &m.cookie)
-            .json(&body)
-            .send()
-    };
+    let post = |path: &'static str, body: Value| app.post_as(&m.cookie, path, body);
     let store: Value = post("/api/v1/stores", json!({"name": "Riverside"}))
         .await
         .unwrap()
@@ -172,13 +166,7 @@ async fn every_taken_name_is_a_conflict_naming_its_field() {
         .await
         .unwrap();
     assert_eq!(field_of(again).await, "email");
-    let post = |path: &'static str, body: Value| {
-        app.http
-            .post(app.url(path))
-            .header("cookie", &m.cookie)
-            .json(&body)
-            .send()
-    };
+    let post = |path: &'static str, body: Value| app.post_as(&m.cookie, path, body);
     let store: Value = post("/api/v1/stores", json!({"name": "Main"}))
         .await
         .unwrap()

@@ -191,8 +191,8 @@ async fn a_receiver_failing_three_times_gets_the_event_on_schedule_with_one_id_a
     )
     .await;
     assert_eq!(status, 200);
-    let d: Vec<api::WebhookDeliveryView> = serde_json::from_value(log).unwrap();
-    let d = wait_until_delivered(&app, &owner, &id, d).await;
+    assert!(log.is_array(), "{log}");
+    let d = wait_until_delivered(&app, &owner, &id).await;
     assert_eq!(d.id, first.id);
     assert_eq!(d.status, api::DeliveryStatus::Delivered);
     assert_eq!(d.attempts, 4);
@@ -214,23 +214,31 @@ async fn a_receiver_failing_three_times_gets_the_event_on_schedule_with_one_id_a
     // The log keeps 30 days.
     tokio::time::sleep(Duration::from_millis(300)).await;
     clock.advance(Duration::from_secs(31 * 24 * 3600));
-    let mut left = usize::MAX;
+    let path = format!("/api/v1/webhook-endpoints/{id}/deliveries");
+    let log = get_until(&app, &owner, &path, |v| {
+        v.as_array().is_some_and(Vec::is_empty)
+    })
+    .await;
+    let left = log.as_array().map_or(usize::MAX, Vec::len);
+    assert_eq!(left, 0, "a delivery older than 30 days is pruned");
+}
+
+/// GETs `path` as `m` until `done` holds for the answer (5 s at most); the last answer.
+async fn get_until(
+    app: &TestApp,
+    m: &Merchant,
+    path: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut v = Value::Null;
     for _ in 0..50 {
-        let (_, v) = call(
-            &app,
-            &owner,
-            "GET",
-            &format!("/api/v1/webhook-endpoints/{id}/deliveries"),
-            None,
-        )
-        .await;
-        left = v.as_array().map_or(usize::MAX, Vec::len);
-        if left == 0 {
+        v = call(app, m, "GET", path, None).await.1;
+        if done(&v) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(left, 0, "a delivery older than 30 days is pruned");
+    v
 }
 
 /// The last attempt's result is written just after the receiver answers: wait for it.
@@ -238,26 +246,10 @@ async fn wait_until_delivered(
     app: &TestApp,
     m: &Merchant,
     endpoint: &str,
-    mut log: Vec<api::WebhookDeliveryView>,
 ) -> api::WebhookDeliveryView {
-    for _ in 0..50 {
-        if log
-            .first()
-            .is_some_and(|d| d.status == api::DeliveryStatus::Delivered)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let (_, v) = call(
-            app,
-            m,
-            "GET",
-            &format!("/api/v1/webhook-endpoints/{endpoint}/deliveries"),
-            None,
-        )
-        .await;
-        log = serde_json::from_value(v).unwrap();
-    }
+    let path = format!("/api/v1/webhook-endpoints/{endpoint}/deliveries");
+    let v = get_until(app, m, &path, |v| v[0]["status"] == "delivered").await;
+    let mut log: Vec<api::WebhookDeliveryView> = serde_json::from_value(v).unwrap();
     assert_eq!(log.len(), 1, "{log:?}");
     log.remove(0)
 }
@@ -386,39 +378,11 @@ async fn an_endpoint_failing_for_five_days_is_turned_off_and_says_why() {
     app.charge(&owner, "100", "KHR").await;
     rx.next().await;
     // The first failure is recorded before the clock moves on.
-    for _ in 0..50 {
-        let shown = call(
-            &app,
-            &owner,
-            "GET",
-            &format!("/api/v1/webhook-endpoints/{id}"),
-            None,
-        )
-        .await
-        .1;
-        if shown["failing_since_ms"].is_i64() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let path = format!("/api/v1/webhook-endpoints/{id}");
+    get_until(&app, &owner, &path, |v| v["failing_since_ms"].is_i64()).await;
     clock.advance(Duration::from_secs(5 * 24 * 3600));
     rx.next().await;
-    let mut shown = Value::Null;
-    for _ in 0..50 {
-        shown = call(
-            &app,
-            &owner,
-            "GET",
-            &format!("/api/v1/webhook-endpoints/{id}"),
-            None,
-        )
-        .await
-        .1;
-        if shown["enabled"] == false {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let shown = get_until(&app, &owner, &path, |v| v["enabled"] == false).await;
     assert_eq!(shown["enabled"], false, "{shown}");
     let reason = shown["disabled_reason"].as_str().unwrap();
     assert!(reason.contains("HTTP 500"), "{reason}");

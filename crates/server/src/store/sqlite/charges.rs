@@ -111,8 +111,8 @@ impl ChargeStore for SqliteStore {
         let mut tx = self.begin().await?;
         let current = charge_by_id(&mut tx, merchant_id, charge_id).await?;
         let mv = Move::Resolve(resolution);
-        let (_, resolved) = charge::step(&current, mv).map_err(refused)?;
-        let name = resolution_name(resolved.unwrap_or(resolution))?;
+        charge::step(&current, mv).map_err(refused)?;
+        let name = resolution_name(resolution)?;
         sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2")
             .bind(merchant_id)
             .bind(charge_id)
