@@ -324,6 +324,12 @@ async fn the_list_endpoints_403_falls_back_to_single_checks_and_faults_back_off(
         })
         .await
     );
+    // The poller records the payment, then writes that checks recovered: wait for the second.
+    eventually(3, || async {
+        let shown: Value = app.get_json(&m.cookie, "/api/v1/integrations/bakong").await;
+        shown["status"] == "ok"
+    })
+    .await;
     let shown: Value = app.get_json(&m.cookie, "/api/v1/integrations/bakong").await;
     assert_eq!(shown["status"], "ok", "recovered: {shown}");
 }
