@@ -496,3 +496,86 @@ async fn a_receiver_that_never_answers_does_not_hold_up_another_endpoint() {
         started.elapsed()
     );
 }
+
+/// Broken, oversized and wrongly typed input to the integration routes is a 4xx naming what is
+/// wrong, never a 500.
+#[tokio::test]
+async fn hostile_input_to_integration_routes_is_refused_cleanly() {
+    let (app, _) = app_with_clock(true).await;
+    let owner = app.register("hostile@shop.kh", "hostile@aclb").await;
+    let (id, _) = endpoint(&app, &owner, "http://127.0.0.1:9/h", json!([])).await;
+    for (method, path) in [
+        ("POST", "/api/v1/webhook-endpoints".to_owned()),
+        ("PATCH", format!("/api/v1/webhook-endpoints/{id}")),
+        ("POST", "/api/v1/api-keys".to_owned()),
+    ] {
+        for body in ["{", "[]", "{\"url\": 5, \"name\": [], \"scopes\": \"all\"}"] {
+            // serde reads `[]` as a struct with every field left out: for PATCH, "no change".
+            if method == "PATCH" && body == "[]" {
+                continue;
+            }
+            let res = app
+                .http
+                .request(method.parse().unwrap(), app.url(&path))
+                .header("cookie", &owner.cookie)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let v: Value = res.json().await.unwrap_or(Value::Null);
+            assert!(
+                (400..500).contains(&status),
+                "{method} {path} {body}: {status}"
+            );
+            assert!(
+                v["error"]["message"].is_string(),
+                "{method} {path} {body}: {v}"
+            );
+        }
+    }
+    let long_url = format!("https://pos.example.com/{}", "a".repeat(3000));
+    let (status, v) = call(
+        &app,
+        &owner,
+        "POST",
+        "/api/v1/webhook-endpoints",
+        Some(json!({"url": long_url})),
+    )
+    .await;
+    assert_eq!((status, v["error"]["field"].clone()), (422, json!("url")));
+    let (status, v) = call(
+        &app,
+        &owner,
+        "POST",
+        "/api/v1/api-keys",
+        Some(json!({"name": "x".repeat(81), "scopes": ["charges:read"]})),
+    )
+    .await;
+    assert_eq!((status, v["error"]["field"].clone()), (422, json!("name")));
+    for limit in ["0", "101", "abc"] {
+        let (status, _) = call(
+            &app,
+            &owner,
+            "GET",
+            &format!("/api/v1/webhook-endpoints/{id}/deliveries?limit={limit}"),
+            None,
+        )
+        .await;
+        assert!((400..500).contains(&status), "limit={limit}: {status}");
+    }
+    let (status, v) = call(
+        &app,
+        &owner,
+        "GET",
+        &format!("/api/v1/webhook-endpoints/{id}/deliveries?before=no-such"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, v),
+        (200, json!([])),
+        "an unknown cursor is an empty page"
+    );
+}
