@@ -13,10 +13,16 @@ use crate::api;
 /// Per-subscriber buffer before it counts as lagging.
 const CAPACITY: usize = 1024;
 
+/// A merchant's live channel, and the highest sequence number published on it.
+struct Channel {
+    tx: broadcast::Sender<Arc<api::Event>>,
+    head: u64,
+}
+
 /// The bus.
 #[derive(Clone, Default)]
 pub struct EventBus {
-    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<api::Event>>>>>,
+    channels: Arc<Mutex<HashMap<String, Channel>>>,
     /// wakes the webhook worker: an event was committed, its outbox may have work
     committed: Arc<tokio::sync::Notify>,
 }
@@ -27,16 +33,42 @@ impl EventBus {
         Self::default()
     }
 
-    /// Publishes a committed event to the merchant's live subscribers (none is fine).
+    fn channels(&self) -> std::sync::MutexGuard<'_, HashMap<String, Channel>> {
+        self.channels.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Publishes a committed event to the merchant's live subscribers (none is fine). An event
+    /// at or below what was published already is dropped: with several instances the same event
+    /// arrives from this one's commit and from the database's notification, and a subscriber
+    /// that sees a gap reads it from the log.
     pub fn publish(&self, merchant_id: &str, event: api::Event) {
         self.committed.notify_one();
-        let mut map = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.channels();
+        let Some(channel) = map.get_mut(merchant_id) else {
+            return;
+        };
+        if event.seq <= channel.head {
+            return;
+        }
+        channel.head = event.seq;
         // Nobody listens any more: forget the channel.
-        if let Some(tx) = map.get(merchant_id)
-            && tx.send(Arc::new(event)).is_err()
-        {
+        if channel.tx.send(Arc::new(event)).is_err() {
             map.remove(merchant_id);
         }
+    }
+
+    /// The highest sequence number published to a merchant's live subscribers here (0 before
+    /// the first), or `None` when nobody here listens to that merchant.
+    pub fn head(&self, merchant_id: &str) -> Option<u64> {
+        self.channels().get(merchant_id).map(|c| c.head)
+    }
+
+    /// Every merchant somebody here listens to, with its published head.
+    pub fn listened(&self) -> Vec<(String, u64)> {
+        self.channels()
+            .iter()
+            .map(|(m, c)| (m.clone(), c.head))
+            .collect()
     }
 
     /// Wakes the webhook worker: a delivery was made due.
@@ -51,12 +83,12 @@ impl EventBus {
 
     /// A subscription to one merchant's events.
     pub fn subscribe(&self, merchant_id: &str) -> broadcast::Receiver<Arc<api::Event>> {
-        let mut map = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.channels();
         match map.get(merchant_id) {
-            Some(tx) => tx.subscribe(),
+            Some(channel) => channel.tx.subscribe(),
             None => {
                 let (tx, rx) = broadcast::channel(CAPACITY);
-                map.insert(merchant_id.to_owned(), tx);
+                map.insert(merchant_id.to_owned(), Channel { tx, head: 0 });
                 rx
             }
         }
@@ -88,5 +120,21 @@ mod tests {
         bus.publish("nobody", event(3));
         bus.publish("b", event(4));
         assert_eq!(b.recv().await.unwrap().seq, 4);
+    }
+
+    #[tokio::test]
+    async fn an_event_published_twice_reaches_subscribers_once() {
+        let bus = EventBus::new();
+        let mut a = bus.subscribe("a");
+        assert_eq!(bus.head("a"), Some(0));
+        assert_eq!(bus.head("b"), None);
+        bus.publish("a", event(2));
+        bus.publish("a", event(2));
+        bus.publish("a", event(1));
+        bus.publish("a", event(3));
+        assert_eq!(a.recv().await.unwrap().seq, 2);
+        assert_eq!(a.recv().await.unwrap().seq, 3);
+        assert!(a.try_recv().is_err());
+        assert_eq!(bus.listened(), vec![("a".to_owned(), 3)]);
     }
 }

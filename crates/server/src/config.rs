@@ -12,8 +12,12 @@ use crate::signing::WebhookSecret;
 pub struct Settings {
     /// where to listen; port 0 picks a free port
     pub addr: SocketAddr,
-    /// SQLite database, sandbox secret
+    /// SQLite database (unless `database_url`), sandbox secret, sealing key
     pub data_dir: PathBuf,
+    /// `postgres://…`: PostgreSQL instead of SQLite in the data dir (several instances share it)
+    pub database_url: Option<String>,
+    /// connections each instance keeps to PostgreSQL at most
+    pub database_max_connections: u32,
     /// the built web app (trunk's `dist/`); not served when missing
     pub static_dir: PathBuf,
     /// accept `sandbox` notifications (simulated wallets)
@@ -90,11 +94,18 @@ impl Default for Limits {
 }
 
 impl Settings {
-    /// Defaults for tests: port 0, the given data dir, sandbox on.
+    /// Defaults for tests: port 0, the given data dir, sandbox on. With `TONLE_TEST_DATABASE_URL`
+    /// set, PostgreSQL there, in a schema of the data dir's own (made on first open; a test that
+    /// restarts on the same data dir finds its data again).
     pub fn for_tests(data_dir: PathBuf) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             static_dir: data_dir.join("no-dist"),
+            database_url: std::env::var("TONLE_TEST_DATABASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .map(|url| test_schema_url(&url, &data_dir)),
+            database_max_connections: 8,
             data_dir,
             sandbox: true,
             bakong_secret: None,
@@ -115,6 +126,15 @@ impl Settings {
         }
     }
 
+    /// Which store, for the start-up line (never the URL: it may hold a password).
+    pub fn database_kind(&self) -> &'static str {
+        if self.database_url.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
     /// SQLite file inside the data dir.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(DATABASE_FILE)
@@ -127,6 +147,8 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("addr", &self.addr)
             .field("data_dir", &self.data_dir)
+            .field("database", &self.database_kind())
+            .field("database_max_connections", &self.database_max_connections)
             .field("static_dir", &self.static_dir)
             .field("sandbox", &self.sandbox)
             .field("bakong_secret", &set(&self.bakong_secret))
@@ -152,4 +174,16 @@ impl std::fmt::Debug for Settings {
             )
             .finish()
     }
+}
+
+/// `url` with `search_path` set to a schema named after `data_dir` (tests: one schema each).
+fn test_schema_url(url: &str, data_dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut h);
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{sep}options=-c%20search_path%3Dtest_{:016x}",
+        h.finish()
+    )
 }

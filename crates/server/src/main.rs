@@ -43,6 +43,8 @@ struct AdminArgs {
     /// The data dir `tonle serve` uses.
     #[arg(long, env = "TONLE_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
+    #[command(flatten)]
+    database: DatabaseArgs,
     #[command(subcommand)]
     command: AdminCommand,
 }
@@ -73,9 +75,11 @@ struct ServeArgs {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, env = "TONLE_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Where the SQLite database and sandbox secret live.
+    /// Where the SQLite database, sandbox secret and sealing key live.
     #[arg(long, env = "TONLE_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    #[command(flatten)]
+    database: DatabaseArgs,
     /// The built web app (trunk's dist/).
     #[arg(long, env = "TONLE_STATIC_DIR", default_value = "dist")]
     static_dir: PathBuf,
@@ -115,6 +119,19 @@ struct ServeArgs {
     /// addresses (a LAN install, tests). Off: public https only.
     #[arg(long, env = "TONLE_WEBHOOK_ALLOW_PRIVATE")]
     webhook_allow_private: bool,
+}
+
+/// Which database: SQLite in the data dir, or PostgreSQL.
+#[derive(Args)]
+struct DatabaseArgs {
+    /// PostgreSQL (`postgres://user:pass@host:5432/db`, `?options=-c%20search_path%3Dschema`
+    /// for a schema of its own): several instances behind a load balancer share it. Without it,
+    /// SQLite in the data dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
+    /// Connections each instance keeps to PostgreSQL at most.
+    #[arg(long, env = "TONLE_DATABASE_MAX_CONNECTIONS", default_value_t = 32, global = true)]
+    database_max_connections: u32,
 }
 
 /// What clients may take of the server (see the security model in docs/ARCHITECTURE.md).
@@ -244,6 +261,8 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let settings = Settings {
         addr: a.addr,
         data_dir: a.data_dir,
+        database_url: a.database.database_url,
+        database_max_connections: a.database.database_max_connections,
         static_dir: a.static_dir,
         sandbox: a.sandbox,
         bakong_secret: secret("--bakong-secret", a.bakong_secret)?,
@@ -361,13 +380,13 @@ async fn main() -> ExitCode {
         }
         Command::Admin(a) => {
             let out = match &a.command {
-                AdminCommand::Accounts => admin::accounts(&a.data_dir).await,
+                AdminCommand::Accounts => admin::accounts(&a.data_dir, &a.database.database_url).await,
                 AdminCommand::VerifyAccount { account, merchant } => {
-                    admin::verify_account(&a.data_dir, account, merchant).await
+                    admin::verify_account(&a.data_dir, &a.database.database_url, account, merchant).await
                 }
-                AdminCommand::Unassigned => admin::unassigned(&a.data_dir).await,
+                AdminCommand::Unassigned => admin::unassigned(&a.data_dir, &a.database.database_url).await,
                 AdminCommand::ResetPassword { email } => {
-                    admin::reset_password(&a.data_dir, email).await
+                    admin::reset_password(&a.data_dir, &a.database.database_url, email).await
                 }
             };
             out.map(|text| {

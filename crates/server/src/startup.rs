@@ -25,6 +25,8 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::hashing::Hasher;
 use crate::signing;
+use crate::store::Store;
+use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 use crate::throttle::Throttles;
 
@@ -122,7 +124,12 @@ impl Application {
     /// Opens the store, prepares secrets and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let bus = EventBus::new();
-        let store = SqliteStore::open(&settings.database_path(), bus.clone()).await?;
+        let store: Arc<dyn Store> = match &settings.database_url {
+            Some(url) => Arc::new(
+                PgStore::open(url, settings.database_max_connections, bus.clone()).await?,
+            ),
+            None => Arc::new(SqliteStore::open(&settings.database_path(), bus.clone()).await?),
+        };
         let sandbox_secret = if settings.sandbox {
             Some(signing::load_or_create_sandbox_secret(&settings.data_dir)?)
         } else {
@@ -141,7 +148,7 @@ impl Application {
             .map(crate::mail::Mailer::new)
             .transpose()?;
         let state = AppState {
-            store: Arc::new(store),
+            store,
             bus,
             settings: Arc::new(settings),
             sandbox_secret,

@@ -10,8 +10,10 @@ mod charges;
 mod claims;
 mod counters;
 mod devices;
+mod errors;
 mod events;
 mod payments;
+pub mod postgres;
 pub mod sqlite;
 mod webhooks;
 
@@ -21,7 +23,7 @@ pub use accounts::{
     AccountStore, InvitationRow, MerchantRow, NewMerchant, SessionRow, StaffRow, UserRow,
 };
 pub use api_keys::{ApiKeyRow, ApiKeyStore};
-pub use bakong::{BakongRow, BakongStore, PollCharge};
+pub use bakong::{BakongRow, BakongStore, PollCharge, PollLease};
 pub use charges::{ChargeQuery, ChargeStore, NewCharge};
 pub use claims::{AccountClaim, ClaimStore, UnassignedPayment};
 pub use counters::{CounterStore, StoreRow, TerminalRow};

@@ -22,7 +22,7 @@ use crate::api;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::secrets::SecretBox;
-use crate::store::{BakongRow, PollCharge, Store};
+use crate::store::{BakongRow, PollCharge, PollLease, Store};
 
 /// Time between rounds.
 pub const ROUND: Duration = Duration::from_secs(1);
@@ -43,6 +43,9 @@ pub const CHECK_NOW_EVERY_MS: i64 = 2_000;
 const LOOKBACK_MS: i64 = 2 * 86_400_000;
 /// Merchants asked about at once.
 const CONCURRENCY: usize = 32;
+/// How long an instance holds the merchants it polls without renewing (every round renews): when
+/// it dies, another instance takes them over this long after its last round.
+pub const LEASE_MS: i64 = 10_000;
 
 #[derive(Default)]
 struct MerchantMemory {
@@ -63,6 +66,8 @@ struct Memory {
 
 /// The poller's client, key and memory; one per server, shared with the routes.
 pub struct Bakong {
+    /// this instance, as the holder of poll leases
+    instance: String,
     client: BakongClient,
     secrets: SecretBox,
     memory: Mutex<Memory>,
@@ -73,6 +78,7 @@ impl Bakong {
     /// A poller of the Open API at `base`, opening tokens with `secrets`.
     pub fn new(base: &str, secrets: SecretBox) -> anyhow::Result<Self> {
         Ok(Self {
+            instance: format!("poller_{:016x}", rand::thread_rng().r#gen::<u64>()),
             client: BakongClient::new(base)?,
             secrets,
             memory: Mutex::default(),
@@ -109,7 +115,12 @@ impl Bakong {
 
     /// One round: every merchant's due charges, one call each.
     pub async fn round(&self, store: &dyn Store, now: i64) -> anyhow::Result<()> {
-        let work = store.bakong_work(now - LOOKBACK_MS).await?;
+        let lease = PollLease {
+            holder: self.instance.clone(),
+            now,
+            until: now + LEASE_MS,
+        };
+        let work = store.bakong_work(&lease, now - LOOKBACK_MS).await?;
         {
             // Forget the cadence of charges no longer open.
             let open: std::collections::HashSet<&str> = work

@@ -6,10 +6,17 @@ use std::path::Path;
 
 use crate::clock::{now_ms, rfc3339};
 use crate::store::StoreError;
-use crate::store::prelude::*;
+use crate::store::Store;
+use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 
-async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
+/// The database `tonle serve` uses: PostgreSQL at `url`, else SQLite in the data dir.
+async fn open(data_dir: &Path, url: &Option<String>) -> anyhow::Result<Box<dyn Store>> {
+    // A separate process: nobody here listens to live events.
+    let bus = crate::bus::EventBus::new();
+    if let Some(url) = url {
+        return Ok(Box::new(PgStore::open(url, 2, bus).await?));
+    }
     let path = data_dir.join(crate::config::DATABASE_FILE);
     if !path.is_file() {
         anyhow::bail!(
@@ -17,13 +24,12 @@ async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
             path.display()
         );
     }
-    // A separate process: nobody here listens to live events.
-    SqliteStore::open(&path, crate::bus::EventBus::new()).await
+    Ok(Box::new(SqliteStore::open(&path, bus).await?))
 }
 
 /// Every claimed payee account: account, merchant, owner, verified or not, payments waiting.
-pub async fn accounts(data_dir: &Path) -> anyhow::Result<String> {
-    let store = open(data_dir).await?;
+pub async fn accounts(data_dir: &Path, url: &Option<String>) -> anyhow::Result<String> {
+    let store = open(data_dir, url).await?;
     let mut out = String::from("account\tverified\twaiting\tmerchant_id\towner\tbusiness\n");
     for c in store.account_claims().await? {
         let _ = writeln!(
@@ -44,10 +50,11 @@ pub async fn accounts(data_dir: &Path) -> anyhow::Result<String> {
 /// waited for the account are credited to that merchant's review queue.
 pub async fn verify_account(
     data_dir: &Path,
+    url: &Option<String>,
     account: &str,
     merchant: &str,
 ) -> anyhow::Result<String> {
-    let store = open(data_dir).await?;
+    let store = open(data_dir, url).await?;
     let merchant_id = if merchant.contains('@') {
         store
             .user_by_email(&merchant.trim().to_lowercase())
@@ -74,8 +81,8 @@ pub async fn verify_account(
 
 /// Gives the user with `email` a new random password (printed once) and signs them out
 /// everywhere: for a merchant who forgot theirs, on a server without email.
-pub async fn reset_password(data_dir: &Path, email: &str) -> anyhow::Result<String> {
-    let store = open(data_dir).await?;
+pub async fn reset_password(data_dir: &Path, url: &Option<String>, email: &str) -> anyhow::Result<String> {
+    let store = open(data_dir, url).await?;
     let email = email.trim().to_lowercase();
     let password = crate::auth::new_token();
     let hasher = crate::hashing::Hasher::start(1)?;
@@ -93,8 +100,8 @@ pub async fn reset_password(data_dir: &Path, email: &str) -> anyhow::Result<Stri
 }
 
 /// Payments that settled no charge and wait for their account to be verified.
-pub async fn unassigned(data_dir: &Path) -> anyhow::Result<String> {
-    let store = open(data_dir).await?;
+pub async fn unassigned(data_dir: &Path, url: &Option<String>) -> anyhow::Result<String> {
+    let store = open(data_dir, url).await?;
     let mut out = String::from(
         "received_at\taccount\tamount\tcurrency\tnetwork\ttransaction_id\tpayment_id\n",
     );

@@ -53,10 +53,27 @@ pub trait BakongStore: Send + Sync {
         last_error: Option<&str>,
         now: i64,
     ) -> StoreResult<Option<api::Event>>;
-    /// Every merchant whose token is not refused, with its open charges created since `since`
-    /// (pending, expired or cancelled — a customer may still pay a code they scanned — and not yet
-    /// asked about for the last time), newest first.
-    async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>>;
+    /// Every merchant whose token is not refused and whom no other instance polls, leased to
+    /// `lease.holder` until `lease.until`, with its open charges created since `since` (pending,
+    /// expired or cancelled — a customer may still pay a code they scanned — and not yet asked
+    /// about for the last time), newest first.
+    async fn bakong_work(
+        &self,
+        lease: &PollLease,
+        since: i64,
+    ) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>>;
     /// Marks charges as asked about for the last time.
     async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()>;
+}
+
+/// Which instance polls, and until when its lease on the merchants it takes holds. One instance
+/// polls a merchant at a time; when it stops renewing (killed), another takes over at `until`.
+#[derive(Debug, Clone)]
+pub struct PollLease {
+    /// the instance
+    pub holder: String,
+    /// now (epoch ms)
+    pub now: i64,
+    /// the lease ends (epoch ms)
+    pub until: i64,
 }

@@ -11,10 +11,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{
-    APPEND_EVENT, CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other,
-    payment_row,
-};
+use super::dialect::{APPEND_EVENT, ENQUEUE};
+use super::{CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other, payment_row};
 use crate::domain::settlement::{self, Verdict};
 use crate::store::{ChargeRow, NewPayment, PaymentOutcome, PaymentRow, StoreError, StoreResult};
 use protocol as api;
@@ -183,7 +181,8 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
     };
     let charge_after = match verdict {
         Verdict::Settles { status, .. } => {
-            let sql = format!("{SET_CHARGE_STATUS} returning {CHARGE_COLS}");
+            // rusqlite binds by position: `?N`, not sqlx's `$N`
+            let sql = format!("{SET_CHARGE_STATUS} returning {CHARGE_COLS}").replace('$', "?");
             tx.prepare_cached(&sql)?.query_row(
                 params![
                     status.as_str(),
@@ -222,7 +221,7 @@ fn append_event(
         data,
     };
     if let Some((kind, body)) = crate::domain::webhook::body(&event).map_err(other)? {
-        tx.prepare_cached(super::webhooks::ENQUEUE)?
+        tx.prepare_cached(ENQUEUE)?
             .execute(params![merchant_id, seq, kind.as_str(), body, now])?;
     }
     Ok(event)

@@ -2,17 +2,17 @@
 //! Bakong poller asks about.
 
 use super::*;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+
+use sqlx::Row;
 
 use super::append_event;
 use crate::api;
-use crate::store::{BakongRow, PollCharge, StoreResult};
+use crate::store::{BakongRow, PollCharge, PollLease, StoreResult};
 
 const COLS: &str =
     "merchant_id, token_sealed, token_hint, token_expires_at, status, last_error, last_checked_at";
 
-fn row(r: &SqliteRow) -> StoreResult<BakongRow> {
+fn row(r: &DbRow) -> StoreResult<BakongRow> {
     Ok(BakongRow {
         merchant_id: r.try_get("merchant_id")?,
         token_sealed: r.try_get("token_sealed")?,
@@ -30,7 +30,7 @@ fn health(status: api::BakongStatus, last_error: Option<String>) -> api::EventDa
     }
 }
 
-pub(super) async fn save(store: &SqliteStore, b: &BakongRow, now: i64) -> StoreResult<api::Event> {
+pub(super) async fn save(store: &Backend, b: &BakongRow, now: i64) -> StoreResult<api::Event> {
     let mut tx = store.begin().await?;
     sqlx::query(
         "insert into bakong_integration (merchant_id, token_sealed, token_hint, token_expires_at, status, last_error, last_checked_at, created_at, updated_at) \
@@ -60,7 +60,7 @@ pub(super) async fn save(store: &SqliteStore, b: &BakongRow, now: i64) -> StoreR
     Ok(event)
 }
 
-pub(super) async fn get(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Option<BakongRow>> {
+pub(super) async fn get(pool: &Pool, merchant_id: &str) -> StoreResult<Option<BakongRow>> {
     let sql = format!("select {COLS} from bakong_integration where merchant_id = $1");
     sqlx::query(&sql)
         .bind(merchant_id)
@@ -72,7 +72,7 @@ pub(super) async fn get(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Opt
 }
 
 pub(super) async fn delete(
-    store: &SqliteStore,
+    store: &Backend,
     merchant_id: &str,
     now: i64,
 ) -> StoreResult<Option<api::Event>> {
@@ -96,7 +96,7 @@ pub(super) async fn delete(
 }
 
 pub(super) async fn set_status(
-    store: &SqliteStore,
+    store: &Backend,
     merchant_id: &str,
     status: api::BakongStatus,
     last_error: Option<&str>,
@@ -129,21 +129,35 @@ pub(super) async fn set_status(
 }
 
 pub(super) async fn work(
-    pool: &SqlitePool,
+    store: &Backend,
+    lease: &PollLease,
     since: i64,
 ) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>> {
+    let mut tx = store.writer.begin_with(dialect::BEGIN).await?;
+    // Take (or keep) the merchants nobody else holds; a lapsed lease is anyone's.
+    sqlx::query(
+        "update bakong_integration set poll_holder = $1, poll_until = $3 \
+         where status != 'unauthorized' and (poll_until is null or poll_until <= $2 or poll_holder = $1)",
+    )
+    .bind(&lease.holder)
+    .bind(lease.now)
+    .bind(lease.until)
+    .execute(&mut *tx)
+    .await?;
     let rows = sqlx::query(
         "select b.merchant_id, b.token_sealed, b.token_hint, b.token_expires_at, b.status, b.last_error, b.last_checked_at, \
            c.charge_id, c.md5, c.created_at as charge_created_at, c.expires_at as charge_expires_at \
          from bakong_integration b \
          left join charge c on c.merchant_id = b.merchant_id and c.bakong_done = 0 \
            and c.status in ('pending', 'expired', 'cancelled') and c.created_at >= $1 \
-         where b.status != 'unauthorized' \
+         where b.status != 'unauthorized' and b.poll_holder = $2 \
          order by b.merchant_id, c.created_at desc",
     )
     .bind(since)
-    .fetch_all(pool)
+    .bind(&lease.holder)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     let mut out: Vec<(BakongRow, Vec<PollCharge>)> = Vec::new();
     for r in &rows {
         let merchant_id: String = r.try_get("merchant_id")?;
@@ -166,11 +180,11 @@ pub(super) async fn work(
     Ok(out)
 }
 
-pub(super) async fn finish(pool: &SqlitePool, charge_ids: &[String]) -> StoreResult<()> {
+pub(super) async fn finish(pool: &Pool, charge_ids: &[String]) -> StoreResult<()> {
     if charge_ids.is_empty() {
         return Ok(());
     }
-    let mut tx = pool.begin_with("begin immediate").await?;
+    let mut tx = pool.begin_with(dialect::BEGIN).await?;
     for id in charge_ids {
         sqlx::query("update charge set bakong_done = 1 where charge_id = $1")
             .bind(id)
@@ -182,7 +196,7 @@ pub(super) async fn finish(pool: &SqlitePool, charge_ids: &[String]) -> StoreRes
 }
 
 #[async_trait]
-impl BakongStore for SqliteStore {
+impl BakongStore for Backend {
     async fn save_bakong(&self, row: &BakongRow, now: i64) -> StoreResult<api::Event> {
         save(self, row, now).await
     }
@@ -205,8 +219,12 @@ impl BakongStore for SqliteStore {
         set_status(self, merchant_id, status, last_error, now).await
     }
 
-    async fn bakong_work(&self, since: i64) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>> {
-        work(&self.reader, since).await
+    async fn bakong_work(
+        &self,
+        lease: &PollLease,
+        since: i64,
+    ) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>> {
+        work(self, lease, since).await
     }
 
     async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()> {

@@ -1,9 +1,9 @@
-//! Paired customer displays and their pairing codes. (SQLite)
+//! Paired customer displays and their pairing codes.
 
 use super::*;
 
 #[async_trait]
-impl DeviceStore for SqliteStore {
+impl DeviceStore for Backend {
     async fn create_pairing(
         &self,
         code_hash: &str,

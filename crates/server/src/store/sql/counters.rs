@@ -1,9 +1,9 @@
-//! Stores, their counters (terminals), and the counters' printed codes. (SQLite)
+//! Stores, their counters (terminals), and the counters' printed codes.
 
 use super::*;
 
 #[async_trait]
-impl CounterStore for SqliteStore {
+impl CounterStore for Backend {
     async fn create_store(&self, st: &StoreRow, now: i64) -> StoreResult<()> {
         sqlx::query("insert into store (store_id, merchant_id, name, created_at, updated_at) values ($1, $2, $3, $4, $4)")
             .bind(&st.store_id)

@@ -1,9 +1,9 @@
-//! Merchants, their people (staff, invitations), sessions and password resets. (SQLite)
+//! Merchants, their people (staff, invitations), sessions and password resets.
 
 use super::*;
 
 #[async_trait]
-impl AccountStore for SqliteStore {
+impl AccountStore for Backend {
     async fn register(&self, new: NewMerchant, now: i64) -> StoreResult<MerchantRow> {
         let m = &new.merchant;
         let mut tx = self.begin().await?;

@@ -1,8 +1,8 @@
 //! API keys, kept as SHA-256 of the key.
 
 use super::*;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+
+use sqlx::Row;
 
 use super::other;
 use crate::store::{ApiKeyRow, StoreError, StoreResult};
@@ -14,7 +14,7 @@ const COLS: &str =
 /// every read into a write.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-fn row(r: &SqliteRow) -> StoreResult<ApiKeyRow> {
+fn row(r: &DbRow) -> StoreResult<ApiKeyRow> {
     let scopes: String = r.try_get("scopes")?;
     Ok(ApiKeyRow {
         key_id: r.try_get("key_id")?,
@@ -29,7 +29,7 @@ fn row(r: &SqliteRow) -> StoreResult<ApiKeyRow> {
 }
 
 pub(super) async fn create(
-    pool: &SqlitePool,
+    pool: &Pool,
     k: &ApiKeyRow,
     key_hash: &str,
     now: i64,
@@ -51,7 +51,7 @@ pub(super) async fn create(
     Ok(())
 }
 
-pub(super) async fn list(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+pub(super) async fn list(pool: &Pool, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
     sqlx::query(&format!(
         "select {COLS} from api_key where merchant_id = $1 and revoked_at is null order by created_at desc, key_id"
     ))
@@ -64,8 +64,8 @@ pub(super) async fn list(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Ve
 }
 
 pub(super) async fn by_hash(
-    reader: &SqlitePool,
-    writer: &SqlitePool,
+    reader: &Pool,
+    writer: &Pool,
     key_hash: &str,
     now: i64,
 ) -> StoreResult<Option<ApiKeyRow>> {
@@ -88,7 +88,7 @@ pub(super) async fn by_hash(
 }
 
 pub(super) async fn revoke(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant_id: &str,
     key_id: &str,
     now: i64,
@@ -108,7 +108,7 @@ pub(super) async fn revoke(
 }
 
 #[async_trait]
-impl ApiKeyStore for SqliteStore {
+impl ApiKeyStore for Backend {
     async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()> {
         create(&self.writer, key, key_hash, now).await
     }

@@ -2,19 +2,12 @@
 //! transaction that appends their event (see `append_event`), so none is lost to a crash.
 
 use super::*;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+
+use sqlx::Row;
 
 use super::other;
 use crate::api;
 use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow, StoreError, StoreResult};
-
-/// Puts an event in the outbox of every enabled endpoint of its merchant that asks for its
-/// type. Binds: merchant, seq, type, body, now.
-pub(crate) const ENQUEUE: &str = "insert into webhook_delivery (delivery_id, endpoint_id, merchant_id, seq, event_type, body, next_attempt_at, created_at, updated_at) \
-     select 'msg_' || lower(hex(randomblob(16))), endpoint_id, merchant_id, ?2, ?3, ?4, ?5, ?5, ?5 \
-     from webhook_endpoint where merchant_id = ?1 and enabled = 1 and deleted_at is null \
-     and (events = '[]' or instr(events, '\"' || ?3 || '\"') > 0)";
 
 const ENDPOINT_COLS: &str = "endpoint_id, merchant_id, url, description, events, secret_sealed, previous_secret_sealed, previous_secret_until, enabled, disabled_reason, failing_since, created_at";
 const DELIVERY_COLS: &str = "delivery_id, endpoint_id, merchant_id, seq, event_type, body, status, attempts, next_attempt_at, last_status_code, last_error, delivered_at, created_at";
@@ -23,7 +16,7 @@ fn events_json(events: &[api::WebhookEvent]) -> StoreResult<String> {
     serde_json::to_string(events).map_err(other)
 }
 
-fn endpoint(r: &SqliteRow) -> StoreResult<EndpointRow> {
+fn endpoint(r: &DbRow) -> StoreResult<EndpointRow> {
     let events: String = r.try_get("events")?;
     Ok(EndpointRow {
         endpoint_id: r.try_get("endpoint_id")?,
@@ -41,7 +34,7 @@ fn endpoint(r: &SqliteRow) -> StoreResult<EndpointRow> {
     })
 }
 
-fn delivery(r: &SqliteRow) -> StoreResult<DeliveryRow> {
+fn delivery(r: &DbRow) -> StoreResult<DeliveryRow> {
     let kind: String = r.try_get("event_type")?;
     Ok(DeliveryRow {
         delivery_id: r.try_get("delivery_id")?,
@@ -63,7 +56,7 @@ fn delivery(r: &SqliteRow) -> StoreResult<DeliveryRow> {
     })
 }
 
-pub(super) async fn create(pool: &SqlitePool, e: &EndpointRow, now: i64) -> StoreResult<()> {
+pub(super) async fn create(pool: &Pool, e: &EndpointRow, now: i64) -> StoreResult<()> {
     sqlx::query(
         "insert into webhook_endpoint (endpoint_id, merchant_id, url, description, events, secret_sealed, enabled, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
@@ -80,7 +73,7 @@ pub(super) async fn create(pool: &SqlitePool, e: &EndpointRow, now: i64) -> Stor
     Ok(())
 }
 
-pub(super) async fn list(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
+pub(super) async fn list(pool: &Pool, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
     sqlx::query(&format!(
         "select {ENDPOINT_COLS} from webhook_endpoint where merchant_id = $1 and deleted_at is null order by created_at, endpoint_id"
     ))
@@ -93,7 +86,7 @@ pub(super) async fn list(pool: &SqlitePool, merchant_id: &str) -> StoreResult<Ve
 }
 
 pub(super) async fn get(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant_id: &str,
     endpoint_id: &str,
 ) -> StoreResult<EndpointRow> {
@@ -107,7 +100,7 @@ pub(super) async fn get(
     endpoint(&r)
 }
 
-pub(super) async fn update(pool: &SqlitePool, e: &EndpointRow, now: i64) -> StoreResult<()> {
+pub(super) async fn update(pool: &Pool, e: &EndpointRow, now: i64) -> StoreResult<()> {
     let done = sqlx::query(
         "update webhook_endpoint set url = $3, description = $4, events = $5, secret_sealed = $6, \
            previous_secret_sealed = $7, previous_secret_until = $8, enabled = $9, disabled_reason = $10, \
@@ -135,12 +128,12 @@ pub(super) async fn update(pool: &SqlitePool, e: &EndpointRow, now: i64) -> Stor
 }
 
 pub(super) async fn delete(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant_id: &str,
     endpoint_id: &str,
     now: i64,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+    let mut tx = pool.begin_with(dialect::BEGIN).await?;
     let done = sqlx::query(
         "update webhook_endpoint set deleted_at = $3, enabled = 0, updated_at = $3 \
          where merchant_id = $1 and endpoint_id = $2 and deleted_at is null",
@@ -166,7 +159,7 @@ pub(super) async fn delete(
 }
 
 pub(super) async fn deliveries(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant_id: &str,
     endpoint_id: &str,
     before: Option<&str>,
@@ -189,7 +182,7 @@ pub(super) async fn deliveries(
 }
 
 pub(super) async fn retry(
-    pool: &SqlitePool,
+    pool: &Pool,
     merchant_id: &str,
     delivery_id: &str,
     now: i64,
@@ -209,13 +202,13 @@ pub(super) async fn retry(
 }
 
 pub(super) async fn claim(
-    pool: &SqlitePool,
+    pool: &Pool,
     now: i64,
     lease_until: i64,
     limit: u32,
     per_endpoint: u32,
 ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+    let mut tx = pool.begin_with(dialect::BEGIN).await?;
     let due = sqlx::query(&format!(
         "update webhook_delivery set leased_until = $2 where delivery_id in ( \
            select delivery_id from ( \
@@ -253,8 +246,8 @@ pub(super) async fn claim(
     Ok(out)
 }
 
-pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult<()> {
-    let mut tx = pool.begin_with("begin immediate").await?;
+pub(super) async fn finish(pool: &Pool, o: &AttemptOutcome) -> StoreResult<()> {
+    let mut tx = pool.begin_with(dialect::BEGIN).await?;
     let status = match (o.delivered, o.next_attempt_at) {
         (true, _) => api::DeliveryStatus::Delivered,
         (false, Some(_)) => api::DeliveryStatus::Pending,
@@ -275,7 +268,7 @@ pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "update webhook_endpoint set failing_since = case when $2 is null then null else min(coalesce(failing_since, $2), $2) end, \
+        "update webhook_endpoint set failing_since = case when $2 is null then null else case when failing_since < $2 then failing_since else $2 end end, \
            enabled = case when $3 is null then enabled else 0 end, \
            disabled_reason = coalesce($3, disabled_reason), updated_at = $4 \
          where endpoint_id = $1",
@@ -290,7 +283,7 @@ pub(super) async fn finish(pool: &SqlitePool, o: &AttemptOutcome) -> StoreResult
     Ok(())
 }
 
-pub(super) async fn prune(pool: &SqlitePool, before: i64) -> StoreResult<u64> {
+pub(super) async fn prune(pool: &Pool, before: i64) -> StoreResult<u64> {
     let done = sqlx::query(
         "delete from webhook_delivery where status in ('delivered', 'failed') and updated_at < $1",
     )
@@ -301,7 +294,7 @@ pub(super) async fn prune(pool: &SqlitePool, before: i64) -> StoreResult<u64> {
 }
 
 #[async_trait]
-impl WebhookStore for SqliteStore {
+impl WebhookStore for Backend {
     async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()> {
         create(&self.writer, e, now).await
     }

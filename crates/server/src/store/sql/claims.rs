@@ -2,7 +2,7 @@
 //! verified, and the payments that wait for an account to be verified.
 
 use super::*;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 
 use super::{append_event, payment_by_id};
 use crate::api;
@@ -15,12 +15,12 @@ const CLAIMS: &str = "with claim as ( \
        select substr(upi_account, 17), merchant_id from merchant where upi_account is not null) \
      select c.account, c.merchant_id, m.business_name, \
        (select u.email from app_user u where u.merchant_id = c.merchant_id and u.role = 'owner' limit 1) as owner_email, \
-       exists (select 1 from account_verification v where v.account = c.account and v.merchant_id = c.merchant_id) as verified, \
+       (select count(*) from account_verification v where v.account = c.account and v.merchant_id = c.merchant_id) as verified, \
        (select count(*) from unassigned_payment p where p.account = c.account and p.assigned_to is null) as waiting \
      from claim c join merchant m on m.merchant_id = c.merchant_id \
      order by c.account, m.business_name";
 
-pub(super) async fn account_claims(pool: &SqlitePool) -> StoreResult<Vec<AccountClaim>> {
+pub(super) async fn account_claims(pool: &Pool) -> StoreResult<Vec<AccountClaim>> {
     let rows = sqlx::query(CLAIMS).fetch_all(pool).await?;
     rows.iter()
         .map(|r| {
@@ -36,7 +36,7 @@ pub(super) async fn account_claims(pool: &SqlitePool) -> StoreResult<Vec<Account
         .collect()
 }
 
-pub(super) async fn unassigned_payments(pool: &SqlitePool) -> StoreResult<Vec<UnassignedPayment>> {
+pub(super) async fn unassigned_payments(pool: &Pool) -> StoreResult<Vec<UnassignedPayment>> {
     let rows = sqlx::query(
         "select payment_id, network, transaction_id, account, amount_minor, currency, paid_at, created_at \
          from unassigned_payment where assigned_to is null order by created_at",
@@ -59,7 +59,7 @@ pub(super) async fn unassigned_payments(pool: &SqlitePool) -> StoreResult<Vec<Un
 }
 
 pub(super) async fn verify_account(
-    store: &SqliteStore,
+    store: &Backend,
     account: &str,
     merchant_id: &str,
     now: i64,
@@ -128,7 +128,7 @@ pub(super) async fn verify_account(
 }
 
 #[async_trait]
-impl ClaimStore for SqliteStore {
+impl ClaimStore for Backend {
     async fn account_claims(&self) -> StoreResult<Vec<AccountClaim>> {
         account_claims(&self.reader).await
     }

@@ -1,9 +1,9 @@
-//! The merchant's event log. (SQLite)
+//! The merchant's event log.
 
 use super::*;
 
 #[async_trait]
-impl EventStore for SqliteStore {
+impl EventStore for Backend {
     async fn events_since(
         &self,
         merchant_id: &str,

@@ -1,4 +1,4 @@
-//! Charges and the moves a merchant or the clock makes them take. (SQLite)
+//! Charges and the moves a merchant or the clock makes them take.
 
 use super::*;
 use crate::domain::charge::{self, Move};
@@ -9,7 +9,7 @@ fn refused(_: charge::Refused) -> StoreError {
 }
 
 #[async_trait]
-impl ChargeStore for SqliteStore {
+impl ChargeStore for Backend {
     async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String> {
         let row = sqlx::query("update merchant set bill_counter = bill_counter + 1, updated_at = $2 where merchant_id = $1 returning bill_prefix, bill_counter")
             .bind(merchant_id)
@@ -129,7 +129,8 @@ impl ChargeStore for SqliteStore {
     async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
         let mut tx = self.begin().await?;
         let due: Vec<ChargeRow> = sqlx::query(&format!(
-            "select {CHARGE_COLS} from charge where status = 'pending' and expires_at <= $1 limit 500"
+            "select {CHARGE_COLS} from charge where status = 'pending' and expires_at <= $1 order by merchant_id limit 500{}",
+            dialect::LOCK_SKIP
         ))
         .bind(now)
         .fetch_all(&mut *tx)

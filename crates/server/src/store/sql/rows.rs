@@ -25,7 +25,7 @@ pub(crate) trait Cols {
     fn int(&self, col: &str) -> StoreResult<i64>;
 }
 
-impl Cols for SqliteRow {
+impl Cols for DbRow {
     fn text(&self, col: &str) -> StoreResult<String> {
         Ok(self.try_get(col)?)
     }
@@ -45,7 +45,7 @@ pub(super) fn money(row: &impl Cols) -> Result<Money, StoreError> {
     ))
 }
 
-pub(super) fn merchant_row(r: &SqliteRow) -> Result<MerchantRow, StoreError> {
+pub(super) fn merchant_row(r: &DbRow) -> Result<MerchantRow, StoreError> {
     let country: String = r.try_get("country")?;
     Ok(MerchantRow {
         merchant_id: r.try_get("merchant_id")?,
@@ -112,7 +112,7 @@ pub(crate) fn charge_row(r: &impl Cols) -> Result<ChargeRow, StoreError> {
     })
 }
 
-pub(super) fn device_row(r: &SqliteRow) -> Result<DeviceRow, StoreError> {
+pub(super) fn device_row(r: &DbRow) -> Result<DeviceRow, StoreError> {
     Ok(DeviceRow {
         device_id: r.try_get("device_id")?,
         merchant_id: r.try_get("merchant_id")?,
@@ -123,7 +123,7 @@ pub(super) fn device_row(r: &SqliteRow) -> Result<DeviceRow, StoreError> {
     })
 }
 
-pub(super) fn terminal_row(r: &SqliteRow) -> Result<TerminalRow, StoreError> {
+pub(super) fn terminal_row(r: &DbRow) -> Result<TerminalRow, StoreError> {
     Ok(TerminalRow {
         terminal_id: r.try_get("terminal_id")?,
         merchant_id: r.try_get("merchant_id")?,
@@ -155,7 +155,7 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
     })
 }
 
-pub(super) fn event_row(r: &SqliteRow) -> Result<api::Event, StoreError> {
+pub(super) fn event_row(r: &DbRow) -> Result<api::Event, StoreError> {
     let data: String = r.try_get("data")?;
     Ok(api::Event {
         seq: r.try_get::<i64, _>("seq")? as u64,

@@ -1,18 +1,11 @@
-//! Payments as they arrive and are resolved, and the history of charges and payments. (SQLite)
+//! Payments as they arrive and are resolved, and the history of charges and payments.
 
 use super::*;
 
 #[async_trait]
-impl PaymentStore for SqliteStore {
+impl PaymentStore for Backend {
     async fn record_payment(&self, new: NewPayment) -> StoreResult<PaymentOutcome> {
-        let (reply, answer) = oneshot::channel();
-        self.payments
-            .send(ingest::PaymentJob { new, reply })
-            .await
-            .map_err(|_| other(anyhow::anyhow!("payment writer stopped")))?;
-        answer
-            .await
-            .map_err(|_| other(anyhow::anyhow!("payment writer dropped a job")))?
+        self.record(new).await
     }
 
     async fn resolve_payment(
@@ -73,7 +66,7 @@ impl PaymentStore for SqliteStore {
                and ($4 is null or p.network = $4) and ($5 is null or c.bill_number = $5) \
                and ($6 is null or p.created_at < $6 or (p.created_at = $6 and p.payment_id < $7)) \
                and ($9 is null or ((p.charge_id is not null or p.terminal_id is not null) and coalesce(p.terminal_id, c.terminal_id, '') = $9)) \
-               and ($10 = 0 or ((c.payment_id is null or c.payment_id <> p.payment_id) and p.resolution is null and p.terminal_id is null)) \
+               and (not $10 or ((c.payment_id is null or c.payment_id <> p.payment_id) and p.resolution is null and p.terminal_id is null)) \
              order by p.created_at desc, p.payment_id desc limit $8"
         );
         let (before_at, before_id) = q.before.clone().unzip();
@@ -132,7 +125,7 @@ impl PaymentStore for SqliteStore {
         let rows = sqlx::query(
             // Takings: a payment the merchant marked to refund (itself, or the late charge it
             // settled) is not money kept.
-            "select (p.created_at + $4) / 86400000 as day, p.currency as currency, count(*) as n, sum(p.amount_minor) as total \
+            "select (p.created_at + $4) / 86400000 as day, p.currency as currency, count(*) as n, cast(sum(p.amount_minor) as bigint) as total \
              from payment p left join charge c on c.charge_id = p.charge_id \
              where p.merchant_id = $1 and ($2 is null or p.created_at >= $2) and ($3 is null or p.created_at < $3) \
                and coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end, '') != 'refund_due' \
