@@ -62,7 +62,7 @@ create table session (
     created_at  bigint not null,
     updated_at  bigint not null
 );
-create index session_user on session (user_id);
+create index session_by_user on session (user_id);
 
 create table charge (
     charge_id       text primary key,

@@ -408,8 +408,12 @@ pub async fn run(
         tokio::select! {
             () = tokio::time::sleep(ROUND) => {}
             () = bakong.wake.notified() => {}
-            _ = shutdown.wait_for(|down| *down) => return,
+            _ = shutdown.wait_for(|down| *down) => break,
         }
+    }
+    // Another instance (or this one, restarted) takes these merchants over at once.
+    if let Err(e) = store.release_bakong_leases(&bakong.instance).await {
+        tracing::warn!(error = ?e, "releasing bakong poll leases failed");
     }
 }
 

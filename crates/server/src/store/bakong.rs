@@ -62,6 +62,8 @@ pub trait BakongStore: Send + Sync {
         lease: &PollLease,
         since: i64,
     ) -> StoreResult<Vec<(BakongRow, Vec<PollCharge>)>>;
+    /// Gives up the merchants `holder` polls (it is stopping).
+    async fn release_bakong_leases(&self, holder: &str) -> StoreResult<()>;
     /// Marks charges as asked about for the last time.
     async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()>;
 }

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub http: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    /// PostgreSQL when the suite runs on it (`TONLE_TEST_DATABASE_URL`), else SQLite in `data_dir`
+    pub database_url: Option<String>,
     stop: oneshot::Sender<()>,
     done: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -53,6 +55,7 @@ pub async fn start(settings: Settings, data_dir: tempfile::TempDir) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         tonle_server::telemetry::init("debug");
     }
+    let database_url = settings.database_url.clone();
     let app = Application::build(settings).await.unwrap();
     let addr = app.addr().unwrap();
     let (stop, rx) = oneshot::channel::<()>();
@@ -63,6 +66,7 @@ pub async fn start(settings: Settings, data_dir: tempfile::TempDir) -> TestApp {
         addr,
         http: reqwest::Client::new(),
         data_dir,
+        database_url,
         stop,
         done,
     }

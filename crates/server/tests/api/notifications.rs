@@ -263,20 +263,20 @@ async fn a_payment_matching_no_charge_is_held_until_its_account_is_verified_then
             "nobody is credited yet"
         );
     }
-    let waiting = tonle_server::cli::admin::unassigned(app.data_dir.path())
+    let waiting = tonle_server::cli::admin::unassigned(app.data_dir.path(), &app.database_url)
         .await
         .unwrap();
     assert!(
         waiting.contains("payee@aclb") && waiting.contains("7000"),
         "{waiting}"
     );
-    let claims = tonle_server::cli::admin::accounts(app.data_dir.path())
+    let claims = tonle_server::cli::admin::accounts(app.data_dir.path(), &app.database_url)
         .await
         .unwrap();
     assert_eq!(claims.matches("payee@aclb\tno\t1").count(), 2, "{claims}");
 
     let said =
-        tonle_server::cli::admin::verify_account(app.data_dir.path(), "payee@aclb", "n8@shop.kh")
+        tonle_server::cli::admin::verify_account(app.data_dir.path(), &app.database_url, "payee@aclb", "n8@shop.kh")
             .await
             .unwrap();
     assert!(said.contains("1 waiting payment"), "{said}");

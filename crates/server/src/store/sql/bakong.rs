@@ -227,6 +227,14 @@ impl BakongStore for Backend {
         work(self, lease, since).await
     }
 
+    async fn release_bakong_leases(&self, holder: &str) -> StoreResult<()> {
+        sqlx::query("update bakong_integration set poll_holder = null, poll_until = null where poll_holder = $1")
+            .bind(holder)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     async fn finish_bakong_checks(&self, charge_ids: &[String]) -> StoreResult<()> {
         finish(&self.writer, charge_ids).await
     }

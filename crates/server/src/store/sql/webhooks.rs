@@ -219,8 +219,9 @@ pub(super) async fn claim(
              from webhook_delivery d join webhook_endpoint e using (endpoint_id) \
              where d.status = 'pending' and d.next_attempt_at <= $1 \
                and (d.leased_until is null or d.leased_until <= $1) \
-               and e.enabled = 1 and e.deleted_at is null) \
+               and e.enabled = 1 and e.deleted_at is null) ranked \
            where nth <= $4 order by next_attempt_at limit $3) \
+         and (leased_until is null or leased_until <= $1) \
          returning {DELIVERY_COLS}"
     ))
     .bind(now)
