@@ -5,11 +5,23 @@ export TONLE_SETUP_BROWSER=1
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
-# PostgreSQL is part of the machine's contract; start it when it is installed but down.
-if command -v pg_ctlcluster >/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+# PostgreSQL: the API suite and the store contract run on it too. Start it when it is down;
+# install it (trust on 127.0.0.1, a `test` database) on a machine that has none.
+pg_url="${TONLE_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+unset TONLE_TEST_DATABASE_URL # the workspace run is on SQLite; the suite runs again on pg_url
+pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+if ! pg_up; then
+  if ! command -v pg_ctlcluster >/dev/null; then
+    ensure_apt postgresql
+    hba="$(ls /etc/postgresql/*/main/pg_hba.conf | head -1)"
+    as_root sed -i -E 's/^(host\s+all\s+all\s+127\.0\.0\.1\/32\s+)\S+/\1trust/' "$hba"
+  fi
   say "starting PostgreSQL"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main restart || true
+  for _ in $(seq 30); do pg_up && break; sleep 1; done
+  as_root su postgres -c "createdb test" 2>/dev/null || true
 fi
+pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -42,5 +54,9 @@ say "tests: unit, integration, property, SDK parity, attacks, headless browser"
 export TONLE_ATTACK_REPORT="$CARGO_TARGET_DIR/attack-report.txt"
 rm -f "$TONLE_ATTACK_REPORT"
 cargo test --workspace --locked
+say "API suite and store contract on PostgreSQL ($pg_url)"
+# Each test makes a schema of its own; those of earlier runs go first.
+psql "$pg_url" -qAt -c "do \$\$ declare s text; begin for s in select nspname from pg_namespace where nspname like 'test\\_%' loop execute format('drop schema %I cascade', s); end loop; end \$\$;" || true
+TONLE_TEST_DATABASE_URL="$pg_url" cargo test -p tonle-server --locked --test api --test store_contract
 say "attack suite (crates/server/tests/attacks.rs)"
 cat "$TONLE_ATTACK_REPORT"
