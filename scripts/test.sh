@@ -56,7 +56,8 @@ rm -f "$TONLE_ATTACK_REPORT"
 cargo test --workspace --locked
 say "API suite and store contract on PostgreSQL ($pg_url)"
 # Each test makes a schema of its own; those of earlier runs go first.
-psql "$pg_url" -qAt -c "do \$\$ declare s text; begin for s in select nspname from pg_namespace where nspname like 'test\\_%' loop execute format('drop schema %I cascade', s); end loop; end \$\$;" || true
+psql "$pg_url" -qAt -c "select format('drop schema %I cascade;', nspname) from pg_namespace where nspname like 'test\\_%'" \
+  | PGOPTIONS='-c client_min_messages=warning' psql "$pg_url" -q >/dev/null || true
 TONLE_TEST_DATABASE_URL="$pg_url" cargo test -p tonle-server --locked --test api --test store_contract
 say "attack suite (crates/server/tests/attacks.rs)"
 cat "$TONLE_ATTACK_REPORT"
