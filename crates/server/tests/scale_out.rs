@@ -1,0 +1,331 @@
+//! Two `tonle serve` processes on one fresh PostgreSQL schema, as a load balancer would run them:
+//! a payment posted to one reaches a websocket client of the other in order; one is killed with
+//! SIGKILL while notifications pour into both and nothing acknowledged is lost or doubled (what
+//! the dead one never answered is retried on the survivor, as a network retries); the Bakong
+//! poller keeps polling from the survivor once the dead one's lease lapses.
+// reason: test code: a failed step should panic and fail the test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tonle_server::api;
+use tonle_server::bakong::standin::{Paid, StandIn};
+use tonle_server::signing::WebhookSecret;
+
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.sig-one";
+const ACCOUNT: &str = "sokha@aclb";
+/// Charges paid while an instance is killed.
+const LOAD: usize = 60;
+
+fn database_url() -> String {
+    let base = std::env::var("TONLE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let n: u64 = rand::random();
+    format!("{base}{sep}options=-c%20search_path%3Dtest_scale_{n:016x}")
+}
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Instance {
+    /// Starts `tonle serve` and waits until it answers.
+    async fn start(data_dir: &std::path::Path, db: &str, bakong: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_tonle"))
+            .args(["serve", "--sandbox", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["--bakong-api-url", bakong])
+            .env("DATABASE_URL", db)
+            .env("TONLE_DATABASE_MAX_CONNECTIONS", "16")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let me = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = reqwest::get(format!("{}/healthz", me.base)).await
+                && r.status().is_success()
+            {
+                return me;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "tonle did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Posts a signed sandbox notification; `None` when the instance never answered.
+async fn notify(
+    http: &reqwest::Client,
+    to: &str,
+    secret: &WebhookSecret,
+    msg_id: &str,
+    body: &Value,
+) -> Option<reqwest::StatusCode> {
+    let bytes = serde_json::to_vec(body).unwrap();
+    let ts = tonle_server::clock::now_ms() / 1000;
+    http.post(format!("{to}/api/v1/notifications/sandbox"))
+        .header("content-type", "application/json")
+        .header("webhook-id", msg_id)
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", secret.sign(msg_id, ts, &bytes))
+        .body(bytes)
+        .send()
+        .await
+        .ok()
+        .map(|r| r.status())
+}
+
+fn payment_body(c: &api::ChargeView, tx: &str) -> Value {
+    json!({
+        "transaction_id": tx, "md5": c.md5, "bill_number": c.bill_number,
+        "amount": c.amount, "currency": c.currency,
+        "paid_at_ms": tonle_server::clock::now_ms(),
+        "payer": { "wallet": "UnionPay App", "country": "CN" }
+    })
+}
+
+async fn charge(http: &reqwest::Client, at: &Instance, cookie: &str) -> api::ChargeView {
+    let res = http
+        .post(at.url("/api/v1/charges"))
+        .header("cookie", cookie)
+        .json(&json!({"amount": "5000", "currency": "KHR"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+async fn get(http: &reqwest::Client, at: &Instance, cookie: &str, path: &str) -> Value {
+    let res = http
+        .get(at.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<
+    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+>;
+
+async fn next_event(ws: &mut Ws) -> api::Event {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        if let Message::Text(t) = msg
+            && let Ok(api::ServerMsg::Event { event }) = serde_json::from_str(&t)
+        {
+            return event;
+        }
+    }
+}
+
+async fn poll_holder(pool: &sqlx::PgPool) -> Option<String> {
+    sqlx::query_scalar("select poll_holder from bakong_integration")
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+        .flatten()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_stream_and_survive_a_kill() {
+    let db = database_url();
+    let data_dir = tempfile::tempdir().unwrap();
+    let standin = StandIn::default();
+    standin.allow_token(TOKEN);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bakong = format!("http://{}", listener.local_addr().unwrap());
+    let router = standin.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let http = reqwest::Client::new();
+
+    // Instance a: a merchant signs up and saves a Bakong token; a's poller takes the merchant.
+    let mut a = Instance::start(data_dir.path(), &db, &bakong).await;
+    let res = http
+        .post(a.url("/api/v1/merchants"))
+        .json(&json!({
+            "email": "two@shop.kh", "password": "0123456789abc", "business_name": "Sokha Noodles",
+            "merchant_city": "Phnom Penh", "bakong_account_id": ACCOUNT
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let saved = http
+        .put(a.url("/api/v1/integrations/bakong"))
+        .header("cookie", &cookie)
+        .json(&json!({ "token": TOKEN }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let pool = sqlx::PgPool::connect(&db).await.unwrap();
+    let started = Instant::now();
+    let holder_a = loop {
+        if let Some(h) = poll_holder(&pool).await {
+            break h;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "a polls");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+
+    // Instance b: same database, same data dir (sealing key, sandbox secret). Its websocket
+    // client hears what is posted to a, in order, once.
+    let b = Instance::start(data_dir.path(), &db, &bakong).await;
+    let secret = tonle_server::signing::read_sandbox_secret(data_dir.path()).unwrap();
+    let mut req = b.url("/api/v1/events").replace("http", "ws").into_client_request().unwrap();
+    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    let first = charge(&http, &a, &cookie).await;
+    let body = payment_body(&first, "tx-first");
+    assert_eq!(
+        notify(&http, &a.base, &secret, "msg-first", &body).await,
+        Some(reqwest::StatusCode::OK)
+    );
+    let created = next_event(&mut ws).await;
+    assert!(matches!(created.data, api::EventData::ChargeCreated { .. }));
+    let paid = next_event(&mut ws).await;
+    assert_eq!(paid.seq, created.seq + 1);
+    match paid.data {
+        api::EventData::ChargePaid { charge, .. } => assert_eq!(charge.id, first.id),
+        other => panic!("{other:?}"),
+    }
+    let mut last = paid.seq;
+
+    // Load on both; a is killed with SIGKILL part-way.
+    let mut charges = Vec::new();
+    for _ in 0..LOAD {
+        charges.push(charge(&http, &b, &cookie).await);
+    }
+    let mut posts = tokio::task::JoinSet::new();
+    for (i, c) in charges.iter().enumerate() {
+        let to = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        let (http, secret, c) = (http.clone(), secret.clone(), c.clone());
+        posts.spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10 * i as u64)).await;
+            let body = payment_body(&c, &format!("tx-{i}"));
+            (i, notify(&http, &to, &secret, &format!("msg-{i}"), &body).await)
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+    let mut acknowledged = BTreeSet::new();
+    let mut unanswered = Vec::new();
+    while let Some(done) = posts.join_next().await {
+        let (i, answer) = done.unwrap();
+        match answer {
+            Some(status) => {
+                assert_eq!(status, reqwest::StatusCode::OK, "notification {i}");
+                acknowledged.insert(i);
+            }
+            None => unanswered.push(i),
+        }
+    }
+    eprintln!(
+        "killed mid-load: {} acknowledged, {} never answered (retried on b)",
+        acknowledged.len(),
+        unanswered.len()
+    );
+    assert!(!unanswered.is_empty(), "a was killed mid-load");
+    assert!(acknowledged.len() > LOAD / 2, "a answered some before it died");
+    // The network retries what was never answered, same id and body, on the survivor.
+    for &i in &unanswered {
+        let body = payment_body(&charges[i], &format!("tx-{i}"));
+        let again = notify(&http, &b.base, &secret, &format!("msg-{i}"), &body).await;
+        assert_eq!(again, Some(reqwest::StatusCode::OK), "retry of {i}");
+    }
+
+    // Every payment once; every charge paid; the stream on b carried each payment once, in order.
+    let page = get(&http, &b, &cookie, "/api/v1/payments?limit=200").await;
+    let mut per_tx: BTreeMap<String, usize> = BTreeMap::new();
+    for p in page["items"].as_array().unwrap() {
+        *per_tx.entry(p["transaction_id"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    assert_eq!(per_tx.len(), LOAD + 1, "{per_tx:?}");
+    assert!(per_tx.values().all(|n| *n == 1), "{per_tx:?}");
+    for c in &charges {
+        let now = get(&http, &b, &cookie, &format!("/api/v1/charges/{}", c.id)).await;
+        assert_eq!(now["status"], "paid", "{}", c.id);
+    }
+    let mut paid_seen = BTreeSet::new();
+    while paid_seen.len() < LOAD {
+        let e = next_event(&mut ws).await;
+        assert_eq!(e.seq, last + 1, "in order, none skipped or repeated");
+        last = e.seq;
+        if let api::EventData::ChargePaid { charge, .. } = e.data {
+            assert!(paid_seen.insert(charge.id), "each payment once");
+        }
+    }
+
+    // The Bakong poller: b takes the merchant over when a's lease lapses, and finds a payment.
+    let polled = charge(&http, &b, &cookie).await;
+    standin.mark_paid(
+        &serde_json::from_value::<Paid>(json!({
+            "md5": polled.md5, "amount": 5000, "currency": "KHR", "to_account_id": ACCOUNT,
+            "from_account_id": "payer@abaa"
+        }))
+        .unwrap(),
+    );
+    let started = Instant::now();
+    loop {
+        let now = get(&http, &b, &cookie, &format!("/api/v1/charges/{}", polled.id)).await;
+        if now["status"] == "paid" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the survivor polls Bakong"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let holder_b = poll_holder(&pool).await.unwrap();
+    assert_ne!(holder_b, holder_a, "b holds the lease now");
+}
