@@ -1,6 +1,11 @@
-//! Ingest benchmark: notification → websocket latency (p50/p99/max) with 1,000 idle websocket
-//! clients connected, then durable notifications per second (every 200 is a committed, fsynced
-//! transaction). Runs the real server in-process on loopback with a temp SQLite database.
+//! Ingest benchmark: notification → websocket latency (p50/p99/max) with 1,000 websocket clients
+//! connected, then durable notifications per second (every 200 is a committed, fsynced
+//! transaction). Runs the real server in-process on loopback.
+//!
+//! SQLite (default): one instance on a temp database, 1,000 idle clients of another merchant.
+//! PostgreSQL (`TONLE_BENCH_DATABASE_URL=postgres://…`, a fresh schema there): two instances;
+//! notifications go to the first, the measured client and the 1,000 idle ones are on the second
+//! (cross-instance latency through LISTEN/NOTIFY); the throughput run posts to both.
 //!
 //! `cargo run --profile release-server -p tonle-server --example ingest_bench [-- LATENCY_N THROUGHPUT_N CONCURRENCY]`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // reason: a bench binary: a failed step aborts the run
@@ -141,12 +146,28 @@ async fn main() {
         args.get(2).copied().unwrap_or(64),
     );
     let dir = tempfile::tempdir().unwrap();
-    let app = Application::build(Settings::for_tests(dir.path().to_path_buf()))
-        .await
-        .unwrap();
-    let addr = app.addr().unwrap().to_string();
-    tokio::spawn(app.run(std::future::pending()));
-    let base = format!("http://{addr}");
+    let pg = std::env::var("TONLE_BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .map(|url| {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let n: u64 = rand::random();
+            format!("{url}{sep}options=-c%20search_path%3Dbench_{n:016x}")
+        });
+    let store = if pg.is_some() { "postgres" } else { "sqlite" };
+    // Instance a takes notifications; b (PostgreSQL only) serves the websockets.
+    let mut addrs = Vec::new();
+    for _ in 0..if pg.is_some() { 2 } else { 1 } {
+        let mut settings = Settings::for_tests(dir.path().to_path_buf());
+        settings.database_url = pg.clone();
+        settings.database_max_connections = 32;
+        let app = Application::build(settings).await.unwrap();
+        addrs.push(app.addr().unwrap().to_string());
+        tokio::spawn(app.run(std::future::pending()));
+    }
+    let base = format!("http://{}", addrs[0]);
+    let ws_addr = addrs.last().unwrap().clone();
+    let bases: Vec<String> = addrs.iter().map(|a| format!("http://{a}")).collect();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .tcp_nodelay(true)
@@ -156,12 +177,14 @@ async fn main() {
 
     let shop = register(&http, &base, "bench@shop.kh").await;
     let idle_shop = register(&http, &base, "idle@shop.kh").await;
+    // 1,000 clients of another merchant (on the second instance with PostgreSQL): the bus and
+    // the listener must pick the bench merchant's events out of theirs.
     let mut idle = Vec::with_capacity(1000);
     for _ in 0..1000 {
-        idle.push(connect(&addr, &idle_shop).await);
+        idle.push(connect(&ws_addr, &idle_shop).await);
     }
-    let mut ws = paid_ids(connect(&addr, &shop).await);
-    eprintln!("1000 idle websocket clients connected; creating {latency_n} charges");
+    let mut ws = paid_ids(connect(&ws_addr, &shop).await);
+    eprintln!("{store}: 1000 websocket clients connected; creating {latency_n} charges");
 
     let lat_charges = charges(&http, &base, &shop, latency_n).await;
     // Drain the charge_created events so only charge_paid is waited for.
@@ -178,7 +201,8 @@ async fn main() {
     }
     samples.sort();
     println!(
-        "{{\"bench\":\"notification_to_websocket\",\"idle_clients\":1000,\"n\":{latency_n},\"p50_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2}}}",
+        "{{\"bench\":\"notification_to_websocket\",\"store\":\"{store}\",\"instances\":{},\"clients\":1000,\"n\":{latency_n},\"p50_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2}}}",
+        addrs.len(),
         pct(&samples, 0.5).as_secs_f64() * 1e3,
         pct(&samples, 0.99).as_secs_f64() * 1e3,
         samples.last().unwrap().as_secs_f64() * 1e3
@@ -190,7 +214,7 @@ async fn main() {
     let jobs = futures::stream::iter(tp_charges.iter().enumerate())
         .map(|(i, c)| {
             let http = http.clone();
-            let base = base.clone();
+            let base = bases[i % bases.len()].clone();
             let secret = secret.clone();
             async move { notify(&http, &base, &secret, c, &format!("tp-{i}")).await }
         })
@@ -203,7 +227,7 @@ async fn main() {
         got.insert(next_paid(&mut ws).await);
     }
     println!(
-        "{{\"bench\":\"durable_notifications\",\"n\":{throughput_n},\"concurrency\":{concurrency},\"seconds\":{secs:.3},\"per_second\":{:.0},\"delivered_to_websocket\":{}}}",
+        "{{\"bench\":\"durable_notifications\",\"store\":\"{store}\",\"n\":{throughput_n},\"concurrency\":{concurrency},\"seconds\":{secs:.3},\"per_second\":{:.0},\"delivered_to_websocket\":{}}}",
         throughput_n as f64 / secs,
         got.len()
     );

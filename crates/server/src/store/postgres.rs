@@ -44,6 +44,7 @@ mod devices;
 mod events;
 mod ingest;
 mod listen;
+mod writer;
 #[path = "sql/payments.rs"]
 mod payments;
 #[path = "sql/rows.rs"]
@@ -88,6 +89,7 @@ mod dialect {
 pub struct PgStore {
     writer: Pool,
     reader: Pool,
+    payments: tokio::sync::mpsc::Sender<writer::PaymentJob>,
     bus: EventBus,
 }
 
@@ -108,6 +110,7 @@ impl PgStore {
             .context("running migrations")?;
         listen::spawn(pool.clone(), bus.clone()).await?;
         Ok(Self {
+            payments: writer::spawn(pool.clone(), bus.clone()),
             writer: pool.clone(),
             reader: pool,
             bus,
@@ -142,12 +145,15 @@ async fn create_schema(opts: &PgConnectOptions) -> anyhow::Result<()> {
 }
 
 impl PgStore {
-    /// Records a notification in its own transaction: concurrent notifications commit
-    /// side by side (PostgreSQL groups their WAL flushes).
+    /// Hands a notification to the payment writers and waits for its committed outcome.
     async fn record(&self, new: NewPayment) -> StoreResult<PaymentOutcome> {
-        let mut tx = self.begin().await?;
-        let outcome = ingest::record(&mut tx, &new).await?;
-        tx.commit().await?;
-        Ok(outcome)
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.payments
+            .send(writer::PaymentJob { new, reply })
+            .await
+            .map_err(|_| other(anyhow::anyhow!("payment writers stopped")))?;
+        answer
+            .await
+            .map_err(|_| other(anyhow::anyhow!("payment writers dropped a job")))?
     }
 }

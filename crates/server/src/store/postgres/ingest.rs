@@ -1,31 +1,43 @@
 //! Recording a notification on PostgreSQL: the same steps as SQLite's payment writer
-//! (`sqlite/ingest.rs`), as sqlx statements in the caller's transaction. The charge it settles is
-//! locked while it is judged, so a cancel, an expiry or a second payment waits its turn.
+//! (`sqlite/ingest.rs`), as sqlx statements in the writer's transaction. The charge it settles is
+//! locked while it is judged, so a cancel, an expiry or a second payment waits its turn. The event
+//! is not appended here but staged: the writer appends a group's events per merchant in one
+//! statement just before commit (`writer.rs`), so the merchant's sequence row is held briefly.
 
 use std::sync::LazyLock;
 
 use super::*;
 use crate::domain::settlement::{self, Verdict};
 
-/// Records one notification: a refused one writes nothing but its receipt.
-pub(super) async fn record(tx: &mut EventTx, new: &NewPayment) -> StoreResult<PaymentOutcome> {
-    // The receipt: inserted, or the earlier one's body hash returned (the update changes nothing).
-    let hash: String = sqlx::query_scalar(
-        "insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) \
-         values ($1, $2, $3, $4, $4) \
-         on conflict (network, webhook_id) do update set updated_at = webhook_receipt.updated_at \
-         returning body_hash",
-    )
-    .bind(new.network.as_str())
-    .bind(&new.webhook_id)
-    .bind(&new.body_hash)
-    .bind(new.now)
-    .fetch_one(&mut **tx)
-    .await?;
-    if hash != new.body_hash {
-        return Ok(PaymentOutcome::WebhookIdReused);
+/// A recorded notification: decided, or recorded with its event still to append.
+pub(super) enum Staged {
+    /// nothing to append (a duplicate, a held or refused notification)
+    Done(PaymentOutcome),
+    /// the payment is written; its event gets the merchant's next sequence number at the end
+    Event {
+        payment: PaymentRow,
+        charge: Option<ChargeRow>,
+        merchant_id: String,
+        data: api::EventData,
+        now: i64,
+    },
+}
+
+impl From<PaymentOutcome> for Staged {
+    fn from(o: PaymentOutcome) -> Self {
+        Staged::Done(o)
     }
-    let Some(charge) = charge_named(tx, new).await? else {
+}
+
+/// Records one notification: a refused one writes nothing but its receipt.
+pub(super) async fn record(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Staged> {
+    // The receipt (inserted, or the earlier one's body hash returned: the update changes
+    // nothing) and the charge it names, locked, in one round trip.
+    let (hash, found) = receipt_and_charge(tx, new).await?;
+    if hash != new.body_hash {
+        return Ok(PaymentOutcome::WebhookIdReused.into());
+    }
+    let Some(charge) = found else {
         if let Some(counter) = counter_of(tx, new.md5.as_deref()).await? {
             return record_counter_sale(tx, new, counter).await;
         }
@@ -45,49 +57,63 @@ pub(super) async fn record(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Pa
         Verdict::Settles { note, .. } => note,
         Verdict::Review(reason) => Some(reason),
     };
-    let at = Counter(None);
-    let Some(payment) =
-        insert_payment(tx, new, &charge.merchant_id, Some(&charge), review, at).await?
-    else {
+    let settles = match verdict {
+        Verdict::Settles { status, .. } => Some(status),
+        Verdict::Review(_) => None,
+    };
+    let to = Payee {
+        merchant_id: &charge.merchant_id,
+        charge: Some(&charge),
+        counter: None,
+        settles,
+    };
+    let Some((payment, settled)) = insert_payment(tx, new, to, review).await? else {
         return duplicate(tx, new).await;
     };
-    let charge_after = match verdict {
-        Verdict::Settles { status, .. } => {
-            let settled_by = Some((payment.payment_id.as_str(), new.paid_at));
-            set_charge_status(tx, &charge.charge_id, status, settled_by, new.now).await?
-        }
-        Verdict::Review(_) => charge,
-    };
+    let charge_after = settled.unwrap_or(charge);
     let data = settlement::event(Some(&charge_after), crate::domain::payment::view(&payment));
-    let event = append_event(tx, &charge_after.merchant_id, data, new.now).await?;
-    Ok(PaymentOutcome::Recorded {
+    Ok(Staged::Event {
+        merchant_id: charge_after.merchant_id.clone(),
         payment,
         charge: Some(charge_after),
-        event,
+        data,
+        now: new.now,
     })
 }
 
-/// The charge a notification names, by md5 first, then by bill number (what each found means
-/// is the settlement rule's to say), locked.
-async fn charge_named(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Option<ChargeRow>> {
+/// Writes the notification's receipt and reads the charge it names, by md5 first, then by bill
+/// number (what each found means is the settlement rule's to say), locked.
+async fn receipt_and_charge(
+    tx: &mut EventTx,
+    new: &NewPayment,
+) -> StoreResult<(String, Option<ChargeRow>)> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "select {CHARGE_COLS} from charge where md5 = $1 or bill_number = $2 \
-             order by md5 = $1 desc limit 1 for update"
+            "with receipt as ( \
+               insert into webhook_receipt (network, webhook_id, body_hash, created_at, updated_at) \
+               values ($1, $2, $3, $4, $4) \
+               on conflict (network, webhook_id) do update set updated_at = webhook_receipt.updated_at \
+               returning body_hash) \
+             select receipt.body_hash as receipt_hash, c.* from receipt left join lateral ( \
+               select {CHARGE_COLS} from charge where md5 = $5 or bill_number = $6 \
+               order by md5 = $5 desc limit 1 for update) c on true"
         )
     });
-    if new.md5.is_none() && new.bill_number.is_none() {
-        return Ok(None);
-    }
     let md5 = new.md5.as_deref().map(str::to_ascii_lowercase);
-    sqlx::query(SQL.as_str())
+    let row = sqlx::query(SQL.as_str())
+        .bind(new.network.as_str())
+        .bind(&new.webhook_id)
+        .bind(&new.body_hash)
+        .bind(new.now)
         .bind(md5)
         .bind(&new.bill_number)
-        .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(charge_row)
-        .transpose()
+        .fetch_one(&mut **tx)
+        .await?;
+    let found = match row.try_get::<Option<String>, _>("charge_id")? {
+        Some(_) => Some(charge_row(&row)?),
+        None => None,
+    };
+    Ok((row.try_get("receipt_hash")?, found))
 }
 
 /// The (merchant, counter) whose static code has this md5, when that merchant's payee account
@@ -117,55 +143,90 @@ async fn record_counter_sale(
     tx: &mut EventTx,
     new: &NewPayment,
     (merchant_id, terminal_id): (String, String),
-) -> StoreResult<PaymentOutcome> {
-    let at = Counter(Some(&terminal_id));
-    let Some(payment) = insert_payment(tx, new, &merchant_id, None, None, at).await? else {
+) -> StoreResult<Staged> {
+    let to = Payee {
+        merchant_id: &merchant_id,
+        charge: None,
+        counter: Some(&terminal_id),
+        settles: None,
+    };
+    let Some((payment, _)) = insert_payment(tx, new, to, None).await? else {
         return duplicate(tx, new).await;
     };
     let data = api::EventData::PaymentReceived {
         payment: crate::domain::payment::view(&payment),
     };
-    let event = append_event(tx, &merchant_id, data, new.now).await?;
-    Ok(PaymentOutcome::Recorded {
+    Ok(Staged::Event {
         payment,
         charge: None,
-        event,
+        merchant_id,
+        data,
+        now: new.now,
     })
 }
 
-/// The counter a payment without a charge was made at, if any.
-#[derive(Clone, Copy)]
-struct Counter<'a>(Option<&'a str>);
+/// Whose a payment is: the merchant, the charge it names, or the counter whose printed code was
+/// paid; and the status it moves the charge to when it settles it.
+struct Payee<'a> {
+    merchant_id: &'a str,
+    charge: Option<&'a ChargeRow>,
+    counter: Option<&'a str>,
+    settles: Option<api::ChargeStatus>,
+}
 
-/// Inserts the payment unless its (network, transaction id) is already recorded (then `None`).
+/// Inserts the payment unless its (network, transaction id) is already recorded (then `None`)
+/// and, when it settles its charge, moves the charge, in one round trip; gives back the payment
+/// and the settled charge.
 async fn insert_payment(
     tx: &mut EventTx,
     new: &NewPayment,
-    merchant_id: &str,
-    charge: Option<&ChargeRow>,
+    to: Payee<'_>,
     review: Option<api::ReviewReason>,
-    Counter(counter): Counter<'_>,
-) -> StoreResult<Option<PaymentRow>> {
-    let inserted = sqlx::query(
-        "insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at, review_reason, terminal_id) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) \
-         on conflict (network, transaction_id) do nothing",
-    )
-    .bind(&new.payment_id)
-    .bind(merchant_id)
-    .bind(new.network.as_str())
-    .bind(&new.transaction_id)
-    .bind(charge.map(|c| c.charge_id.as_str()))
-    .bind(new.money.amount.get() as i64)
-    .bind(new.money.currency.code())
-    .bind(serde_json::to_string(&new.payer).map_err(other)?)
-    .bind(new.paid_at)
-    .bind(new.now)
-    .bind(review.map(api::ReviewReason::as_str))
-    .bind(counter)
-    .execute(&mut **tx)
-    .await?;
-    Ok((inserted.rows_affected() == 1).then(|| PaymentRow {
+) -> StoreResult<Option<(PaymentRow, Option<ChargeRow>)>> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "with p as ( \
+               insert into payment (payment_id, merchant_id, network, transaction_id, charge_id, amount_minor, currency, payer, paid_at, created_at, updated_at, review_reason, terminal_id) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) \
+               on conflict (network, transaction_id) do nothing \
+               returning payment_id), \
+             c as ( \
+               update charge set status = $13, paid_at = $9, payment_id = $1, updated_at = $10 \
+               where charge_id = $5 and $13::text is not null and exists (select 1 from p) \
+               returning {CHARGE_COLS}) \
+             select (select count(*) from p) as inserted, c.* from (select 1) as one left join c on true"
+        )
+    });
+    let Payee {
+        merchant_id,
+        charge,
+        counter,
+        settles,
+    } = to;
+    let row = sqlx::query(SQL.as_str())
+        .bind(&new.payment_id)
+        .bind(merchant_id)
+        .bind(new.network.as_str())
+        .bind(&new.transaction_id)
+        .bind(charge.map(|c| c.charge_id.as_str()))
+        .bind(new.money.amount.get() as i64)
+        .bind(new.money.currency.code())
+        .bind(serde_json::to_string(&new.payer).map_err(other)?)
+        .bind(new.paid_at)
+        .bind(new.now)
+        .bind(review.map(api::ReviewReason::as_str))
+        .bind(counter)
+        .bind(settles.map(api::ChargeStatus::as_str))
+        .fetch_one(&mut **tx)
+        .await?;
+    if row.try_get::<i64, _>("inserted")? == 0 {
+        return Ok(None);
+    }
+    let settled = match row.try_get::<Option<String>, _>("charge_id")? {
+        Some(_) => Some(charge_row(&row)?),
+        None => None,
+    };
+    let payment = PaymentRow {
         payment_id: new.payment_id.clone(),
         merchant_id: merchant_id.to_owned(),
         network: new.network,
@@ -181,7 +242,8 @@ async fn insert_payment(
         created_at: new.now,
         resolution: None,
         review,
-    }))
+    };
+    Ok(Some((payment, settled)))
 }
 
 /// The earlier payment with this (network, transaction id), and its charge's state now.
@@ -209,21 +271,22 @@ async fn earlier(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Option<Payme
 }
 
 /// The outcome for a payment whose insert found its (network, transaction id) taken.
-async fn duplicate(tx: &mut EventTx, new: &NewPayment) -> StoreResult<PaymentOutcome> {
-    earlier(tx, new).await?.ok_or_else(|| {
+async fn duplicate(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Staged> {
+    let earlier = earlier(tx, new).await?.ok_or_else(|| {
         other(anyhow::anyhow!(
             "payment {}/{} conflicted but cannot be read",
             new.network.as_str(),
             new.transaction_id
         ))
-    })
+    })?;
+    Ok(earlier.into())
 }
 
 /// A payment that names no charge but names its payee account: credited, for review, to the
 /// merchant holding a verified claim on that account; with no such merchant, held unassigned.
-async fn record_unmatched(tx: &mut EventTx, new: &NewPayment) -> StoreResult<PaymentOutcome> {
+async fn record_unmatched(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Staged> {
     if let Some(earlier) = earlier(tx, new).await? {
-        return Ok(earlier);
+        return Ok(earlier.into());
     }
     let Some(account) = new
         .merchant_account
@@ -231,7 +294,7 @@ async fn record_unmatched(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Pay
         .map(str::trim)
         .filter(|a| !a.is_empty())
     else {
-        return Ok(PaymentOutcome::UnknownCharge);
+        return Ok(PaymentOutcome::UnknownCharge.into());
     };
     // The claim counts while the verified merchant's profile still names the account.
     let verified: Option<String> = sqlx::query_scalar(
@@ -245,21 +308,27 @@ async fn record_unmatched(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Pay
         return hold(tx, new, account).await;
     };
     let review = Some(api::ReviewReason::NoCharge);
-    let at = Counter(None);
-    let Some(payment) = insert_payment(tx, new, &merchant_id, None, review, at).await? else {
+    let to = Payee {
+        merchant_id: &merchant_id,
+        charge: None,
+        counter: None,
+        settles: None,
+    };
+    let Some((payment, _)) = insert_payment(tx, new, to, review).await? else {
         return duplicate(tx, new).await;
     };
     let data = settlement::event(None, crate::domain::payment::view(&payment));
-    let event = append_event(tx, &merchant_id, data, new.now).await?;
-    Ok(PaymentOutcome::Recorded {
+    Ok(Staged::Event {
         payment,
         charge: None,
-        event,
+        merchant_id,
+        data,
+        now: new.now,
     })
 }
 
 /// Keeps a payment for an unverified account, once per (network, transaction id).
-async fn hold(tx: &mut EventTx, new: &NewPayment, account: &str) -> StoreResult<PaymentOutcome> {
+async fn hold(tx: &mut EventTx, new: &NewPayment, account: &str) -> StoreResult<Staged> {
     let payment_id: String = sqlx::query_scalar(
         "insert into unassigned_payment (payment_id, network, transaction_id, account, amount_minor, currency, payer, paid_at, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
@@ -277,5 +346,5 @@ async fn hold(tx: &mut EventTx, new: &NewPayment, account: &str) -> StoreResult<
     .bind(new.now)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(PaymentOutcome::Held { payment_id })
+    Ok(PaymentOutcome::Held { payment_id }.into())
 }

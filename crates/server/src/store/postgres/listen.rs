@@ -53,9 +53,10 @@ fn parse(payload: &str) -> Option<(&str, u64)> {
     Some((merchant, seq.parse().ok()?))
 }
 
-/// Publishes a merchant's events after this instance's head, up to `seq` (or the log's head).
-/// Nobody here listening to it: nothing to do. A head of 0 (nothing published since the first
-/// subscriber came) reads from just before `seq`: subscribers read older events themselves.
+/// Publishes a merchant's events after this instance's head, up to `seq` (or the log's head);
+/// one notification may stand for several events (a payment writer's group). Nobody here
+/// listening to the merchant: nothing to do. A head of 0 (nothing published since the first
+/// subscriber came) reads just the newest: subscribers read older events themselves.
 async fn catch_up(pool: &Pool, bus: &EventBus, merchant: &str, seq: Option<u64>) -> StoreResult<()> {
     let Some(head) = bus.head(merchant) else {
         return Ok(());
@@ -74,7 +75,7 @@ async fn catch_up(pool: &Pool, bus: &EventBus, merchant: &str, seq: Option<u64>)
     if newest <= head {
         return Ok(());
     }
-    let from = head.max(newest - 1);
+    let from = if head == 0 { newest - 1 } else { head };
     let rows = sqlx::query(
         "select seq, data, created_at from event where merchant_id = $1 and seq > $2 order by seq limit $3",
     )

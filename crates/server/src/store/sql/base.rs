@@ -28,6 +28,20 @@ impl std::ops::DerefMut for EventTx {
 }
 
 impl EventTx {
+    /// A write transaction on `pool` whose events go to `bus` on commit.
+    pub(crate) async fn begin(pool: &Pool, bus: &EventBus) -> StoreResult<Self> {
+        Ok(Self {
+            tx: pool.begin_with(dialect::BEGIN).await?,
+            bus: bus.clone(),
+            appended: Vec::new(),
+        })
+    }
+
+    /// An event appended by the caller's own statement, to publish on commit.
+    pub(crate) fn appended(&mut self, merchant_id: &str, event: api::Event) {
+        self.appended.push((merchant_id.to_owned(), event));
+    }
+
     /// Commits, then publishes what was appended, in order.
     pub(crate) async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
@@ -41,11 +55,7 @@ impl EventTx {
 impl Backend {
     /// A write transaction whose events are published on commit.
     pub(crate) async fn begin(&self) -> StoreResult<EventTx> {
-        Ok(EventTx {
-            tx: self.writer.begin_with(dialect::BEGIN).await?,
-            bus: self.bus.clone(),
-            appended: Vec::new(),
-        })
+        EventTx::begin(&self.writer, &self.bus).await
     }
 }
 
@@ -96,7 +106,7 @@ pub(crate) async fn append_event(
             .execute(&mut **tx)
             .await?;
     }
-    tx.appended.push((merchant_id.to_owned(), event.clone()));
+    tx.appended(merchant_id, event.clone());
     Ok(event)
 }
 
