@@ -113,6 +113,15 @@ const ENQUEUE_MANY: &str = "insert into webhook_delivery (delivery_id, endpoint_
      where w.merchant_id = $1 and w.enabled = 1 and w.deleted_at is null \
        and (w.events = '[]' or strpos(w.events, '\"' || e.kind || '\"') > 0)";
 
+/// One merchant's webhook deliveries of a group, as the columns `ENQUEUE_MANY` unnests.
+#[derive(Default)]
+struct Outbox {
+    seqs: Vec<i64>,
+    kinds: Vec<&'static str>,
+    bodies: Vec<String>,
+    times: Vec<i64>,
+}
+
 /// Gives each staged event its merchant's next sequence number, in order, and makes the
 /// outcomes.
 async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec<PaymentOutcome>> {
@@ -151,7 +160,7 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
         }
     }
     let mut outcomes = Vec::with_capacity(staged.len());
-    let mut hooks: BTreeMap<String, (Vec<i64>, Vec<&str>, Vec<String>, Vec<i64>)> = BTreeMap::new();
+    let mut hooks: BTreeMap<String, Outbox> = BTreeMap::new();
     for (i, s) in staged.into_iter().enumerate() {
         match s {
             Staged::Done(outcome) => outcomes.push(outcome),
@@ -173,11 +182,11 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
                     None
                 };
                 if let Some((kind, body)) = hook {
-                    let h = hooks.entry(merchant_id.clone()).or_default();
-                    h.0.push(event.seq as i64);
-                    h.1.push(kind.as_str());
-                    h.2.push(body);
-                    h.3.push(now);
+                    let o = hooks.entry(merchant_id.clone()).or_default();
+                    o.seqs.push(event.seq as i64);
+                    o.kinds.push(kind.as_str());
+                    o.bodies.push(body);
+                    o.times.push(now);
                 }
                 tx.appended(&merchant_id, event.clone());
                 outcomes.push(PaymentOutcome::Recorded {
@@ -188,13 +197,13 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
             }
         }
     }
-    for (merchant_id, (seqs, kinds, bodies, times)) in &hooks {
+    for (merchant_id, o) in &hooks {
         sqlx::query(ENQUEUE_MANY)
             .bind(merchant_id)
-            .bind(seqs)
-            .bind(kinds)
-            .bind(bodies)
-            .bind(times)
+            .bind(&o.seqs)
+            .bind(&o.kinds)
+            .bind(&o.bodies)
+            .bind(&o.times)
             .execute(&mut **tx)
             .await?;
     }
