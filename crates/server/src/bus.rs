@@ -20,17 +20,43 @@ struct Channel {
 }
 
 /// The bus.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct EventBus {
     channels: Arc<Mutex<HashMap<String, Channel>>>,
     /// wakes the webhook worker: an event was committed, its outbox may have work
     committed: Arc<tokio::sync::Notify>,
+    /// ids of revoked devices and API keys: their open websockets close at once
+    revoked: broadcast::Sender<String>,
 }
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self {
+            channels: Arc::default(),
+            committed: Arc::default(),
+            revoked: broadcast::channel(64).0,
+        }
+    }
+}
+
+/// Told instead of an id when revocations may have been missed (another instance's, while the
+/// database connection that carries them was down): every session checks itself.
+pub const RECHECK: &str = "*";
 
 impl EventBus {
     /// A new bus.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Tells open sessions that a device or API key was revoked (the store does, on commit).
+    pub fn revoke(&self, id: &str) {
+        let _ = self.revoked.send(id.to_owned());
+    }
+
+    /// Revocations as they are told.
+    pub fn revocations(&self) -> broadcast::Receiver<String> {
+        self.revoked.subscribe()
     }
 
     fn channels(&self) -> std::sync::MutexGuard<'_, HashMap<String, Channel>> {

@@ -1,4 +1,5 @@
-//! The named background task that moves pending charges past their expiry to `expired`.
+//! The named background task that moves pending charges past their expiry to `expired`, and
+//! once an hour forgets shared throttle counters whose window has ended.
 
 use std::time::Duration;
 
@@ -11,10 +12,18 @@ use crate::state::AppState;
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks: u64 = 0;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
+        }
+        ticks += 1;
+        if ticks % 3600 == 1 {
+            let before = now_ms() - crate::throttle::WINDOW_MS;
+            if let Err(e) = state.store.prune_throttles(before).await {
+                tracing::warn!(error = ?e, "pruning throttle counters failed");
+            }
         }
         // The store tells the screens once the expiries are committed.
         if let Err(e) = state.store.expire_due(now_ms()).await {

@@ -155,7 +155,6 @@ impl Application {
             throttles: Arc::new(throttles),
             hasher,
             bakong: Arc::new(bakong),
-            revocations: tokio::sync::broadcast::channel(64).0,
             mailer,
             secrets,
             shutdown,

@@ -27,8 +27,6 @@ pub struct AppState {
     pub hasher: crate::hashing::Hasher,
     /// the Bakong poller's client, key and memory
     pub bakong: Arc<crate::bakong::Bakong>,
-    /// ids of devices revoked while running: their open websockets close at once
-    pub revocations: tokio::sync::broadcast::Sender<String>,
     /// outgoing email (password-reset links), when SMTP is configured
     pub mailer: Option<crate::mail::Mailer>,
     /// seals what is kept secret at rest (Bakong tokens, webhook secrets)

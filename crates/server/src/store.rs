@@ -19,6 +19,7 @@ mod events;
 mod payments;
 pub mod postgres;
 pub mod sqlite;
+mod throttles;
 mod webhooks;
 
 pub use crate::domain::charge::ChargeRow;
@@ -33,6 +34,7 @@ pub use claims::{AccountClaim, ClaimStore, UnassignedPayment};
 pub use counters::{CounterStore, StoreRow, TerminalRow};
 pub use devices::{DeviceRow, DeviceStore};
 pub use events::EventStore;
+pub use throttles::ThrottleStore;
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
 
@@ -78,6 +80,7 @@ pub trait Store:
     + EventStore
     + WebhookStore
     + ApiKeyStore
+    + ThrottleStore
     + 'static
 {
 }
@@ -93,6 +96,7 @@ impl<
         + EventStore
         + WebhookStore
         + ApiKeyStore
+        + ThrottleStore
         + 'static,
 > Store for T
 {
@@ -102,6 +106,6 @@ impl<
 pub mod prelude {
     pub use super::{
         AccountStore, ApiKeyStore, BakongStore, ChargeStore, ClaimStore, CounterStore, DeviceStore,
-        EventStore, PaymentStore, WebhookStore,
+        EventStore, PaymentStore, ThrottleStore, WebhookStore,
     };
 }

@@ -245,6 +245,53 @@ impl Throttles {
 
 /// The wait an account with `failures` recent failures imposes on each sign-in: none at first,
 /// then 250 ms doubling per failure, capped.
+/// The sign-in counters every instance shares (in the store), held while a try runs.
+#[derive(Debug)]
+pub struct SharedSignin {
+    pair: String,
+    ip: String,
+    window: i64,
+}
+
+/// Before a sign-in, after this instance's own (cheaper) check: counts the try against the
+/// counters every instance shares, so guesses spread over instances count together; refused past
+/// the same limits, in fixed windows of `WINDOW_MS`.
+pub async fn signin_shared(
+    store: &dyn crate::store::Store,
+    email: &str,
+    ip: IpAddr,
+    now: i64,
+) -> Result<SharedSignin, ApiError> {
+    let window = now - now.rem_euclid(WINDOW_MS);
+    let retry = (((window + WINDOW_MS - now) / 1000).max(1)) as u64;
+    let s = SharedSignin {
+        pair: format!("signin:{email}|{ip}"),
+        ip: format!("signin-ip:{ip}"),
+        window,
+    };
+    if store.throttle_hit(&s.pair, window, now).await? > SIGNIN_PER_PAIR as u64 {
+        store.throttle_unhit(&s.pair, window).await?;
+        return Err(ApiError::rate_limited("too many failed sign-ins", retry));
+    }
+    if store.throttle_hit(&s.ip, window, now).await? > SIGNIN_PER_IP as u64 {
+        store.throttle_unhit(&s.pair, window).await?;
+        store.throttle_unhit(&s.ip, window).await?;
+        return Err(ApiError::rate_limited("too many failed sign-ins", retry));
+    }
+    Ok(s)
+}
+
+/// A sign-in succeeded: its try is not a failure, and this address's failures on the account
+/// are forgotten on every instance.
+pub async fn signin_shared_succeeded(
+    store: &dyn crate::store::Store,
+    s: &SharedSignin,
+) -> Result<(), ApiError> {
+    store.throttle_clear(&s.pair).await?;
+    store.throttle_unhit(&s.ip, s.window).await?;
+    Ok(())
+}
+
 pub fn signin_delay(failures: usize) -> Duration {
     if failures < SIGNIN_SLOW_AFTER {
         return Duration::ZERO;

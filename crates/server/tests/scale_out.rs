@@ -1,5 +1,6 @@
 //! Two `tonle serve` processes on one fresh PostgreSQL schema, as a load balancer would run them:
-//! a payment posted to one reaches a websocket client of the other in order; one is killed with
+//! a payment posted to one reaches a websocket client of the other in order; sign-in guesses
+//! spread over both count together; one is killed with
 //! SIGKILL while notifications pour into both and nothing acknowledged is lost or doubled (what
 //! the dead one never answered is retried on the survivor, as a network retries); the Bakong
 //! poller keeps polling from the survivor once the dead one's lease lapses.
@@ -238,6 +239,20 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
         other => panic!("{other:?}"),
     }
     let mut last = paid.seq;
+
+    // A guesser spreading wrong passwords over both instances is stopped at the same limit as
+    // on one: the failures count together.
+    let guess = |at: &Instance| {
+        http.post(at.url("/api/v1/session"))
+            .json(&json!({"email": "two@shop.kh", "password": "not-the-password"}))
+            .send()
+    };
+    for n in 0..10 {
+        let at = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(guess(at).await.unwrap().status(), 401, "guess {n}");
+    }
+    assert_eq!(guess(&a).await.unwrap().status(), 429);
+    assert_eq!(guess(&b).await.unwrap().status(), 429);
 
     // Load on both; a is killed with SIGKILL part-way.
     let mut charges = Vec::new();

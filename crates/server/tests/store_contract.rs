@@ -2,8 +2,9 @@
 //! SQLite (a temp file) and on PostgreSQL (a schema of its own at `TONLE_TEST_DATABASE_URL`,
 //! default the local server's `test` database). Conflicts name their field, moves the charge's
 //! state refuses are conflicts, a payment is recorded once, and each merchant's event sequence
-//! stays gap-free and strictly ordered under concurrent writers. PostgreSQL also shows its
-//! fan-out: an event committed through one instance reaches another instance's bus.
+//! stays gap-free and strictly ordered under concurrent writers, shared throttle counters count.
+//! PostgreSQL also shows its fan-out: an event committed, or a key revoked, through one instance
+//! reaches another instance's bus.
 // reason: test code: a failed step should panic and fail the test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -233,6 +234,19 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         .count();
     assert_eq!(paid, 65);
 
+    // Shared throttle counters: counted per window, taken back, forgotten, restarted by a new
+    // window, pruned.
+    let w = NOW - NOW % 900_000;
+    for n in 1..=3 {
+        assert_eq!(store.throttle_hit("k", w, NOW).await.unwrap(), n);
+    }
+    store.throttle_unhit("k", w).await.unwrap();
+    assert_eq!(store.throttle_hit("k", w, NOW).await.unwrap(), 3);
+    assert_eq!(store.throttle_hit("k", w + 900_000, NOW).await.unwrap(), 1, "new window");
+    store.throttle_clear("k").await.unwrap();
+    assert_eq!(store.throttle_hit("k", w, NOW).await.unwrap(), 1);
+    assert_eq!(store.prune_throttles(w + 1).await.unwrap(), 1);
+
     // The clock expires what is due, once.
     let c_due = charge("m2", 1, None);
     store.insert_charge(c_due, NOW).await.unwrap();
@@ -281,4 +295,24 @@ async fn postgres_instances_hear_each_others_events_in_order() {
         seqs.push(event.seq);
     }
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+
+    // A key revoked through a closes b's sessions of it too.
+    let mut revoked = bus_b.revocations();
+    let key = tonle_server::store::ApiKeyRow {
+        key_id: "key_1".into(),
+        merchant_id: "m1".into(),
+        name: "POS".into(),
+        prefix: "tk_abcd".into(),
+        scopes: vec![api::Scope::ChargesRead],
+        created_by: "u_m1".into(),
+        last_used_at: None,
+        created_at: NOW,
+    };
+    a.create_api_key(&key, "hash", NOW).await.unwrap();
+    a.revoke_api_key("m1", "key_1", NOW).await.unwrap();
+    let told = tokio::time::timeout(Duration::from_secs(5), revoked.recv())
+        .await
+        .expect("instance b hears the revocation")
+        .unwrap();
+    assert_eq!(told, "key_1");
 }

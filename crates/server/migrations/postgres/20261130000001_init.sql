@@ -1,4 +1,4 @@
--- The PostgreSQL schema: the same tables as migrations/sqlite after its migration 15, with
+-- The PostgreSQL schema: the same tables as migrations/sqlite after its migration 16, with
 -- bigint for every integer (epoch ms, minor units, counters), unique constraints named so a
 -- conflict names its field (see store/errors.rs), and `event_head`, the per-merchant counter
 -- row that makes each merchant's event sequence gap-free under concurrent writers.
@@ -288,3 +288,12 @@ create table api_key (
     updated_at   bigint not null
 );
 create index api_key_merchant on api_key (merchant_id) where revoked_at is null;
+
+-- Counters every instance shares (sign-in failures), in fixed windows.
+create table throttle (
+    key          text primary key,
+    window_start bigint not null,
+    hits         bigint not null,
+    updated_at   bigint not null
+);
+create index throttle_window on throttle (window_start);

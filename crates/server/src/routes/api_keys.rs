@@ -117,6 +117,5 @@ async fn revoke(
             StoreError::NotFound => ApiError::NotFound("no such API key".into()),
             other => other.into(),
         })?;
-    let _ = state.revocations.send(key_id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -165,7 +165,5 @@ async fn revoke(
             StoreError::NotFound => ApiError::NotFound("no such device".into()),
             other => other.into(),
         })?;
-    // Open websockets of the device end now, not at their next reconnect.
-    let _ = state.revocations.send(device_id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -119,7 +119,7 @@ async fn run_session(
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     let merchant_id = caller.merchant_id().to_owned();
-    let mut revoked = state.revocations.subscribe();
+    let mut revoked = state.bus.revocations();
     // Subscribe before reading the log so nothing committed in between is missed.
     let mut live = state.bus.subscribe(&merchant_id);
     let head = state.store.head_seq(&merchant_id).await?;
@@ -156,9 +156,9 @@ async fn run_session(
             }
             gone = revoked.recv() => match gone {
                 Ok(id) if caller.revocable_id() == Some(id.as_str()) => break Ended::Code(api::close::REVOKED, "revoked"),
-                Ok(_) => {}
                 // Missed revocations: check this device or key is still valid.
-                Err(_) => if !still_valid(&state, &caller).await? {
+                Ok(id) if id != crate::bus::RECHECK => {}
+                Ok(_) | Err(_) => if !still_valid(&state, &caller).await? {
                     break Ended::Code(api::close::REVOKED, "revoked");
                 },
             },

@@ -13,6 +13,7 @@ use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::state::AppState;
+use crate::throttle;
 use crate::store::{MerchantRow, UserRow};
 
 /// `POST|GET|DELETE /session`
@@ -35,7 +36,9 @@ async fn login(
     }
     let email = req.email.trim().to_lowercase();
     let ip = peer.ip();
-    let delay = state.throttles.signin(&email, ip, now_ms())?;
+    let now = now_ms();
+    let delay = state.throttles.signin(&email, ip, now)?;
+    let shared = throttle::signin_shared(state.store.as_ref(), &email, ip, now).await?;
     if !delay.is_zero() {
         // This account is being guessed at from elsewhere: every try on it waits a little.
         tokio::time::sleep(delay).await;
@@ -49,6 +52,7 @@ async fn login(
         return Err(ApiError::Unauthorized("email or password is wrong".into()));
     };
     state.throttles.signin_succeeded(&email, ip);
+    throttle::signin_shared_succeeded(state.store.as_ref(), &shared).await?;
     let merchant = state.store.merchant(&user.merchant_id).await?;
     start_session(&state, user, &merchant, StatusCode::OK, now_ms()).await
 }
@@ -120,7 +124,6 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
                 .store
                 .revoke_device(&merchant_id, &device_id, crate::clock::now_ms())
                 .await?;
-            let _ = state.revocations.send(device_id);
             auth::clear_device_cookie(state.settings.secure_cookies)
         }
         Caller::ApiKey { .. } => {

@@ -49,14 +49,18 @@ mod writer;
 mod payments;
 #[path = "sql/rows.rs"]
 mod rows;
+#[path = "sql/throttles.rs"]
+mod throttles;
 #[path = "sql/webhooks.rs"]
 mod webhooks;
 
 use base::*;
 use rows::*;
 
-/// The channel every instance listens on; a payload is `merchant_id:seq`.
+/// The channel every instance listens on for events; a payload is `merchant_id:seq`.
 const CHANNEL: &str = "tonle_events";
+/// The channel for revocations; a payload is a device's or an API key's id.
+const REVOKED_CHANNEL: &str = "tonle_revoked";
 
 /// What PostgreSQL says differently.
 mod dialect {
@@ -64,6 +68,8 @@ mod dialect {
     pub(super) const BEGIN: &str = "begin";
     /// Locks the rows read until the transaction ends.
     pub(super) const LOCK: &str = " for update";
+    /// Tells every instance a device or API key was revoked. Binds: its id.
+    pub(super) const REVOKED: Option<&str> = Some("select pg_notify('tonle_revoked', $1)");
     /// Locks the rows read, passing over those another instance holds.
     pub(super) const LOCK_SKIP: &str = " for update skip locked";
     /// The merchant's next sequence number from its head row (created on the first event), the

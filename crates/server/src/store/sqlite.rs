@@ -48,6 +48,8 @@ mod ingest;
 mod payments;
 #[path = "sql/rows.rs"]
 mod rows;
+#[path = "sql/throttles.rs"]
+mod throttles;
 #[path = "sql/webhooks.rs"]
 mod webhooks;
 
@@ -63,6 +65,8 @@ mod dialect {
     pub(super) const LOCK: &str = "";
     /// Nor rows to skip because another writer holds them.
     pub(super) const LOCK_SKIP: &str = "";
+    /// One process serves the file: nobody else to tell of a revocation.
+    pub(super) const REVOKED: Option<&str> = None;
     /// The merchant's next sequence number in one statement, gap-free under the write lock.
     /// Binds: merchant, kind, JSON data, time.
     pub(super) const APPEND_EVENT: &str = "insert into event (merchant_id, seq, kind, data, created_at, updated_at) \

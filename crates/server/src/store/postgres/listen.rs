@@ -3,6 +3,8 @@
 //! instance already published are read from the log and published, in order; the log is the
 //! truth, a notification only says where to read. After a reconnect (notifications sent while
 //! the connection was down are lost) every listened merchant is caught up from its last sequence.
+//! Revocations (`tonle_revoked`, a device's or key's id) go to the bus as they come; after a
+//! reconnect every session checks itself.
 
 use std::time::Duration;
 
@@ -18,10 +20,11 @@ pub(super) async fn spawn(pool: Pool, bus: EventBus) -> anyhow::Result<()> {
     let mut listener = PgListener::connect_with(&pool)
         .await
         .context("connecting the event listener")?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, REVOKED_CHANNEL]).await?;
     tokio::spawn(async move {
         loop {
             match listener.try_recv().await {
+                Ok(Some(n)) if n.channel() == REVOKED_CHANNEL => bus.revoke(n.payload()),
                 Ok(Some(n)) => {
                     if let Some((merchant, seq)) = parse(n.payload())
                         && let Err(e) = catch_up(&pool, &bus, merchant, Some(seq)).await
@@ -29,9 +32,11 @@ pub(super) async fn spawn(pool: Pool, bus: EventBus) -> anyhow::Result<()> {
                         tracing::warn!(error = ?e, merchant, "reading a notified event failed");
                     }
                 }
-                // Reconnected: what was sent meanwhile is read from the log.
+                // Reconnected: what was sent meanwhile is read from the log, and every session
+                // checks it was not revoked meanwhile.
                 Ok(None) => {
                     tracing::info!("event listener reconnected; catching up");
+                    bus.revoke(crate::bus::RECHECK);
                     for (merchant, _) in bus.listened() {
                         if let Err(e) = catch_up(&pool, &bus, &merchant, None).await {
                             tracing::warn!(error = ?e, merchant, "catching up failed");

@@ -122,6 +122,7 @@ impl ApiKeyStore for Backend {
     }
 
     async fn revoke_api_key(&self, merchant_id: &str, key_id: &str, now: i64) -> StoreResult<()> {
-        revoke(&self.writer, merchant_id, key_id, now).await
+        revoke(&self.writer, merchant_id, key_id, now).await?;
+        revoked(self, key_id).await
     }
 }

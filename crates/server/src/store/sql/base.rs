@@ -59,6 +59,16 @@ impl Backend {
     }
 }
 
+/// Tells open sessions a device or API key was revoked: this instance's bus at once, other
+/// instances through the database (`dialect::REVOKED`, none for SQLite).
+pub(crate) async fn revoked(store: &Backend, id: &str) -> StoreResult<()> {
+    if let Some(sql) = dialect::REVOKED {
+        sqlx::query(sql).bind(id).execute(&store.writer).await?;
+    }
+    store.bus.revoke(id);
+    Ok(())
+}
+
 /// The stored name of an event's kind.
 pub(crate) fn kind(data: &api::EventData) -> &'static str {
     match data {

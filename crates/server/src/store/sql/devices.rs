@@ -98,6 +98,7 @@ impl DeviceStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        // Its open websockets end now, here and on every instance, not at their next reconnect.
+        revoked(self, device_id).await
     }
 }
