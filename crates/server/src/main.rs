@@ -130,7 +130,12 @@ struct DatabaseArgs {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
     /// Connections each instance keeps to PostgreSQL at most.
-    #[arg(long, env = "TONLE_DATABASE_MAX_CONNECTIONS", default_value_t = 32, global = true)]
+    #[arg(
+        long,
+        env = "TONLE_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 32,
+        global = true
+    )]
     database_max_connections: u32,
 }
 
@@ -380,11 +385,16 @@ async fn main() -> ExitCode {
         }
         Command::Admin(a) => {
             let out = match &a.command {
-                AdminCommand::Accounts => admin::accounts(&a.data_dir, &a.database.database_url).await,
-                AdminCommand::VerifyAccount { account, merchant } => {
-                    admin::verify_account(&a.data_dir, &a.database.database_url, account, merchant).await
+                AdminCommand::Accounts => {
+                    admin::accounts(&a.data_dir, &a.database.database_url).await
                 }
-                AdminCommand::Unassigned => admin::unassigned(&a.data_dir, &a.database.database_url).await,
+                AdminCommand::VerifyAccount { account, merchant } => {
+                    admin::verify_account(&a.data_dir, &a.database.database_url, account, merchant)
+                        .await
+                }
+                AdminCommand::Unassigned => {
+                    admin::unassigned(&a.data_dir, &a.database.database_url).await
+                }
                 AdminCommand::ResetPassword { email } => {
                     admin::reset_password(&a.data_dir, &a.database.database_url, email).await
                 }

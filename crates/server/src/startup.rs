@@ -125,9 +125,9 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let bus = EventBus::new();
         let store: Arc<dyn Store> = match &settings.database_url {
-            Some(url) => Arc::new(
-                PgStore::open(url, settings.database_max_connections, bus.clone()).await?,
-            ),
+            Some(url) => {
+                Arc::new(PgStore::open(url, settings.database_max_connections, bus.clone()).await?)
+            }
             None => Arc::new(SqliteStore::open(&settings.database_path(), bus.clone()).await?),
         };
         let sandbox_secret = if settings.sandbox {

@@ -34,8 +34,8 @@ pub use claims::{AccountClaim, ClaimStore, UnassignedPayment};
 pub use counters::{CounterStore, StoreRow, TerminalRow};
 pub use devices::{DeviceRow, DeviceStore};
 pub use events::EventStore;
-pub use throttles::ThrottleStore;
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
+pub use throttles::ThrottleStore;
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
 
 use khqr::{Currency, Money};

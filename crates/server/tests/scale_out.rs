@@ -77,7 +77,10 @@ impl Instance {
             {
                 return me;
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "tonle did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "tonle did not start"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -141,9 +144,8 @@ async fn get(http: &reqwest::Client, at: &Instance, cookie: &str, path: &str) ->
     res.json().await.unwrap()
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<
-    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
->;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn next_event(ws: &mut Ws) -> api::Event {
     loop {
@@ -221,7 +223,11 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     // client hears what is posted to a, in order, once.
     let b = Instance::start(data_dir.path(), &db, &bakong).await;
     let secret = tonle_server::signing::read_sandbox_secret(data_dir.path()).unwrap();
-    let mut req = b.url("/api/v1/events").replace("http", "ws").into_client_request().unwrap();
+    let mut req = b
+        .url("/api/v1/events")
+        .replace("http", "ws")
+        .into_client_request()
+        .unwrap();
     req.headers_mut().insert("cookie", cookie.parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
     let first = charge(&http, &a, &cookie).await;
@@ -261,12 +267,19 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     }
     let mut posts = tokio::task::JoinSet::new();
     for (i, c) in charges.iter().enumerate() {
-        let to = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        let to = if i % 2 == 0 {
+            a.base.clone()
+        } else {
+            b.base.clone()
+        };
         let (http, secret, c) = (http.clone(), secret.clone(), c.clone());
         posts.spawn(async move {
             tokio::time::sleep(Duration::from_millis(10 * i as u64)).await;
             let body = payment_body(&c, &format!("tx-{i}"));
-            (i, notify(&http, &to, &secret, &format!("msg-{i}"), &body).await)
+            (
+                i,
+                notify(&http, &to, &secret, &format!("msg-{i}"), &body).await,
+            )
         });
     }
     tokio::time::sleep(Duration::from_millis(250)).await;
@@ -290,7 +303,10 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
         unanswered.len()
     );
     assert!(!unanswered.is_empty(), "a was killed mid-load");
-    assert!(acknowledged.len() > LOAD / 2, "a answered some before it died");
+    assert!(
+        acknowledged.len() > LOAD / 2,
+        "a answered some before it died"
+    );
     // The network retries what was never answered, same id and body, on the survivor.
     for &i in &unanswered {
         let body = payment_body(&charges[i], &format!("tx-{i}"));
@@ -302,7 +318,9 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     let page = get(&http, &b, &cookie, "/api/v1/payments?limit=200").await;
     let mut per_tx: BTreeMap<String, usize> = BTreeMap::new();
     for p in page["items"].as_array().unwrap() {
-        *per_tx.entry(p["transaction_id"].as_str().unwrap().to_owned()).or_default() += 1;
+        *per_tx
+            .entry(p["transaction_id"].as_str().unwrap().to_owned())
+            .or_default() += 1;
     }
     assert_eq!(per_tx.len(), LOAD + 1, "{per_tx:?}");
     assert!(per_tx.values().all(|n| *n == 1), "{per_tx:?}");
@@ -331,7 +349,13 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     );
     let started = Instant::now();
     loop {
-        let now = get(&http, &b, &cookie, &format!("/api/v1/charges/{}", polled.id)).await;
+        let now = get(
+            &http,
+            &b,
+            &cookie,
+            &format!("/api/v1/charges/{}", polled.id),
+        )
+        .await;
         if now["status"] == "paid" {
             break;
         }

@@ -15,8 +15,8 @@ use khqr::{Currency, MinorUnits, Money};
 use tonle_server::api;
 use tonle_server::bus::EventBus;
 use tonle_server::store::postgres::PgStore;
-use tonle_server::store::sqlite::SqliteStore;
 use tonle_server::store::prelude::*;
+use tonle_server::store::sqlite::SqliteStore;
 use tonle_server::store::{
     ChargeRow, MerchantRow, NewCharge, NewMerchant, NewPayment, PaymentOutcome, Store, StoreError,
     StoreRow, TerminalRow,
@@ -66,13 +66,14 @@ fn hex(s: &str) -> String {
 fn charge(merchant_id: &str, n: usize, key: Option<&str>) -> NewCharge {
     NewCharge {
         charge: ChargeRow {
-            charge_id: format!("ch_{merchant_id}_{n}"),
+            charge_id: format!("ch_{merchant_id}_{n}").into(),
             merchant_id: merchant_id.into(),
-            bill_number: format!("{merchant_id}-{n:06}"),
+            bill_number: format!("{merchant_id}-{n:06}").into(),
             money: Money::new(MinorUnits::new(1000 + n as u64), Currency::Khr),
             status: api::ChargeStatus::Pending,
             payload: format!("000201…{n}"),
-            md5: format!("{:0>32}", format!("{}{n:08}", hex(merchant_id))),
+            md5: khqr::khqr::Md5::parse(&format!("{:0>32}", format!("{}{n:08}", hex(merchant_id))))
+                .unwrap(),
             merchant_name: "Sokha Noodles".into(),
             note: None,
             request_hash: key.map(|_| "h".into()),
@@ -90,8 +91,8 @@ fn payment_for(c: &NewCharge, tx: &str) -> NewPayment {
         payment_id: format!("pay_{tx}"),
         network: api::Network::Sandbox,
         transaction_id: tx.into(),
-        md5: Some(c.charge.md5.clone()),
-        bill_number: Some(c.charge.bill_number.clone()),
+        md5: Some(c.charge.md5.to_string()),
+        bill_number: Some(c.charge.bill_number.to_string()),
         merchant_account: None,
         money: c.charge.money,
         payer: api::Payer {
@@ -149,7 +150,10 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         label: "Till 1".into(),
     };
     store.create_terminal(&till("t1"), NOW).await.unwrap();
-    assert_eq!(conflict(store.create_terminal(&till("t2"), NOW).await), "label");
+    assert_eq!(
+        conflict(store.create_terminal(&till("t2"), NOW).await),
+        "label"
+    );
 
     // Bill numbers count up per merchant.
     let a = store.next_bill_number("m1", NOW).await.unwrap();
@@ -168,7 +172,10 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         conflict(store.insert_charge(c1_again, NOW).await),
         "idempotency_key"
     );
-    let found = store.charge_by_idempotency_key("m1", "key-1").await.unwrap();
+    let found = store
+        .charge_by_idempotency_key("m1", "key-1")
+        .await
+        .unwrap();
     assert_eq!(found.unwrap().charge_id, c1.charge.charge_id);
 
     // A payment settles it once; the same transaction again is a duplicate; the same webhook id
@@ -242,7 +249,11 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
     }
     store.throttle_unhit("k", w).await.unwrap();
     assert_eq!(store.throttle_hit("k", w, NOW).await.unwrap(), 3);
-    assert_eq!(store.throttle_hit("k", w + 900_000, NOW).await.unwrap(), 1, "new window");
+    assert_eq!(
+        store.throttle_hit("k", w + 900_000, NOW).await.unwrap(),
+        1,
+        "new window"
+    );
     store.throttle_clear("k").await.unwrap();
     assert_eq!(store.throttle_hit("k", w, NOW).await.unwrap(), 1);
     assert_eq!(store.prune_throttles(w + 1).await.unwrap(), 1);

@@ -334,11 +334,11 @@ impl Bakong {
         let now = now_ms();
         let recent = {
             let mut memory = self.memory();
-            let last = memory.by_hand.get(&charge.charge_id).copied();
+            let last = memory.by_hand.get(charge.charge_id.as_str()).copied();
             if last.is_some_and(|l| now - l < CHECK_NOW_EVERY_MS) {
                 true
             } else {
-                memory.by_hand.insert(charge.charge_id.clone(), now);
+                memory.by_hand.insert(charge.charge_id.to_string(), now);
                 false
             }
         };
@@ -359,9 +359,9 @@ impl Bakong {
             });
         }
         let poll = PollCharge {
-            charge_id: charge.charge_id.clone(),
-            merchant_id: charge.merchant_id.clone(),
-            md5: charge.md5.clone(),
+            charge_id: charge.charge_id.to_string(),
+            merchant_id: charge.merchant_id.to_string(),
+            md5: charge.md5.to_string(),
             created_at: charge.created_at,
             expires_at: charge.expires_at,
         };

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::clock::{now_ms, rfc3339};
-use crate::store::StoreError;
 use crate::store::Store;
+use crate::store::StoreError;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 
@@ -81,7 +81,11 @@ pub async fn verify_account(
 
 /// Gives the user with `email` a new random password (printed once) and signs them out
 /// everywhere: for a merchant who forgot theirs, on a server without email.
-pub async fn reset_password(data_dir: &Path, url: &Option<String>, email: &str) -> anyhow::Result<String> {
+pub async fn reset_password(
+    data_dir: &Path,
+    url: &Option<String>,
+    email: &str,
+) -> anyhow::Result<String> {
     let store = open(data_dir, url).await?;
     let email = email.trim().to_lowercase();
     let password = crate::auth::new_token();

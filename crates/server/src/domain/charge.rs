@@ -13,11 +13,11 @@ use crate::clock::rfc3339;
 #[derive(Debug, Clone)]
 pub struct ChargeRow {
     /// id
-    pub charge_id: String,
+    pub charge_id: api::ChargeId,
     /// merchant
-    pub merchant_id: String,
+    pub merchant_id: api::MerchantId,
     /// bill number
-    pub bill_number: String,
+    pub bill_number: api::BillNumber,
     /// amount
     pub money: Money,
     /// state
@@ -25,7 +25,7 @@ pub struct ChargeRow {
     /// QR payload
     pub payload: String,
     /// md5
-    pub md5: String,
+    pub md5: khqr::khqr::Md5,
     /// name on the QR
     pub merchant_name: String,
     /// note
@@ -33,7 +33,7 @@ pub struct ChargeRow {
     /// hash of the creating request (idempotency)
     pub request_hash: Option<String>,
     /// terminal it was made at
-    pub terminal_id: Option<String>,
+    pub terminal_id: Option<api::TerminalId>,
     /// how a late payment was resolved
     pub resolution: Option<api::Resolution>,
     /// expiry, epoch ms
@@ -45,16 +45,16 @@ pub struct ChargeRow {
 /// A charge for the wire.
 pub fn view(c: &ChargeRow) -> api::ChargeView {
     api::ChargeView {
-        id: c.charge_id.clone(),
-        bill_number: c.bill_number.clone(),
+        id: c.charge_id.to_string(),
+        bill_number: c.bill_number.to_string(),
         amount: c.money.to_decimal_string(),
         currency: c.money.currency,
         status: c.status,
         payload: c.payload.clone(),
-        md5: c.md5.clone(),
+        md5: c.md5.to_string(),
         merchant_name: c.merchant_name.clone(),
         note: c.note.clone(),
-        terminal_id: c.terminal_id.clone(),
+        terminal_id: c.terminal_id.as_deref().map(str::to_owned),
         resolution: c.resolution,
         created_at_ms: c.created_at,
         expires_at: rfc3339(c.expires_at),
@@ -122,7 +122,7 @@ mod tests {
             money: Money::parse("100", Currency::Khr).unwrap(),
             status,
             payload: String::new(),
-            md5: String::new(),
+            md5: khqr::khqr::Md5::of(""),
             merchant_name: "Shop".into(),
             note: None,
             request_hash: None,

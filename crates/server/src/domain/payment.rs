@@ -8,19 +8,19 @@ use crate::api;
 #[derive(Debug, Clone)]
 pub struct PaymentRow {
     /// id
-    pub payment_id: String,
+    pub payment_id: api::PaymentId,
     /// merchant credited
-    pub merchant_id: String,
+    pub merchant_id: api::MerchantId,
     /// network
     pub network: api::Network,
     /// network's transaction id
     pub transaction_id: String,
     /// matched charge
-    pub charge_id: Option<String>,
+    pub charge_id: Option<api::ChargeId>,
     /// bill number of the matched charge
-    pub bill_number: Option<String>,
+    pub bill_number: Option<api::BillNumber>,
     /// the counter: the charge's, or the one whose static code was paid
-    pub terminal_id: Option<String>,
+    pub terminal_id: Option<api::TerminalId>,
     /// credited amount
     pub money: Money,
     /// payer
@@ -38,12 +38,12 @@ pub struct PaymentRow {
 /// A payment for the wire.
 pub fn view(p: &PaymentRow) -> api::PaymentView {
     api::PaymentView {
-        id: p.payment_id.clone(),
+        id: p.payment_id.to_string(),
         network: p.network,
         transaction_id: p.transaction_id.clone(),
-        charge_id: p.charge_id.clone(),
-        bill_number: p.bill_number.clone(),
-        terminal_id: p.terminal_id.clone(),
+        charge_id: p.charge_id.as_deref().map(str::to_owned),
+        bill_number: p.bill_number.as_deref().map(str::to_owned),
+        terminal_id: p.terminal_id.as_deref().map(str::to_owned),
         amount: p.money.to_decimal_string(),
         currency: p.money.currency,
         payer: p.payer.clone(),

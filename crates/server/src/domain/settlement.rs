@@ -62,7 +62,7 @@ pub fn payees(payload: &str) -> Vec<String> {
 pub fn judge(charge: &ChargeRow, reported: &Reported<'_>) -> Verdict {
     let md5_matches = reported
         .md5
-        .is_some_and(|m| m.eq_ignore_ascii_case(&charge.md5));
+        .is_some_and(|m| m.eq_ignore_ascii_case(charge.md5.as_str()));
     if reported.md5.is_some() && !md5_matches {
         return Verdict::Review(ReviewReason::Md5Mismatch);
     }
@@ -86,7 +86,7 @@ pub fn judge(charge: &ChargeRow, reported: &Reported<'_>) -> Verdict {
     let note = (md5_matches
         && reported
             .bill_number
-            .is_some_and(|b| b.trim() != charge.bill_number))
+            .is_some_and(|b| charge.bill_number != b.trim()))
     .then_some(ReviewReason::BillNumberMismatch);
     Verdict::Settles {
         status: if late {
@@ -137,7 +137,7 @@ mod tests {
             money: Money::parse("5000", Currency::Khr).unwrap(),
             status: ChargeStatus::Pending,
             payload: qr.payload,
-            md5: qr.md5.to_string(),
+            md5: qr.md5,
             merchant_name: "Sokha".into(),
             note: None,
             request_hash: None,
@@ -150,7 +150,7 @@ mod tests {
 
     fn reported<'a>(c: &'a ChargeRow) -> Reported<'a> {
         Reported {
-            md5: Some(&c.md5),
+            md5: Some(c.md5.as_str()),
             bill_number: Some(&c.bill_number),
             payee: Some("sokha@aclb"),
             money: c.money,

@@ -163,17 +163,17 @@ async fn create(
         .await?;
     let qr = build_qr(&merchant, &money, &bill, terminal.as_ref(), now, expires)?;
     let charge = ChargeRow {
-        charge_id: uuid::Uuid::new_v4().to_string(),
-        merchant_id: merchant.merchant_id.clone(),
-        bill_number: bill,
+        charge_id: uuid::Uuid::new_v4().to_string().into(),
+        merchant_id: merchant.merchant_id.as_str().into(),
+        bill_number: bill.into(),
         money,
         status: api::ChargeStatus::Pending,
         payload: qr.payload,
-        md5: qr.md5.to_string(),
+        md5: qr.md5,
         merchant_name: merchant.business_name.clone(),
         note,
         request_hash: Some(hash.clone()),
-        terminal_id,
+        terminal_id: terminal_id.map(api::TerminalId::from),
         resolution: None,
         expires_at: expires,
         created_at: now,

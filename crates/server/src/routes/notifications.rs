@@ -145,9 +145,9 @@ fn answer(
         } => Ok((
             StatusCode::OK,
             Json(ack(
-                payment.payment_id,
+                payment.payment_id.into(),
                 false,
-                payment.charge_id,
+                payment.charge_id.map(String::from),
                 charge_status,
                 false,
             )),
@@ -162,9 +162,9 @@ fn answer(
             Ok((
                 StatusCode::OK,
                 Json(ack(
-                    payment.payment_id,
+                    payment.payment_id.into(),
                     true,
-                    payment.charge_id,
+                    payment.charge_id.map(String::from),
                     status,
                     false,
                 )),

@@ -236,7 +236,7 @@ fn csv_rows(rows: &[PaymentRow], header: bool) -> Vec<u8> {
         let _ = w.write_record([
             crate::clock::rfc3339(p.created_at),
             crate::clock::rfc3339(p.paid_at),
-            p.payment_id.clone(),
+            p.payment_id.to_string(),
             p.network.as_str().to_owned(),
             cell(&p.transaction_id),
             cell(p.bill_number.as_deref().unwrap_or("")),
@@ -288,7 +288,9 @@ async fn csv_export(
                 Ok(rows) => {
                     let bytes = csv_rows(&rows, first);
                     let next = (rows.len() == pq.limit as usize).then(|| {
-                        pq.before = rows.last().map(|p| (p.created_at, p.payment_id.clone()));
+                        pq.before = rows
+                            .last()
+                            .map(|p| (p.created_at, p.payment_id.to_string()));
                         (pq, false)
                     });
                     Some((Ok::<_, std::io::Error>(bytes), next))

@@ -13,8 +13,8 @@ use crate::auth::{self, Caller};
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::state::AppState;
-use crate::throttle;
 use crate::store::{MerchantRow, UserRow};
+use crate::throttle;
 
 /// `POST|GET|DELETE /session`
 pub fn router() -> Router<AppState> {

@@ -44,7 +44,6 @@ mod devices;
 mod events;
 mod ingest;
 mod listen;
-mod writer;
 #[path = "sql/payments.rs"]
 mod payments;
 #[path = "sql/rows.rs"]
@@ -53,6 +52,7 @@ mod rows;
 mod throttles;
 #[path = "sql/webhooks.rs"]
 mod webhooks;
+mod writer;
 
 use base::*;
 use rows::*;

@@ -275,10 +275,14 @@ async fn a_payment_matching_no_charge_is_held_until_its_account_is_verified_then
         .unwrap();
     assert_eq!(claims.matches("payee@aclb\tno\t1").count(), 2, "{claims}");
 
-    let said =
-        tonle_server::cli::admin::verify_account(app.data_dir.path(), &app.database_url, "payee@aclb", "n8@shop.kh")
-            .await
-            .unwrap();
+    let said = tonle_server::cli::admin::verify_account(
+        app.data_dir.path(),
+        &app.database_url,
+        "payee@aclb",
+        "n8@shop.kh",
+    )
+    .await
+    .unwrap();
     assert!(said.contains("1 waiting payment"), "{said}");
     let page: serde_json::Value = app.get_json(&m.cookie, "/api/v1/payments").await;
     assert_eq!(page["items"][0]["amount"], "7000");

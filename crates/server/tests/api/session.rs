@@ -95,9 +95,13 @@ async fn a_cross_site_write_with_the_session_cookie_is_refused() {
 async fn whoever_runs_the_server_resets_a_forgotten_password_and_old_sessions_end() {
     let app = spawn_app().await;
     let m = app.register("forgot@shop.kh", "forgot@aclb").await;
-    let said = tonle_server::cli::admin::reset_password(app.data_dir.path(), &app.database_url, "Forgot@Shop.kh")
-        .await
-        .unwrap();
+    let said = tonle_server::cli::admin::reset_password(
+        app.data_dir.path(),
+        &app.database_url,
+        "Forgot@Shop.kh",
+    )
+    .await
+    .unwrap();
     let password = said.split_whitespace().nth(4).unwrap().to_owned();
     let old = app
         .http
@@ -116,8 +120,12 @@ async fn whoever_runs_the_server_resets_a_forgotten_password_and_old_sessions_en
     assert_eq!(sign_in(password).await.unwrap().status(), 200);
     assert_eq!(sign_in("0123456789abc".into()).await.unwrap().status(), 401);
     assert!(
-        tonle_server::cli::admin::reset_password(app.data_dir.path(), &app.database_url, "nobody@x.kh")
-            .await
-            .is_err()
+        tonle_server::cli::admin::reset_password(
+            app.data_dir.path(),
+            &app.database_url,
+            "nobody@x.kh"
+        )
+        .await
+        .is_err()
     );
 }

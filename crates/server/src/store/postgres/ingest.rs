@@ -73,7 +73,7 @@ pub(super) async fn record(tx: &mut EventTx, new: &NewPayment) -> StoreResult<St
     let charge_after = settled.unwrap_or(charge);
     let data = settlement::event(Some(&charge_after), crate::domain::payment::view(&payment));
     Ok(Staged::Event {
-        merchant_id: charge_after.merchant_id.clone(),
+        merchant_id: charge_after.merchant_id.to_string(),
         payment,
         charge: Some(charge_after),
         data,
@@ -227,14 +227,14 @@ async fn insert_payment(
         None => None,
     };
     let payment = PaymentRow {
-        payment_id: new.payment_id.clone(),
-        merchant_id: merchant_id.to_owned(),
+        payment_id: new.payment_id.as_str().into(),
+        merchant_id: merchant_id.into(),
         network: new.network,
         transaction_id: new.transaction_id.clone(),
         charge_id: charge.map(|c| c.charge_id.clone()),
         bill_number: charge.map(|c| c.bill_number.clone()),
         terminal_id: counter
-            .map(str::to_owned)
+            .map(api::TerminalId::from)
             .or_else(|| charge.and_then(|c| c.terminal_id.clone())),
         money: new.money,
         payer: new.payer.clone(),

@@ -62,18 +62,24 @@ fn parse(payload: &str) -> Option<(&str, u64)> {
 /// one notification may stand for several events (a payment writer's group). Nobody here
 /// listening to the merchant: nothing to do. A head of 0 (nothing published since the first
 /// subscriber came) reads just the newest: subscribers read older events themselves.
-async fn catch_up(pool: &Pool, bus: &EventBus, merchant: &str, seq: Option<u64>) -> StoreResult<()> {
+async fn catch_up(
+    pool: &Pool,
+    bus: &EventBus,
+    merchant: &str,
+    seq: Option<u64>,
+) -> StoreResult<()> {
     let Some(head) = bus.head(merchant) else {
         return Ok(());
     };
     let newest = match seq {
         Some(seq) => seq,
         None => {
-            let h: i64 =
-                sqlx::query_scalar("select coalesce(max(seq), 0) from event where merchant_id = $1")
-                    .bind(merchant)
-                    .fetch_one(pool)
-                    .await?;
+            let h: i64 = sqlx::query_scalar(
+                "select coalesce(max(seq), 0) from event where merchant_id = $1",
+            )
+            .bind(merchant)
+            .fetch_one(pool)
+            .await?;
             h as u64
         }
     };

@@ -47,20 +47,20 @@ impl ChargeStore for Backend {
         sqlx::query(
             "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
         )
-        .bind(&c.charge_id)
-        .bind(&c.merchant_id)
-        .bind(&c.bill_number)
+        .bind(c.charge_id.as_str())
+        .bind(c.merchant_id.as_str())
+        .bind(c.bill_number.as_str())
         .bind(c.money.amount.get() as i64)
         .bind(c.money.currency.code())
         .bind(&c.payload)
-        .bind(&c.md5)
+        .bind(c.md5.as_str())
         .bind(&c.merchant_name)
         .bind(&c.note)
         .bind(&new.idempotency_key)
         .bind(&c.request_hash)
         .bind(c.expires_at)
         .bind(now)
-        .bind(&c.terminal_id)
+        .bind(c.terminal_id.as_deref())
         .execute(&mut *tx)
         .await?;
         let event = append_event(
@@ -149,7 +149,7 @@ impl ChargeStore for Backend {
                 now,
             )
             .await?;
-            out.push((charge.merchant_id, event));
+            out.push((charge.merchant_id.into(), event));
         }
         tx.commit().await?;
         Ok(out)

@@ -12,6 +12,11 @@ pub(super) fn network(stored: &str) -> Result<api::Network, StoreError> {
         .ok_or_else(|| other(anyhow::anyhow!("unknown network {stored} in database")))
 }
 
+pub(super) fn md5(stored: &str) -> Result<khqr::khqr::Md5, StoreError> {
+    khqr::khqr::Md5::parse(stored)
+        .ok_or_else(|| other(anyhow::anyhow!("malformed md5 {stored} in database")))
+}
+
 pub(super) fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code)
         .ok_or_else(|| other(anyhow::anyhow!("unknown currency {code} in database")))
@@ -95,17 +100,17 @@ pub(super) fn resolution_name(r: api::Resolution) -> StoreResult<&'static str> {
 
 pub(crate) fn charge_row(r: &impl Cols) -> Result<ChargeRow, StoreError> {
     Ok(ChargeRow {
-        charge_id: r.text("charge_id")?,
-        merchant_id: r.text("merchant_id")?,
-        bill_number: r.text("bill_number")?,
+        charge_id: r.text("charge_id")?.into(),
+        merchant_id: r.text("merchant_id")?.into(),
+        bill_number: r.text("bill_number")?.into(),
         money: money(r)?,
         status: api::ChargeStatus::parse(&r.text("status")?),
         payload: r.text("payload")?,
-        md5: r.text("md5")?,
+        md5: md5(&r.text("md5")?)?,
         merchant_name: r.text("merchant_name")?,
         note: r.opt_text("note")?,
         request_hash: r.opt_text("request_hash")?,
-        terminal_id: r.opt_text("terminal_id")?,
+        terminal_id: r.opt_text("terminal_id")?.map(Into::into),
         resolution: r.opt_text("resolution")?.as_deref().map(resolution),
         expires_at: r.int("expires_at")?,
         created_at: r.int("created_at")?,
@@ -136,13 +141,13 @@ pub(super) fn terminal_row(r: &DbRow) -> Result<TerminalRow, StoreError> {
 pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
     let payer = r.text("payer")?;
     Ok(PaymentRow {
-        payment_id: r.text("payment_id")?,
-        merchant_id: r.text("merchant_id")?,
+        payment_id: r.text("payment_id")?.into(),
+        merchant_id: r.text("merchant_id")?.into(),
         network: network(&r.text("network")?)?,
         transaction_id: r.text("transaction_id")?,
-        charge_id: r.opt_text("charge_id")?,
-        bill_number: r.opt_text("bill_number")?,
-        terminal_id: r.opt_text("terminal_id")?,
+        charge_id: r.opt_text("charge_id")?.map(Into::into),
+        bill_number: r.opt_text("bill_number")?.map(Into::into),
+        terminal_id: r.opt_text("terminal_id")?.map(Into::into),
         money: money(r)?,
         payer: serde_json::from_str(&payer).map_err(other)?,
         paid_at: r.int("paid_at")?,

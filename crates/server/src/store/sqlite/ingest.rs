@@ -12,7 +12,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::dialect::{APPEND_EVENT, ENQUEUE};
-use super::{CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other, payment_row};
+use super::{
+    CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other, payment_row,
+};
 use crate::domain::settlement::{self, Verdict};
 use crate::store::{ChargeRow, NewPayment, PaymentOutcome, PaymentRow, StoreError, StoreResult};
 use protocol as api;
@@ -188,8 +190,8 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
                     status.as_str(),
                     new.paid_at,
                     new.now,
-                    charge.charge_id,
-                    payment.payment_id
+                    charge.charge_id.as_str(),
+                    payment.payment_id.as_str()
                 ],
                 |r| Ok(charge_row(r)),
             )??
@@ -307,14 +309,14 @@ fn insert_payment(
             counter,
         ])?;
     Ok((inserted == 1).then(|| PaymentRow {
-        payment_id: new.payment_id.clone(),
-        merchant_id: merchant_id.to_owned(),
+        payment_id: new.payment_id.as_str().into(),
+        merchant_id: merchant_id.into(),
         network: new.network,
         transaction_id: new.transaction_id.clone(),
         charge_id: charge.map(|c| c.charge_id.clone()),
         bill_number: charge.map(|c| c.bill_number.clone()),
         terminal_id: counter
-            .map(str::to_owned)
+            .map(api::TerminalId::from)
             .or_else(|| charge.and_then(|c| c.terminal_id.clone())),
         money: new.money,
         payer: new.payer.clone(),
