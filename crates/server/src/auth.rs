@@ -32,7 +32,7 @@ pub enum Caller {
         /// user
         user_id: String,
         /// merchant
-        merchant_id: String,
+        merchant_id: crate::api::MerchantId,
         /// email
         email: String,
         /// role
@@ -47,7 +47,7 @@ pub enum Caller {
         /// device
         device_id: String,
         /// merchant
-        merchant_id: String,
+        merchant_id: crate::api::MerchantId,
         /// the terminal it serves
         terminal_id: String,
     },
@@ -57,7 +57,7 @@ pub enum Caller {
         /// the key
         key_id: String,
         /// merchant
-        merchant_id: String,
+        merchant_id: crate::api::MerchantId,
         /// what it may do
         scopes: Vec<crate::api::Scope>,
     },
@@ -92,7 +92,7 @@ impl Caller {
     }
 
     /// The merchant whose data this caller may touch; every query is scoped by it.
-    pub fn merchant_id(&self) -> &str {
+    pub fn merchant_id(&self) -> &crate::api::MerchantId {
         match self {
             Self::Staff { merchant_id, .. }
             | Self::Device { merchant_id, .. }
@@ -229,7 +229,7 @@ impl FromRequestParts<AppState> for Caller {
             })?;
             return Ok(Self::ApiKey {
                 key_id: key.key_id,
-                merchant_id: key.merchant_id,
+                merchant_id: key.merchant_id.into(),
                 scopes: key.scopes,
             });
         }
@@ -241,7 +241,7 @@ impl FromRequestParts<AppState> for Caller {
             })?;
             return Ok(Self::Device {
                 device_id: d.device_id,
-                merchant_id: d.merchant_id,
+                merchant_id: d.merchant_id.into(),
                 terminal_id: d.terminal_id,
             });
         }
@@ -251,7 +251,7 @@ impl FromRequestParts<AppState> for Caller {
         let role = s.role;
         Ok(Self::Staff {
             user_id: s.user_id,
-            merchant_id: s.merchant_id,
+            merchant_id: s.merchant_id.into(),
             email: s.email,
             role,
             token_hash: hash,

@@ -156,8 +156,14 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
     );
 
     // Bill numbers count up per merchant.
-    let a = store.next_bill_number("m1", NOW).await.unwrap();
-    let b = store.next_bill_number("m1", NOW).await.unwrap();
+    let a = store
+        .next_bill_number(&api::MerchantId::new("m1"), NOW)
+        .await
+        .unwrap();
+    let b = store
+        .next_bill_number(&api::MerchantId::new("m1"), NOW)
+        .await
+        .unwrap();
     assert_eq!((a.as_str(), b.as_str()), ("AAA-000001", "AAA-000002"));
 
     // A charge, its idempotency key, and the moves its state allows.
@@ -173,7 +179,7 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         "idempotency_key"
     );
     let found = store
-        .charge_by_idempotency_key("m1", "key-1")
+        .charge_by_idempotency_key(&api::MerchantId::new("m1"), "key-1")
         .await
         .unwrap();
     assert_eq!(found.unwrap().charge_id, c1.charge.charge_id);
@@ -204,10 +210,14 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         store.record_payment(reused).await.unwrap(),
         PaymentOutcome::WebhookIdReused
     ));
-    let cancel_paid = store.cancel_charge("m1", &c1.charge.charge_id, NOW).await;
+    let cancel_paid = store
+        .cancel_charge(&api::MerchantId::new("m1"), &c1.charge.charge_id, NOW)
+        .await;
     assert_eq!(conflict(cancel_paid), "status");
     assert!(matches!(
-        store.cancel_charge("m2", &c1.charge.charge_id, NOW).await,
+        store
+            .cancel_charge(&api::MerchantId::new("m2"), &c1.charge.charge_id, NOW)
+            .await,
         Err(StoreError::NotFound)
     ));
 
@@ -230,11 +240,21 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
     for w in writers {
         w.await.unwrap();
     }
-    let log = store.events_since("m1", 0, 1000).await.unwrap();
+    let log = store
+        .events_since(&api::MerchantId::new("m1"), api::Seq(0), 1000)
+        .await
+        .unwrap();
     let seqs: Vec<u64> = log.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (1..=130).collect::<Vec<_>>(), "gap-free and ordered");
-    assert_eq!(store.head_seq("m1").await.unwrap(), 130);
-    assert_eq!(store.head_seq("m2").await.unwrap(), 0, "per merchant");
+    assert_eq!(
+        store.head_seq(&api::MerchantId::new("m1")).await.unwrap(),
+        api::Seq(130)
+    );
+    assert_eq!(
+        store.head_seq(&api::MerchantId::new("m2")).await.unwrap(),
+        api::Seq(0),
+        "per merchant"
+    );
     let paid = log
         .iter()
         .filter(|e| matches!(e.data, api::EventData::ChargePaid { .. }))

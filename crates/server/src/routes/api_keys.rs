@@ -70,7 +70,7 @@ async fn create(
     let now = now_ms();
     let row = ApiKeyRow {
         key_id: format!("key_{}", uuid::Uuid::new_v4().simple()),
-        merchant_id: merchant_id.to_owned(),
+        merchant_id: merchant_id.to_string(),
         name: name.to_owned(),
         prefix: key.chars().take(PREFIX_LEN).collect(),
         scopes,

@@ -149,7 +149,7 @@ async fn create(
     if let Some(k) = &key
         && let Some(existing) = state
             .store
-            .charge_by_idempotency_key(&merchant.merchant_id, k)
+            .charge_by_idempotency_key(caller.merchant_id(), k)
             .await?
     {
         return replay(existing, &hash);
@@ -159,13 +159,13 @@ async fn create(
     let expires = now + i64::from(merchant.qr_lifetime_secs) * 1000;
     let bill = state
         .store
-        .next_bill_number(&merchant.merchant_id, now)
+        .next_bill_number(caller.merchant_id(), now)
         .await?;
     let qr = build_qr(&merchant, &money, &bill, terminal.as_ref(), now, expires)?;
     let charge = ChargeRow {
         charge_id: uuid::Uuid::new_v4().to_string().into(),
-        merchant_id: merchant.merchant_id.as_str().into(),
-        bill_number: bill.into(),
+        merchant_id: caller.merchant_id().clone(),
+        bill_number: bill,
         money,
         status: api::ChargeStatus::Pending,
         payload: qr.payload,
@@ -260,7 +260,7 @@ async fn insert(
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<api::ChargeId>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
     policy::allow(&caller, Action::ReadCharges)?;
     let charge = visible_charge(&state, &caller, &id).await?;
@@ -272,7 +272,7 @@ async fn show(
 pub(crate) async fn visible_charge(
     state: &AppState,
     caller: &Caller,
-    id: &str,
+    id: &api::ChargeId,
 ) -> Result<ChargeRow, ApiError> {
     let not_found = || ApiError::NotFound("no such charge".into());
     let charge = state
@@ -293,7 +293,7 @@ pub(crate) async fn visible_charge(
 async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<api::ChargeId>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
     policy::allow(&caller, Action::CancelCharge)?;
     visible_charge(&state, &caller, &id).await?;
@@ -316,7 +316,7 @@ async fn cancel(
 async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<api::ChargeId>,
     AppJson(req): AppJson<api::ResolveCharge>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
     policy::allow(&caller, Action::ResolvePayment)?;

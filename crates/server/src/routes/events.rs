@@ -76,7 +76,7 @@ async fn catch_up(
     loop {
         let page = state
             .store
-            .events_since(caller.merchant_id(), last, PAGE)
+            .events_since(caller.merchant_id(), api::Seq(last), PAGE)
             .await?;
         let n = page.len();
         for event in page {
@@ -123,6 +123,7 @@ async fn run_session(
     // Subscribe before reading the log so nothing committed in between is missed.
     let mut live = state.bus.subscribe(&merchant_id);
     let head = state.store.head_seq(&merchant_id).await?;
+    let head = head.0;
     send(&mut tx, &api::ServerMsg::Hello { head }).await?;
     let mut last = catch_up(&mut tx, &state, &caller, since.unwrap_or(head).min(head)).await?;
     let mut beat = tokio::time::interval(HEARTBEAT);

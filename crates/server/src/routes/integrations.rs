@@ -115,7 +115,7 @@ async fn save(
     };
     let now = now_ms();
     let row = BakongRow {
-        merchant_id: merchant_id.to_owned(),
+        merchant_id: merchant_id.to_string(),
         token_sealed: state
             .bakong
             .secrets()
@@ -146,7 +146,7 @@ async fn remove(State(state): State<AppState>, caller: Caller) -> Result<StatusC
 async fn check_now(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<api::ChargeId>,
 ) -> Result<Json<api::ChargeView>, ApiError> {
     policy::allow(&caller, Action::CheckCharge)?;
     let charge = super::charges::visible_charge(&state, &caller, &id).await?;

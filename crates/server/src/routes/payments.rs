@@ -98,7 +98,7 @@ async fn list(
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<api::PaymentId>,
 ) -> Result<Json<api::PaymentView>, ApiError> {
     policy::allow(&caller, Action::ReadPayments)?;
     let not_found = || ApiError::NotFound("no such payment".into());
@@ -124,7 +124,7 @@ async fn show(
 async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<api::PaymentId>,
     crate::error::AppJson(req): crate::error::AppJson<api::ResolveCharge>,
 ) -> Result<Json<api::PaymentView>, ApiError> {
     policy::allow(&caller, Action::ResolvePayment)?;

@@ -61,7 +61,7 @@ async fn invite(
     let expires_at = now + INVITATION_DAYS * 86_400_000;
     let row = InvitationRow {
         token_hash: auth::token_hash(&token),
-        merchant_id: caller.merchant_id().to_owned(),
+        merchant_id: caller.merchant_id().to_string(),
         email: email.clone(),
         role: req.role,
         terminal_id: req.terminal_id.clone(),

@@ -39,7 +39,7 @@ async fn create_store(
     policy::allow(&caller, Action::EditCounters)?;
     let row = StoreRow {
         store_id: uuid::Uuid::new_v4().to_string(),
-        merchant_id: caller.merchant_id().to_owned(),
+        merchant_id: caller.merchant_id().to_string(),
         name: label(&req.name, "name")?,
     };
     state.store.create_store(&row, now_ms()).await?;
@@ -92,7 +92,7 @@ async fn create_terminal(
         .ok_or_else(|| ApiError::field("store_id", "no such store"))?;
     let row = TerminalRow {
         terminal_id: uuid::Uuid::new_v4().to_string(),
-        merchant_id: caller.merchant_id().to_owned(),
+        merchant_id: caller.merchant_id().to_string(),
         store_id: store.store_id,
         store_name: store.name,
         label: label(&req.label, "label")?,

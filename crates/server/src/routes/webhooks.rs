@@ -133,7 +133,7 @@ async fn create(
     let row = EndpointRow {
         secret_sealed: seal(&state, &endpoint_id, &secret)?,
         endpoint_id,
-        merchant_id: merchant_id.to_owned(),
+        merchant_id: merchant_id.to_string(),
         url,
         description,
         events: event_filter(body.events),

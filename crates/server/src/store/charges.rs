@@ -32,30 +32,38 @@ pub struct ChargeQuery {
 #[async_trait::async_trait]
 pub trait ChargeStore: Send + Sync {
     /// Reserves the next bill number of a merchant.
-    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String>;
+    async fn next_bill_number(
+        &self,
+        merchant_id: &api::MerchantId,
+        now: i64,
+    ) -> StoreResult<api::BillNumber>;
     /// A charge created earlier with this idempotency key.
     async fn charge_by_idempotency_key(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         key: &str,
     ) -> StoreResult<Option<ChargeRow>>;
     /// Inserts a pending charge and appends `charge_created`.
     async fn insert_charge(&self, new: NewCharge, now: i64)
     -> StoreResult<(ChargeRow, api::Event)>;
     /// A charge of a merchant.
-    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow>;
+    async fn charge(
+        &self,
+        merchant_id: &api::MerchantId,
+        charge_id: &api::ChargeId,
+    ) -> StoreResult<ChargeRow>;
     /// Moves a pending charge to cancelled and appends `charge_cancelled`.
     async fn cancel_charge(
         &self,
-        merchant_id: &str,
-        charge_id: &str,
+        merchant_id: &api::MerchantId,
+        charge_id: &api::ChargeId,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)>;
     /// Resolves a late payment; Conflict("status") unless the charge is paid late and unresolved.
     async fn resolve_charge(
         &self,
-        merchant_id: &str,
-        charge_id: &str,
+        merchant_id: &api::MerchantId,
+        charge_id: &api::ChargeId,
         resolution: api::Resolution,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)>;

@@ -93,31 +93,34 @@ pub trait PaymentStore: Send + Sync {
     /// was resolved before, NotFound when it is not the merchant's.
     async fn resolve_payment(
         &self,
-        merchant_id: &str,
-        payment_id: &str,
+        merchant_id: &api::MerchantId,
+        payment_id: &api::PaymentId,
         resolution: api::Resolution,
         now: i64,
     ) -> StoreResult<(PaymentRow, api::Event)>;
     /// One payment of a merchant, with its charge's terminal (NotFound when not theirs).
     async fn payment(
         &self,
-        merchant_id: &str,
-        payment_id: &str,
+        merchant_id: &api::MerchantId,
+        payment_id: &api::PaymentId,
     ) -> StoreResult<(PaymentRow, Option<String>)>;
     /// Payments of a merchant, newest first, filtered, after a keyset cursor.
     async fn list_payments(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         q: &PaymentQuery,
     ) -> StoreResult<Vec<PaymentRow>>;
     /// Charges of a merchant, newest first, filtered, after a keyset cursor.
-    async fn list_charges(&self, merchant_id: &str, q: &ChargeQuery)
-    -> StoreResult<Vec<ChargeRow>>;
+    async fn list_charges(
+        &self,
+        merchant_id: &api::MerchantId,
+        q: &ChargeQuery,
+    ) -> StoreResult<Vec<ChargeRow>>;
     /// (local day index, currency, count, total minor units) of the payments kept (not marked
     /// to refund) in a range, at one terminal when given (`""`: charges made at none).
     async fn daily_totals(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         range: Range,
         offset_ms: i64,
         terminal: Option<&str>,

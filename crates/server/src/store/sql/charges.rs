@@ -10,27 +10,31 @@ fn refused(_: charge::Refused) -> StoreError {
 
 #[async_trait]
 impl ChargeStore for Backend {
-    async fn next_bill_number(&self, merchant_id: &str, now: i64) -> StoreResult<String> {
+    async fn next_bill_number(
+        &self,
+        merchant_id: &api::MerchantId,
+        now: i64,
+    ) -> StoreResult<api::BillNumber> {
         let row = sqlx::query("update merchant set bill_counter = bill_counter + 1, updated_at = $2 where merchant_id = $1 returning bill_prefix, bill_counter")
-            .bind(merchant_id)
+            .bind(merchant_id.as_str())
             .bind(now)
             .fetch_one(&self.writer)
             .await?;
         let prefix: String = row.try_get("bill_prefix")?;
         let n: i64 = row.try_get("bill_counter")?;
-        Ok(format!("{prefix}-{n:06}"))
+        Ok(format!("{prefix}-{n:06}").into())
     }
 
     async fn charge_by_idempotency_key(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         key: &str,
     ) -> StoreResult<Option<ChargeRow>> {
         let sql = format!(
             "select {CHARGE_COLS} from charge where merchant_id = $1 and idempotency_key = $2"
         );
         let row = sqlx::query(&sql)
-            .bind(merchant_id)
+            .bind(merchant_id.as_str())
             .bind(key)
             .fetch_optional(&self.writer)
             .await?;
@@ -76,14 +80,18 @@ impl ChargeStore for Backend {
         Ok((new.charge, event))
     }
 
-    async fn charge(&self, merchant_id: &str, charge_id: &str) -> StoreResult<ChargeRow> {
+    async fn charge(
+        &self,
+        merchant_id: &api::MerchantId,
+        charge_id: &api::ChargeId,
+    ) -> StoreResult<ChargeRow> {
         charge_by_id(&mut *self.reader.acquire().await?, merchant_id, charge_id).await
     }
 
     async fn cancel_charge(
         &self,
-        merchant_id: &str,
-        charge_id: &str,
+        merchant_id: &api::MerchantId,
+        charge_id: &api::ChargeId,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
         let mut tx = self.begin().await?;
@@ -103,8 +111,8 @@ impl ChargeStore for Backend {
 
     async fn resolve_charge(
         &self,
-        merchant_id: &str,
-        charge_id: &str,
+        merchant_id: &api::MerchantId,
+        charge_id: &api::ChargeId,
         resolution: api::Resolution,
         now: i64,
     ) -> StoreResult<(ChargeRow, api::Event)> {
@@ -114,8 +122,8 @@ impl ChargeStore for Backend {
         charge::step(&current, mv).map_err(refused)?;
         let name = resolution_name(resolution)?;
         sqlx::query("update charge set resolution = $3, resolved_at = $4, updated_at = $4 where merchant_id = $1 and charge_id = $2")
-            .bind(merchant_id)
-            .bind(charge_id)
+            .bind(merchant_id.as_str())
+            .bind(charge_id.as_str())
             .bind(name)
             .bind(now)
             .execute(&mut *tx)

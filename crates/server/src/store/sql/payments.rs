@@ -10,8 +10,8 @@ impl PaymentStore for Backend {
 
     async fn resolve_payment(
         &self,
-        merchant_id: &str,
-        payment_id: &str,
+        merchant_id: &api::MerchantId,
+        payment_id: &api::PaymentId,
         resolution: api::Resolution,
         now: i64,
     ) -> StoreResult<(PaymentRow, api::Event)> {
@@ -23,8 +23,8 @@ impl PaymentStore for Backend {
              where merchant_id = $1 and payment_id = $2 and resolution is null \
                and not exists (select 1 from charge c where c.payment_id = payment.payment_id)",
         )
-        .bind(merchant_id)
-        .bind(payment_id)
+        .bind(merchant_id.as_str())
+        .bind(payment_id.as_str())
         .bind(name)
         .bind(now)
         .execute(&mut *tx)
@@ -48,15 +48,15 @@ impl PaymentStore for Backend {
 
     async fn payment(
         &self,
-        merchant_id: &str,
-        payment_id: &str,
+        merchant_id: &api::MerchantId,
+        payment_id: &api::PaymentId,
     ) -> StoreResult<(PaymentRow, Option<String>)> {
         payment_by_id(&mut *self.reader.acquire().await?, merchant_id, payment_id).await
     }
 
     async fn list_payments(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         q: &PaymentQuery,
     ) -> StoreResult<Vec<PaymentRow>> {
         let sql = format!(
@@ -71,7 +71,7 @@ impl PaymentStore for Backend {
         );
         let (before_at, before_id) = q.before.clone().unzip();
         let rows = sqlx::query(&sql)
-            .bind(merchant_id)
+            .bind(merchant_id.as_str())
             .bind(q.range.from_ms)
             .bind(q.range.to_ms)
             .bind(q.network.map(api::Network::as_str))
@@ -88,7 +88,7 @@ impl PaymentStore for Backend {
 
     async fn list_charges(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         q: &ChargeQuery,
     ) -> StoreResult<Vec<ChargeRow>> {
         let sql = format!(
@@ -101,7 +101,7 @@ impl PaymentStore for Backend {
         );
         let (before_at, before_id) = q.before.clone().unzip();
         let rows = sqlx::query(&sql)
-            .bind(merchant_id)
+            .bind(merchant_id.as_str())
             .bind(q.range.from_ms)
             .bind(q.range.to_ms)
             .bind(q.status.map(api::ChargeStatus::as_str))
@@ -117,7 +117,7 @@ impl PaymentStore for Backend {
 
     async fn daily_totals(
         &self,
-        merchant_id: &str,
+        merchant_id: &api::MerchantId,
         range: Range,
         offset_ms: i64,
         terminal: Option<&str>,
@@ -132,7 +132,7 @@ impl PaymentStore for Backend {
                and ($5 is null or ((p.charge_id is not null or p.terminal_id is not null) and coalesce(p.terminal_id, c.terminal_id, '') = $5)) \
              group by day, p.currency order by day, p.currency",
         )
-        .bind(merchant_id)
+        .bind(merchant_id.as_str())
         .bind(range.from_ms)
         .bind(range.to_ms)
         .bind(offset_ms)
