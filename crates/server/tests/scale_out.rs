@@ -1,6 +1,6 @@
 //! Two `tonle serve` processes on one fresh PostgreSQL schema, as a load balancer would run them:
-//! a payment posted to one reaches a websocket client of the other in order; sign-in guesses
-//! spread over both count together; one is killed with
+//! a payment posted to one reaches a websocket client of the other in order; sign-in guesses and
+//! wrong pairing codes spread over both count together; one is killed with
 //! SIGKILL while notifications pour into both and nothing acknowledged is lost or doubled (what
 //! the dead one never answered is retried on the survivor, as a network retries); the Bakong
 //! poller keeps polling from the survivor once the dead one's lease lapses.
@@ -259,6 +259,18 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     }
     assert_eq!(guess(&a).await.unwrap().status(), 429);
     assert_eq!(guess(&b).await.unwrap().status(), 429);
+    // So do wrong pairing codes.
+    let pair = |at: &Instance| {
+        http.post(at.url("/api/v1/devices/pair"))
+            .json(&json!({"code": "0000-0000"}))
+            .send()
+    };
+    for n in 0..20 {
+        let at = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(pair(at).await.unwrap().status(), 404, "code {n}");
+    }
+    assert_eq!(pair(&a).await.unwrap().status(), 429);
+    assert_eq!(pair(&b).await.unwrap().status(), 429);
 
     // Load on both; a is killed with SIGKILL part-way.
     let mut charges = Vec::new();

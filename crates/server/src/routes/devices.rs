@@ -17,6 +17,7 @@ use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};
 use crate::state::AppState;
 use crate::store::{DeviceRow, StoreError};
+use crate::throttle;
 
 /// How long a pairing code works.
 const PAIRING_TTL_MS: i64 = 10 * 60 * 1000;
@@ -107,6 +108,15 @@ async fn pair(
     if name.chars().count() > 40 || name.chars().any(char::is_control) {
         return Err(ApiError::field("name", "at most 40 printable characters"));
     }
+    // Wrong codes count across instances too (a right one is taken back).
+    let tried = throttle::SharedTry::take(
+        state.store.as_ref(),
+        format!("pairing-ip:{ip}"),
+        throttle::PAIRING_PER_IP,
+        now,
+        "too many wrong codes",
+    )
+    .await?;
     let token = format!("{}{}", auth::DEVICE_TOKEN_PREFIX, auth::new_token());
     let device = state
         .store
@@ -125,6 +135,7 @@ async fn pair(
             }
             other => other.into(),
         })?;
+    tried.release(state.store.as_ref()).await?;
     let merchant = state.store.merchant(&device.merchant_id).await?;
     let body = api::DevicePaired {
         device: view(&device),
