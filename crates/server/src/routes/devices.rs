@@ -86,6 +86,18 @@ async fn open_pairing(
     ))
 }
 
+/// The name a device pairs under: what it asked for, trimmed, or "Kiosk".
+fn device_name(asked: Option<&str>) -> Result<&str, ApiError> {
+    let name = asked
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("Kiosk");
+    if name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return Err(ApiError::field("name", "at most 40 printable characters"));
+    }
+    Ok(name)
+}
+
 #[utoipa::path(post, path = "/api/v1/devices/pair", tag = "devices", request_body = api::PairDevice, responses((status = 201, body = api::DevicePaired), (status = 404, description = "unknown, used or expired code", body = api::ErrorBody), (status = 429, description = "too many wrong codes", body = api::ErrorBody)))]
 async fn pair(
     State(state): State<AppState>,
@@ -99,15 +111,7 @@ async fn pair(
     if code.len() != 8 {
         return Err(ApiError::field("code", "the 8 digits shown in settings"));
     }
-    let name = req
-        .name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or("Kiosk");
-    if name.chars().count() > 40 || name.chars().any(char::is_control) {
-        return Err(ApiError::field("name", "at most 40 printable characters"));
-    }
+    let name = device_name(req.name.as_deref())?;
     // Wrong codes count across instances too (a right one is taken back).
     let tried = throttle::SharedTry::take(
         state.store.as_ref(),
