@@ -43,12 +43,29 @@ async fn upgrade(
     policy::allow(&caller, Action::WatchEvents)?;
     // Without `since` a client starts at the head: it loaded current state over REST.
     let since = q.since;
+    // Small buffers: a screen sends nothing but pings and receives small JSON, and thousands
+    // stay connected (the library's defaults, 128 KiB to read and 128 KiB to write, made an idle
+    // socket cost ~140 KB). A slow reader is still cut off by `SEND_TIMEOUT`, and what waits to
+    // be written is capped.
+    let ws = ws
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .max_message_size(MAX_INCOMING)
+        .max_frame_size(MAX_INCOMING);
     Ok(ws.on_upgrade(move |socket| async move {
         if let Err(e) = run_session(socket, state, caller, since).await {
             tracing::debug!(error = %e, "websocket session ended");
         }
     }))
 }
+
+/// Bytes read from a socket at a time.
+const READ_BUFFER: usize = 4 * 1024;
+/// Most bytes waiting to be written to one socket before sending fails.
+const MAX_WRITE_BUFFER: usize = 256 * 1024;
+/// Largest message or frame a client may send (it only sends pings and a close).
+const MAX_INCOMING: usize = 16 * 1024;
 
 enum Ended {
     Closed,
