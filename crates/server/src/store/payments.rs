@@ -31,6 +31,36 @@ pub struct NewPayment {
     pub body_hash: String,
 }
 
+impl NewPayment {
+    /// The payment row this notification becomes once inserted for `merchant_id`: for `charge`
+    /// when it names one, at `counter` when it paid a counter's printed code.
+    pub fn row(
+        &self,
+        merchant_id: &str,
+        charge: Option<&ChargeRow>,
+        counter: Option<&str>,
+        review: Option<api::ReviewReason>,
+    ) -> PaymentRow {
+        PaymentRow {
+            payment_id: self.payment_id.as_str().into(),
+            merchant_id: merchant_id.into(),
+            network: self.network,
+            transaction_id: self.transaction_id.clone(),
+            charge_id: charge.map(|c| c.charge_id.clone()),
+            bill_number: charge.map(|c| c.bill_number.clone()),
+            terminal_id: counter
+                .map(api::TerminalId::from)
+                .or_else(|| charge.and_then(|c| c.terminal_id.clone())),
+            money: self.money,
+            payer: self.payer.clone(),
+            paid_at: self.paid_at,
+            created_at: self.now,
+            resolution: None,
+            review,
+        }
+    }
+}
+
 /// What recording a payment did.
 // reason: returned once per notification and matched immediately; boxing adds nothing
 #[allow(clippy::large_enum_variant)]

@@ -226,23 +226,7 @@ async fn insert_payment(
         Some(_) => Some(charge_row(&row)?),
         None => None,
     };
-    let payment = PaymentRow {
-        payment_id: new.payment_id.as_str().into(),
-        merchant_id: merchant_id.into(),
-        network: new.network,
-        transaction_id: new.transaction_id.clone(),
-        charge_id: charge.map(|c| c.charge_id.clone()),
-        bill_number: charge.map(|c| c.bill_number.clone()),
-        terminal_id: counter
-            .map(api::TerminalId::from)
-            .or_else(|| charge.and_then(|c| c.terminal_id.clone())),
-        money: new.money,
-        payer: new.payer.clone(),
-        paid_at: new.paid_at,
-        created_at: new.now,
-        resolution: None,
-        review,
-    };
+    let payment = new.row(merchant_id, charge, counter, review);
     Ok(Some((payment, settled)))
 }
 

@@ -308,23 +308,7 @@ fn insert_payment(
             review.map(api::ReviewReason::as_str),
             counter,
         ])?;
-    Ok((inserted == 1).then(|| PaymentRow {
-        payment_id: new.payment_id.as_str().into(),
-        merchant_id: merchant_id.into(),
-        network: new.network,
-        transaction_id: new.transaction_id.clone(),
-        charge_id: charge.map(|c| c.charge_id.clone()),
-        bill_number: charge.map(|c| c.bill_number.clone()),
-        terminal_id: counter
-            .map(api::TerminalId::from)
-            .or_else(|| charge.and_then(|c| c.terminal_id.clone())),
-        money: new.money,
-        payer: new.payer.clone(),
-        paid_at: new.paid_at,
-        created_at: new.now,
-        resolution: None,
-        review,
-    }))
+    Ok((inserted == 1).then(|| new.row(merchant_id, charge, counter, review)))
 }
 
 /// The earlier payment with this (network, transaction id), and its charge's state now.
