@@ -288,6 +288,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         clock: tonle_server::clock::Clock::default(),
     };
     tracing::info!(?settings, "starting");
+    tonle_server::serve::raise_open_files(settings.limits.max_connections);
     if !settings.static_dir.join("index.html").is_file() {
         tracing::warn!(dir = %settings.static_dir.display(), "no web app here; serving the API only (build it with scripts/build-web.sh)");
     }

@@ -94,6 +94,21 @@ fn tune(tcp: &TcpStream) {
     let _ = socket2::SockRef::from(tcp).set_send_buffer_size(SEND_BUFFER);
 }
 
+/// Raises this process's open-files limit to what the system allows (the soft limit is often
+/// 1,024 while 10,000 clients need 10,000 sockets), and warns when it is still below
+/// `max_connections` plus room for the database and the web app's files.
+pub fn raise_open_files(max_connections: usize) {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < max_connections as u64 + 256 => tracing::warn!(
+            limit,
+            max_connections,
+            "the open-files limit is below --max-connections: raise it (ulimit -n, LimitNOFILE=)"
+        ),
+        Ok(limit) => tracing::debug!(limit, "open-files limit"),
+        Err(e) => tracing::warn!(error = %e, "could not read or raise the open-files limit"),
+    }
+}
+
 /// Serves `router` on `listener` until `stop` resolves, then lets open requests finish.
 pub async fn serve(
     listener: TcpListener,
