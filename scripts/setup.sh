@@ -77,6 +77,19 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   mkdir -p "$TOOLS/binaryen"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS/binaryen" "binaryen@$BINARYEN_VERSION.0.0"
 fi
+# The proof tools (test.sh, prove.sh): cargo-fuzz (the fuzz targets run on stable with
+# `--sanitizer none`) and schemathesis (PyPI) in a virtualenv of its own.
+if [ "${TONLE_SETUP_PROOF:-0}" = 1 ]; then
+  if ! cargo fuzz --version 2>/dev/null | grep -q 'cargo-fuzz 0\.13'; then
+    say "installing cargo-fuzz 0.13 (compiles once, a couple of minutes)"
+    quick_install cargo-fuzz '~0.13' --locked & pids+=($!)
+  fi
+  if ! "$TOOLS/venv/bin/schemathesis" --version 2>/dev/null | grep -q 'version 4\.'; then
+    say "installing schemathesis 4 (PyPI) into $TOOLS/venv"
+    python3 -m venv "$TOOLS/venv" 2>/dev/null || { ensure_apt python3-venv; python3 -m venv "$TOOLS/venv"; }
+    "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
+  fi
+fi
 # The callers compile the workspace meanwhile and call this before the first web build.
 TOOL_PIDS=("${pids[@]}")
 wait_for_tools() {

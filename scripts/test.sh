@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every check tonle has: fmt, clippy (native and wasm), unit, integration and headless-browser tests.
 set -euo pipefail
-export TONLE_SETUP_BROWSER=1
+export TONLE_SETUP_BROWSER=1 TONLE_SETUP_PROOF=1
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
@@ -36,8 +36,6 @@ say "web app (trunk, release, every bundle)"
 bash scripts/build-web.sh
 say "server binary for the end-to-end tests"
 cargo build -p tonle-server --bin tonle --locked
-say "fuzz target builds"
-cargo build --manifest-path fuzz/Cargo.toml --locked
 # The differential test runs the NBC's official SDK on node when node is here.
 if command -v node >/dev/null && command -v npm >/dev/null; then
   if [ ! -f crates/khqr/tests/sdk/node_modules/bakong-khqr/package.json ]; then
@@ -59,5 +57,9 @@ say "API suite and store contract on PostgreSQL ($pg_url)"
 psql "$pg_url" -qAt -c "select format('drop schema %I cascade;', nspname) from pg_namespace where nspname like 'test\\_%'" \
   | PGOPTIONS='-c client_min_messages=warning' psql "$pg_url" -q >/dev/null || true
 TONLE_TEST_DATABASE_URL="$pg_url" cargo test -p tonle-server --locked --test api --test store_contract
+say "fuzzing: every target 15 s from the kept corpus (scripts/fuzz.sh; longer: scripts/fuzz.sh 600)"
+bash scripts/fuzz.sh "${TONLE_FUZZ_SECONDS:-15}"
+say "schemathesis against /api/openapi.json (scripts/schema-test.sh)"
+bash scripts/schema-test.sh "${TONLE_SCHEMA_EXAMPLES:-25}"
 say "attack suite (crates/server/tests/attacks.rs)"
 cat "$TONLE_ATTACK_REPORT"

@@ -13,6 +13,8 @@ mod ids;
 mod integrations;
 mod merchants;
 mod notifications;
+#[cfg(feature = "signing")]
+pub mod signing;
 mod staff;
 mod stores;
 pub mod web;

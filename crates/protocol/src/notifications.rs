@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Payer;
+use khqr::Money;
 
 /// A payment notification. Signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
 /// `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`).
@@ -29,6 +30,66 @@ pub struct PaymentNotification {
     pub paid_at_ms: i64,
     /// payer
     pub payer: Payer,
+}
+
+/// A notification field that is refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// the field, dotted for nested ones (`payer.country`)
+    pub field: &'static str,
+    /// what it must be
+    pub message: String,
+}
+
+fn refuse(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+impl PaymentNotification {
+    /// Checks what a network sent before anything is recorded; returns the credited money.
+    pub fn validate(&self) -> Result<Money, FieldError> {
+        if self.transaction_id.trim().is_empty() || self.transaction_id.len() > 128 {
+            return Err(refuse("transaction_id", "1 to 128 characters"));
+        }
+        if self.md5.is_none() && self.bill_number.is_none() {
+            return Err(refuse(
+                "md5",
+                "give the md5 or the bill_number of the paid QR",
+            ));
+        }
+        if self
+            .md5
+            .as_deref()
+            .is_some_and(|m| m.len() != 32 || !m.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(refuse("md5", "32 hexadecimal characters"));
+        }
+        for (field, value) in [
+            ("bill_number", &self.bill_number),
+            ("merchant_account", &self.merchant_account),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.len() > 64 || v.chars().any(char::is_control))
+            {
+                return Err(refuse(field, "at most 64 printable characters"));
+            }
+        }
+        let country = &self.payer.country;
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(refuse("payer.country", "ISO 3166 alpha-2, like CN"));
+        }
+        if self.payer.wallet.trim().is_empty() || self.payer.wallet.len() > 64 {
+            return Err(refuse("payer.wallet", "1 to 64 characters"));
+        }
+        if let (Some(a), Some(c)) = (&self.payer.amount, self.payer.currency) {
+            Money::parse(a, c).map_err(|e| refuse("payer.amount", e.to_string()))?;
+        }
+        Money::parse(&self.amount, self.currency).map_err(|e| refuse("amount", e.to_string()))
+    }
 }
 
 /// The answer to a notification.

@@ -32,7 +32,7 @@ use crate::state::AppState;
         api_keys::create, api_keys::list, api_keys::revoke,
     ),
     components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData, protocol::WebhookBody)),
-    modifiers(&Security),
+    modifiers(&Security, &CommonRefusals),
     security(("session" = []), ("device" = []), ("bearer" = [])),
 )]
 pub struct ApiDoc;
@@ -56,6 +56,67 @@ impl Modify for Security {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The refusals every operation of a kind can give, whatever its handler: a body that is not
+/// JSON (400), too large (413) or has an invalid field (422); a query or path that does not parse
+/// (400, 422); no or a revoked credential (401) and a role that may not (403) where a credential is
+/// needed. Added here once instead of in each handler's list, so the document cannot forget one.
+struct CommonRefusals;
+
+impl CommonRefusals {
+    fn refusal(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+            .into()
+    }
+}
+
+impl Modify for CommonRefusals {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let has_body = op.request_body.is_some();
+                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let signed_in = op.security.is_none();
+                let mut add = |status: &str, why: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| Self::refusal(why));
+                };
+                if has_body || has_params {
+                    add(
+                        "400",
+                        "malformed request: the body is not JSON or not application/json, or a parameter does not parse",
+                    );
+                    add("422", "a field is invalid");
+                }
+                if has_body {
+                    add("413", "the body is too large");
+                }
+                if signed_in {
+                    add("401", "not signed in, or the credential was revoked");
+                    add("403", "not allowed for this caller");
+                }
+            }
+        }
     }
 }
 

@@ -98,7 +98,7 @@ fn device_name(asked: Option<&str>) -> Result<&str, ApiError> {
     Ok(name)
 }
 
-#[utoipa::path(post, path = "/api/v1/devices/pair", tag = "devices", request_body = api::PairDevice, responses((status = 201, body = api::DevicePaired), (status = 404, description = "unknown, used or expired code", body = api::ErrorBody), (status = 429, description = "too many wrong codes", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/devices/pair", security(()), tag = "devices", request_body = api::PairDevice, responses((status = 201, body = api::DevicePaired), (status = 404, description = "unknown, used or expired code", body = api::ErrorBody), (status = 429, description = "too many wrong codes", body = api::ErrorBody)))]
 async fn pair(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

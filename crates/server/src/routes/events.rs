@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
@@ -33,14 +34,17 @@ const HEARTBEAT: Duration = Duration::from_secs(1);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE: u32 = 500;
 
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("since" = Option<u64>, Query, description = "replay every event after this sequence number")), responses((status = 101, description = "websocket of api::ServerMsg: hello, then events in order, heartbeats"), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("since" = Option<u64>, Query, description = "replay every event after this sequence number")), responses((status = 101, description = "websocket of api::ServerMsg: hello, then events in order, heartbeats"), (status = 400, description = "not a websocket upgrade request", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody)))]
 async fn upgrade(
     State(state): State<AppState>,
     caller: Caller,
     AppQuery(q): AppQuery<EventsQuery>,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     policy::allow(&caller, Action::WatchEvents)?;
+    let ws = ws.map_err(|e| {
+        ApiError::BadRequest(format!("this is a websocket endpoint: {}", e.body_text()))
+    })?;
     // Without `since` a client starts at the head: it loaded current state over REST.
     let since = q.since;
     // Small buffers: a screen sends nothing but pings and receives small JSON, and thousands

@@ -132,7 +132,7 @@ fn new_merchant(req: &api::RegisterMerchant) -> MerchantRow {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/merchants", tag = "merchants", request_body = api::RegisterMerchant, responses((status = 201, description = "registered and signed in", body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/merchants", security(()), tag = "merchants", request_body = api::RegisterMerchant, responses((status = 201, description = "registered and signed in", body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody), (status = 429, description = "too many sign-ups from this address", body = api::ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/password-resets/{token}", post(reset))
 }
 
-#[utoipa::path(post, path = "/api/v1/password-resets", tag = "session", request_body = api::RequestPasswordReset, responses((status = 202, description = "a link is on its way if the email has an account, or the server has no email", body = api::PasswordResetRequested), (status = 422, description = "not an email address", body = api::ErrorBody), (status = 429, description = "too many requests from this address", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/password-resets", security(()), tag = "session", request_body = api::RequestPasswordReset, responses((status = 202, description = "a link is on its way if the email has an account, or the server has no email", body = api::PasswordResetRequested), (status = 422, description = "not an email address", body = api::ErrorBody), (status = 429, description = "too many requests from this address", body = api::ErrorBody)))]
 async fn request(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -73,7 +73,7 @@ async fn request(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/password-resets/{token}", tag = "session", request_body = api::ResetPassword, params(("token" = String, Path)), responses((status = 204, description = "the password is changed; every session of the account is signed out"), (status = 404, description = "the link is wrong, used or expired", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 429, description = "too many tries from this address", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/password-resets/{token}", security(()), tag = "session", request_body = api::ResetPassword, params(("token" = String, Path)), responses((status = 204, description = "the password is changed; every session of the account is signed out"), (status = 404, description = "the link is wrong, used or expired", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 429, description = "too many tries from this address", body = api::ErrorBody)))]
 async fn reset(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/session", post(login).get(current).delete(logout))
 }
 
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = api::Login, responses((status = 200, body = api::SessionView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 429, description = "too many failed sign-ins", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/session", security(()), tag = "session", request_body = api::Login, responses((status = 200, body = api::SessionView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 429, description = "too many failed sign-ins", body = api::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

@@ -98,7 +98,7 @@ async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "staff", params(("token" = String, Path)), responses((status = 200, body = api::InvitationPreview), (status = 404, description = "used, expired or wrong", body = api::ErrorBody), (status = 429, description = "too many wrong links", body = api::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/invitations/{token}", security(()), tag = "staff", params(("token" = String, Path)), responses((status = 200, body = api::InvitationPreview), (status = 404, description = "used, expired or wrong", body = api::ErrorBody), (status = 429, description = "too many wrong links", body = api::ErrorBody)))]
 async fn preview(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -135,7 +135,7 @@ fn email_has_account() -> ApiError {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "staff", request_body = api::AcceptInvitation, params(("token" = String, Path)), responses((status = 201, body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", security(()), tag = "staff", request_body = api::AcceptInvitation, params(("token" = String, Path)), responses((status = 201, body = api::SessionView), (status = 409, description = "the email already has an account", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody)))]
 async fn accept(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
