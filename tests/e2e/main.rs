@@ -8,6 +8,7 @@ mod bakong;
 mod first_run;
 mod integrations;
 mod kiosk;
+mod network;
 mod pages;
 mod screens;
 mod settings;

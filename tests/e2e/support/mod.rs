@@ -1,6 +1,7 @@
 //! Test harness: the real server binary, chromedriver, and a browser session with helpers.
 
 pub mod browser;
+pub mod proxy;
 pub mod server;
 pub mod smtp;
 

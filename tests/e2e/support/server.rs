@@ -7,8 +7,10 @@ use std::process::{Child, Command, Stdio};
 /// A running `tonle serve`; killed on drop.
 pub struct Server {
     child: Child,
-    /// base URL, e.g. http://127.0.0.1:43123
+    /// base URL the browsers use, e.g. http://127.0.0.1:43123 (a test may put a proxy here)
     pub url: String,
+    /// the server's own address, for the payment networks and restarts
+    pub direct: String,
     /// its data dir
     pub data_dir: tempfile::TempDir,
     extra: Vec<String>,
@@ -60,6 +62,7 @@ impl Server {
         let (child, url) = spawn("127.0.0.1:0", &data_dir, &extra);
         Self {
             child,
+            direct: url.clone(),
             url,
             data_dir,
             extra,
@@ -75,9 +78,9 @@ impl Server {
     /// Starts it again on the same address and data dir.
     pub fn restart(&mut self) {
         self.kill();
-        let addr = self.url.trim_start_matches("http://").to_owned();
+        let addr = self.direct.trim_start_matches("http://").to_owned();
         let (child, url) = spawn(&addr, &self.data_dir, &self.extra);
-        assert_eq!(url, self.url, "restarted on another address");
+        assert_eq!(url, self.direct, "restarted on another address");
         self.child = child;
     }
 
@@ -90,7 +93,7 @@ impl Server {
                 "--payload",
                 payload,
                 "--server",
-                &self.url,
+                &self.direct,
                 "--data-dir",
             ])
             .arg(self.data_dir.path())
