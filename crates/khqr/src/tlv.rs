@@ -94,11 +94,13 @@ fn template_level(parent: Level, id: u8) -> Option<Level> {
 struct Raw<'a> {
     id: &'a str,
     value: &'a str,
+    /// length of `value` in characters
+    chars: usize,
 }
 
 /// Splits a run of data objects without interpreting templates. `base` is the char offset for errors.
 fn split(run: &str, base: usize) -> Result<Vec<Raw<'_>>, TlvError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(16);
     let mut rest = run;
     let mut at = base;
     while !rest.is_empty() {
@@ -129,15 +131,20 @@ fn split(run: &str, base: usize) -> Result<Vec<Raw<'_>>, TlvError> {
             return Err(bad_len());
         }
         let body = &rest[4..];
-        // `n` characters, not bytes: walk char boundaries.
-        let end = match body.char_indices().nth(n) {
-            Some((i, _)) => i,
-            None if body.chars().count() == n => body.len(),
-            None => return Err(bad_len()),
+        // `n` characters, not bytes. Almost every value is ASCII, where they are the same; else
+        // walk char boundaries.
+        let end = match body.as_bytes().get(..n) {
+            Some(b) if b.is_ascii() => n,
+            _ => match body.char_indices().nth(n) {
+                Some((i, _)) => i,
+                None if body.chars().count() == n => body.len(),
+                None => return Err(bad_len()),
+            },
         };
         out.push(Raw {
             id,
             value: &body[..end],
+            chars: n,
         });
         rest = &body[end..];
         at += 4 + n;
@@ -151,7 +158,7 @@ fn parse_level(run: &str, level: Level, base: usize) -> Result<Vec<Tlv>, TlvErro
     let mut at = base;
     for raw in raws {
         let id_num: u8 = raw.id.parse().unwrap_or(0);
-        let n = raw.value.chars().count();
+        let n = raw.chars;
         let value = match template_level(level, id_num) {
             // A template whose content is not TLV (seen in the wild in 99) stays a primitive: we keep it.
             Some(child) => match parse_level(raw.value, child, at + 4) {
