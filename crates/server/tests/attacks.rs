@@ -21,6 +21,9 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tonle_server::signing::WebhookSecret;
 
+#[path = "attacks/probes.rs"]
+mod probes;
+
 struct Server {
     child: Child,
     addr: SocketAddr,
@@ -234,6 +237,8 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     let mut t = Tally::default();
     let shop = client_from("127.0.0.1");
     let outsider = client_from("127.0.0.9");
+    // Someone who is not attacking keeps being paid through sections 1 to 6.
+    let bystander = probes::Bystander::start(&s).await;
 
     // 1. Password hashing without an account: invitation links, sign-ins, sign-ups.
     let rss_before = s.rss_mb();
@@ -529,6 +534,17 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     );
     drop(idle);
 
+    let by = bystander.stop().await;
+    let pct = |q: f64| by[((by.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
+    let bystander_line = format!(
+        "{{\"bench\":\"latency_under_attack\",\"payments\":{},\"p50_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2}}}",
+        by.len(),
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
+    t.check("the bystander's payments kept flowing", by.len() >= 20);
+
     // 7. The event websocket opened from another origin with the session cookie.
     for origin in ["http://evil.example", "null"] {
         let mut req = format!("ws://{}/api/v1/events", s.addr)
@@ -714,6 +730,20 @@ async fn attacks_are_refused_and_the_server_stays_up() {
         );
     }
 
+    // 10. The second list (attacks/probes.rs).
+    probes::notifications(&mut t, &s, &charge_owner).await;
+    probes::csrf(&mut t, &s, &charge_owner).await;
+    probes::nested(&mut t, &s, &charge_owner).await;
+    probes::pairing_guesses(&mut t, &s).await;
+    let tenant_b = register(
+        &client_from("127.0.0.16"),
+        &s,
+        "tenant-b@shop.kh",
+        "tenantb@aclb",
+    )
+    .await;
+    probes::cross_tenant(&mut t, &s, &charge_owner, &tenant_b).await;
+
     let report = format!(
         "attacks: {} tried, {} refused, {} let through; hashing flood: 232 requests in {flood_secs:.1} s \
          (accept {:?}, sign-in {:?}, sign-up {:?}); server RSS {rss_before:.1} MB before, {rss_after:.1} MB after ({:+.1} MB)",
@@ -725,6 +755,7 @@ async fn attacks_are_refused_and_the_server_stays_up() {
         histogram(&signup),
         rss_after - rss_before
     );
+    let report = format!("{report}\n{bystander_line}");
     println!("{report}");
     // The test command prints this after the run (cargo captures a passing test's output).
     if let Ok(path) = std::env::var("TONLE_ATTACK_REPORT") {
