@@ -12,3 +12,13 @@ pub mod payment_list;
 pub mod qr_code;
 pub mod review_queue;
 pub mod top_bar;
+
+/// Marks the moment a screen can be used (`tonle:charge-ready`, `tonle:kiosk-ready`), once per
+/// load, for the first-render bench (`tests/budget/web_budget.rs`) to read.
+pub fn mark_ready(name: &'static str) {
+    leptos::prelude::Effect::new(move |_| {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark(name);
+        }
+    });
+}

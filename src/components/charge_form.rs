@@ -79,12 +79,8 @@ pub fn ChargeForm(
         }
     });
     on_cleanup(move || handle.remove());
-    // Marks the moment the charge screen can take an amount (read by the first-render budget).
-    Effect::new(move |_| {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.mark("tonle:charge-ready");
-        }
-    });
+    // The charge screen can take an amount from here.
+    crate::components::mark_ready("tonle:charge-ready");
     let cur_button = move |c: Currency, testid: &'static str| {
         view! {
             <button type="button" data-testid=testid aria-pressed=move || if currency.get() == c { "true" } else { "false" }

@@ -128,6 +128,7 @@ fn KioskDisplay(
         crate::realtime::start(rt);
     }
     controls::keep_awake();
+    crate::components::mark_ready("tonle:kiosk-ready");
     // A charge already open at this counter when the display (re)loads is shown too.
     if let Some(rt) = rt {
         spawn_local(async move {
