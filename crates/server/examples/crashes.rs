@@ -70,10 +70,7 @@ async fn page(http: &reqwest::Client, at: &Instance, cookie: &str, cursor: Optio
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args = support::numeric_args();
     let rounds = args.first().copied().unwrap_or(20);
     let per_round = args.get(1).copied().unwrap_or(100);
     let db = std::env::var("TONLE_BENCH_DATABASE_URL")
@@ -95,10 +92,14 @@ async fn main() {
     let (mut cookie, mut secret) = (None, None);
     let (mut unanswered, mut kills_in_flight) = (0usize, 0usize);
     let mut rng = rand::thread_rng();
-    // Round 0 measures how long a round's posting takes; rounds 1..=ROUNDS are killed part-way;
-    // round ROUNDS + 1 posts what is left.
+    // Round 0 measures how long a round's posting takes; the rounds after it are killed
+    // part-way until ROUNDS kills landed while notifications were in flight (a round whose
+    // posting finished first is not counted); the last round posts what is left.
     let mut per_notification = Duration::ZERO;
-    for round in 0..=rounds + 1 {
+    let (mut round, mut sigkills) = (0, 0);
+    loop {
+        round += 1;
+        let round = round - 1;
         let mut at = Instance::start(&bin, dir.path(), db.as_deref(), &[]).await;
         let cookie = match &cookie {
             Some(c) => c,
@@ -109,7 +110,7 @@ async fn main() {
         let since = seen.lock().unwrap().seqs.last().copied().unwrap_or(0);
         let (ws, _) = support::connect(&at.addr, cookie, since).await.unwrap();
         watch(ws, seen.clone());
-        let last = round == rounds + 1;
+        let last = round > 0 && kills_in_flight >= rounds;
         if !last {
             for i in 0..per_round {
                 let c = support::create_charge(&http, &at.base, cookie, 100 + i as u64).await;
@@ -142,6 +143,7 @@ async fn main() {
             let r = posting.await;
             per_notification = t0.elapsed() / batch_len as u32;
             at.kill();
+            sigkills += 1;
             r
         } else {
             tokio::pin!(posting);
@@ -154,6 +156,7 @@ async fn main() {
                 }
             };
             at.kill();
+            sigkills += 1;
             results
         };
         for (p, status) in results {
@@ -176,6 +179,9 @@ async fn main() {
             acked.len(),
             pending.len()
         );
+        if last {
+            break;
+        }
     }
     assert!(
         pending.is_empty(),
@@ -243,7 +249,7 @@ async fn main() {
             == 0
             && head as usize == replay.len();
     println!(
-        "{{\"bench\":\"crash_safety\",\"store\":\"{store}\",\"rounds\":{rounds},\"sigkill_mid_flow\":{kills_in_flight},\"notifications\":{},\"unanswered_then_retried\":{unanswered},\"events\":{head},\"lost\":{lost},\"doubled\":{doubled},\"unpaid\":{unpaid},\"paid_twice\":{paid_twice},\"sequence_gaps\":{gaps},\"client_gaps\":{client_gaps},\"client_doubled\":{client_doubled},\"client_missed\":{client_missed},\"seconds\":{:.1},\"ok\":{ok}}}",
+        "{{\"bench\":\"crash_safety\",\"store\":\"{store}\",\"sigkills\":{sigkills},\"sigkill_mid_flow\":{kills_in_flight},\"notifications\":{},\"unanswered_then_retried\":{unanswered},\"events\":{head},\"lost\":{lost},\"doubled\":{doubled},\"unpaid\":{unpaid},\"paid_twice\":{paid_twice},\"sequence_gaps\":{gaps},\"client_gaps\":{client_gaps},\"client_doubled\":{client_doubled},\"client_missed\":{client_missed},\"seconds\":{:.1},\"ok\":{ok}}}",
         acked.len(),
         started.elapsed().as_secs_f64()
     );

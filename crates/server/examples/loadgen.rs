@@ -41,10 +41,7 @@ async fn next_paid(
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args = support::numeric_args();
     let arg = |i: usize, d: usize| args.get(i).copied().unwrap_or(d);
     let (clients, latency_n, throughput_n, concurrency) =
         (arg(0, 1000), arg(1, 500), arg(2, 10_000), arg(3, 64));

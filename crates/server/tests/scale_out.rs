@@ -8,7 +8,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -17,120 +16,39 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tonle_server::api;
 use tonle_server::bakong::standin::{Paid, StandIn};
-use tonle_server::signing::WebhookSecret;
 
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.sig-one";
 const ACCOUNT: &str = "sokha@aclb";
 /// Charges paid while an instance is killed.
 const LOAD: usize = 60;
 
+#[path = "../examples/support/mod.rs"]
+mod support;
+
+use support::{Instance, notify, payment_body};
+
 fn database_url() -> String {
     let base = std::env::var("TONLE_TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into());
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let n: u64 = rand::random();
-    format!("{base}{sep}options=-c%20search_path%3Dtest_scale_{n:016x}")
+    support::fresh_schema(&base, "test_scale")
 }
 
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Instance {
-    /// Starts `tonle serve` and waits until it answers.
-    async fn start(data_dir: &std::path::Path, db: &str, bakong: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_tonle"))
-            .args(["serve", "--sandbox", "--addr", &format!("127.0.0.1:{port}")])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--bakong-api-url", bakong])
-            .env("DATABASE_URL", db)
-            .env("TONLE_DATABASE_MAX_CONNECTIONS", "16")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let me = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let started = Instant::now();
-        loop {
-            if let Ok(r) = reqwest::get(format!("{}/healthz", me.base)).await
-                && r.status().is_success()
-            {
-                return me;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "tonle did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-/// Posts a signed sandbox notification; `None` when the instance never answered.
-async fn notify(
-    http: &reqwest::Client,
-    to: &str,
-    secret: &WebhookSecret,
-    msg_id: &str,
-    body: &Value,
-) -> Option<reqwest::StatusCode> {
-    let bytes = serde_json::to_vec(body).unwrap();
-    let ts = tonle_server::clock::now_ms() / 1000;
-    http.post(format!("{to}/api/v1/notifications/sandbox"))
-        .header("content-type", "application/json")
-        .header("webhook-id", msg_id)
-        .header("webhook-timestamp", ts.to_string())
-        .header("webhook-signature", secret.sign(msg_id, ts, &bytes))
-        .body(bytes)
-        .send()
-        .await
-        .ok()
-        .map(|r| r.status())
-}
-
-fn payment_body(c: &api::ChargeView, tx: &str) -> Value {
-    json!({
-        "transaction_id": tx, "md5": c.md5, "bill_number": c.bill_number,
-        "amount": c.amount, "currency": c.currency,
-        "paid_at_ms": tonle_server::clock::now_ms(),
-        "payer": { "wallet": "UnionPay App", "country": "CN" }
-    })
+/// Starts `tonle serve` on the shared schema and data dir, polling the stand-in Bakong.
+async fn start(data_dir: &std::path::Path, db: &str, bakong: &str) -> Instance {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_tonle"));
+    let args = [
+        "--bakong-api-url",
+        bakong,
+        "--database-max-connections",
+        "16",
+    ];
+    Instance::start(bin, data_dir, Some(db), &args).await
 }
 
 async fn charge(http: &reqwest::Client, at: &Instance, cookie: &str) -> api::ChargeView {
-    let res = http
-        .post(at.url("/api/v1/charges"))
-        .header("cookie", cookie)
-        .json(&json!({"amount": "5000", "currency": "KHR"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    res.json().await.unwrap()
+    support::create_charge(http, &at.base, cookie, 5000).await
 }
 
 async fn get(http: &reqwest::Client, at: &Instance, cookie: &str, path: &str) -> Value {
@@ -144,10 +62,7 @@ async fn get(http: &reqwest::Client, at: &Instance, cookie: &str, path: &str) ->
     res.json().await.unwrap()
 }
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_event(ws: &mut Ws) -> api::Event {
+async fn next_event(ws: &mut support::Ws) -> api::Event {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
             .await
@@ -183,7 +98,7 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     let http = reqwest::Client::new();
 
     // Instance a: a merchant signs up and saves a Bakong token; a's poller takes the merchant.
-    let mut a = Instance::start(data_dir.path(), &db, &bakong).await;
+    let mut a = start(data_dir.path(), &db, &bakong).await;
     let res = http
         .post(a.url("/api/v1/merchants"))
         .json(&json!({
@@ -221,7 +136,7 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
 
     // Instance b: same database, same data dir (sealing key, sandbox secret). Its websocket
     // client hears what is posted to a, in order, once.
-    let b = Instance::start(data_dir.path(), &db, &bakong).await;
+    let b = start(data_dir.path(), &db, &bakong).await;
     let secret = tonle_server::signing::read_sandbox_secret(data_dir.path()).unwrap();
     let mut req = b
         .url("/api/v1/events")
@@ -295,8 +210,7 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
         });
     }
     tokio::time::sleep(Duration::from_millis(250)).await;
-    a.child.kill().unwrap();
-    a.child.wait().unwrap();
+    a.kill();
     let mut acknowledged = BTreeSet::new();
     let mut unanswered = Vec::new();
     while let Some(done) = posts.join_next().await {

@@ -16,6 +16,14 @@ use tonle_server::signing::WebhookSecret;
 pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// The numbers given on the command line, in order (what does not parse is skipped).
+pub fn numeric_args() -> Vec<usize> {
+    std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect()
+}
+
 /// The `tonle` binary: `TONLE_BIN`, else the one built beside this example.
 pub fn tonle_bin() -> PathBuf {
     if let Ok(bin) = std::env::var("TONLE_BIN") {
