@@ -85,7 +85,7 @@ for r in find("notification_to_websocket"):
     limit = 20 if r["clients"] <= 1000 else 50
     goal(f"latency p99 ({where})", f"{r['p99_ms']} ms (p50 {r['p50_ms']}, max {r['max_ms']})", f"<= {limit} ms", r["p99_ms"] <= limit)
 for r in find("idle_websocket_memory"):
-    goal(f"memory per idle socket ({r['store']}, {r['clients']:,})", f"{r['kb_per_socket']} KB", "<= 20 KB", r["kb_per_socket"] <= 20)
+    goal(f"memory per idle socket ({r['store']}, {r.get('instances', 1)} inst., {r['clients']:,})", f"{r['kb_per_socket']} KB", "<= 20 KB", r["kb_per_socket"] <= 20)
 for r in find("durable_notifications"):
     target = 10000 if r["store"] == "sqlite" else 3000
     goal(f"durable notifications/s ({r['store']}, {r['instances']} inst., {r['concurrency']} in flight)", f"{r['per_second']:,}/s", f">= {target:,}/s", r["per_second"] >= target)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Schemathesis (PyPI) against tonle's own OpenAPI document: starts `tonle serve` (the debug build,
 # default limits) on a free port with a fresh data dir, signs up an owner, and lets schemathesis
-# generate valid and invalid requests for every operation (examples, coverage, fuzzing and
-# stateful phases) with the owner's session. Fails on any server error (5xx), any response that
+# generate valid and invalid requests for every operation (coverage, fuzzing and stateful
+# phases) with the owner's session. Fails on any server error (5xx), any response that
 # does not match the document (status code, content type, body schema). MAX_EXAMPLES per
 # operation (default 25). Prints one JSON line.
 set -euo pipefail

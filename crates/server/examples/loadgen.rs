@@ -110,7 +110,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = support::rss_kb(serving.pid());
     println!(
-        "{{\"bench\":\"idle_websocket_memory\",\"store\":\"{store}\",\"clients\":{clients},\"connect_seconds\":{connect_secs:.1},\"server_rss_before_kb\":{before},\"server_rss_after_kb\":{after},\"kb_per_socket\":{:.1}}}",
+        "{{\"bench\":\"idle_websocket_memory\",\"store\":\"{store}\",\"instances\":{instances},\"clients\":{clients},\"connect_seconds\":{connect_secs:.1},\"server_rss_before_kb\":{before},\"server_rss_after_kb\":{after},\"kb_per_socket\":{:.1}}}",
         after.saturating_sub(before) as f64 / clients as f64
     );
 
@@ -147,6 +147,14 @@ async fn main() {
         .buffered(16)
         .collect()
         .await;
+    // Where the CPU goes while it runs: this client, the server(s), the rest (PostgreSQL).
+    let me = std::process::id();
+    let cpu = |servers: &[Instance]| {
+        let tonle: f64 = servers.iter().map(|s| support::cpu_seconds(s.pid())).sum();
+        (support::cpu_seconds(me), tonle, support::machine_cpu())
+    };
+    let (client0, tonle0, (busy0, idle0)) = cpu(&servers);
+    eprintln!("posting {throughput_n} notifications, {concurrency} in flight");
     let t0 = Instant::now();
     futures::stream::iter(charges.iter().enumerate())
         .map(|(i, c)| {
@@ -163,6 +171,13 @@ async fn main() {
         .collect::<Vec<()>>()
         .await;
     let secs = t0.elapsed().as_secs_f64();
+    let (client1, tonle1, (busy1, idle1)) = cpu(&servers);
+    let (client, tonle) = (client1 - client0, tonle1 - tonle0);
+    let rest = (busy1 - busy0) - client - tonle;
+    println!(
+        "{{\"bench\":\"throughput_cpu\",\"store\":\"{store}\",\"seconds\":{secs:.3},\"load_generator_cpu_s\":{client:.2},\"tonle_cpu_s\":{tonle:.2},\"other_cpu_s\":{rest:.2},\"idle_cpu_s\":{:.2}}}",
+        idle1 - idle0
+    );
     let mut got = HashSet::new();
     while got.len() < throughput_n {
         got.insert(next_paid(&mut paid).await);
