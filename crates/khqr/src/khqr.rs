@@ -9,6 +9,7 @@ use crate::tlv::{self, Tlv};
 
 /// Individual (tag 29) or merchant (tag 30) account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum AccountKind {
@@ -31,6 +32,7 @@ impl AccountKind {
 
 /// Everything a KHQR can carry, named as `tonle qr encode` names it. Empty strings count as absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct KhqrInput {

@@ -171,3 +171,25 @@ async fn a_client_that_stops_reading_is_dropped_and_blocks_nobody() {
         "the frozen client got all {n} events: it was never held back"
     );
 }
+
+#[tokio::test]
+async fn a_plain_get_of_the_event_socket_is_refused_with_json() {
+    let app = spawn_app().await;
+    let m = app.register("plain@shop.kh", "plain@aclb").await;
+    let res = app
+        .http
+        .get(app.url("/api/v1/events"))
+        .header("cookie", &m.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+}

@@ -67,3 +67,50 @@ async fn the_openapi_document_is_3_1_covers_the_api_and_every_ref_resolves() {
         serde_json::json!(["KHR", "USD", "CNY"])
     );
 }
+
+/// Every operation lists the refusals it can give whatever its handler (schemathesis checks
+/// the answers against these): a body or parameters can be malformed or invalid, a signed-in
+/// operation can be refused a credential or a role; the public ones say they need none.
+#[tokio::test]
+async fn every_operation_lists_the_refusals_it_can_give() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let public = [
+        ("post", "/api/v1/merchants"),
+        ("post", "/api/v1/session"),
+        ("post", "/api/v1/password-resets"),
+        ("post", "/api/v1/password-resets/{token}"),
+        ("post", "/api/v1/notifications/{network}"),
+        ("get", "/api/v1/invitations/{token}"),
+        ("post", "/api/v1/invitations/{token}/accept"),
+        ("post", "/api/v1/devices/pair"),
+    ];
+    let mut seen_public = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let has = |status: &str| op["responses"].get(status).is_some();
+            let open = op["security"] == serde_json::json!([{}]);
+            if public.contains(&(method.as_str(), path.as_str())) {
+                assert!(open, "{method} {path} is public");
+                seen_public += 1;
+            } else {
+                assert!(!open, "{method} {path} needs a credential");
+                assert!(has("401") && has("403"), "{method} {path}: 401 and 403");
+            }
+            if op.get("requestBody").is_some() {
+                for s in ["400", "413", "422"] {
+                    assert!(has(s), "{method} {path}: {s}");
+                }
+            }
+        }
+    }
+    assert_eq!(seen_public, public.len());
+}
