@@ -411,22 +411,14 @@ pub async fn cross_tenant(t: &mut Tally, s: &Server, a_cookie: &str, b_cookie: &
     // Nothing of A's changed under B's hands.
     let charge = get_json(&http, s, a_cookie, &format!("/api/v1/charges/{}", a.charge)).await;
     t.check("B changed A's charge", charge["status"] == "paid");
-    let still = http
-        .get(s.url("/api/v1/charges"))
-        .bearer_auth(&a.key)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    t.check("A's API key stopped working after B's probes", still == 200);
-    let still = http
-        .get(s.url("/api/v1/session"))
-        .bearer_auth(&a.device_token)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    t.check("A's display was revoked by B", still == 200);
+    let works = async |path: &str, auth: Auth<'_>| {
+        let res = auth.apply(http.get(s.url(path))).send().await.unwrap();
+        res.status() == 200
+    };
+    let key_works = works("/api/v1/charges", Auth::Bearer(&a.key)).await;
+    t.check("A's API key stopped working after B's probes", key_works);
+    let still = works("/api/v1/session", Auth::Bearer(&a.device_token)).await;
+    t.check("A's display was revoked by B", still);
     let endpoints = get_json(&http, s, a_cookie, "/api/v1/webhook-endpoints")
         .await
         .to_string();
