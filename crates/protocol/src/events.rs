@@ -107,12 +107,13 @@ pub enum ServerMsg {
     Unknown,
 }
 
-/// Close codes: 4000–4499 reconnect and resume; 4500–4999 do not reconnect.
+/// Close codes: 1012 and 4000–4499 reconnect and resume; 4500–4999 do not reconnect.
 pub mod close {
-    /// the client fell behind the live stream; reconnect with `since`
+    /// this instance is restarting or stopping (RFC 6455 "service restart"): reconnect at once,
+    /// with `since`; a balancer sends the new socket to another instance
+    pub const SHUTDOWN: u16 = 1012;
+    /// the client fell behind the live stream, or left too much unread; reconnect with `since`
     pub const LAGGED: u16 = 4000;
-    /// server shutting down; reconnect
-    pub const SHUTDOWN: u16 = 4001;
     /// credentials no longer valid
     pub const UNAUTHORIZED: u16 = 4501;
     /// this device was revoked from settings; pair again

@@ -177,8 +177,13 @@ fn bearer_token(parts: &Parts) -> Option<String> {
 }
 
 /// CSRF defence for cookie-authenticated writes: a browser's cross-site request carries an
-/// `Origin` that differs from `Host` (and SameSite=Strict keeps the cookie off it anyway).
+/// `Origin` that differs from `Host` (and SameSite=Strict keeps the cookie off it anyway). A
+/// request that reached a trusted proxy over https must come from the https origin.
 fn same_origin(parts: &Parts) -> bool {
+    let https = parts
+        .extensions
+        .get::<crate::client::ClientAddr>()
+        .is_some_and(|c| c.https);
     let Some(origin) = parts
         .headers
         .get(header::ORIGIN)
@@ -191,6 +196,9 @@ fn same_origin(parts: &Parts) -> bool {
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    if https {
+        return origin.strip_prefix("https://") == Some(host);
+    }
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     origin_host == host
 }

@@ -18,15 +18,21 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// connections each instance keeps to PostgreSQL at most
     pub database_max_connections: u32,
-    /// the built web app (trunk's `dist/`); not served when missing
-    pub static_dir: PathBuf,
+    /// the web app from a folder (trunk's `dist/`, development); `None`: the app built into the
+    /// binary. Not served when the source has no `index.html`.
+    pub static_dir: Option<PathBuf>,
+    /// the reverse proxies whose forwarding headers say who the client is
+    pub forwarding: crate::client::Forwarding,
+    /// where `/metrics` is served (its own listener); `None`: not served
+    pub metrics_addr: Option<SocketAddr>,
     /// accept `sandbox` notifications (simulated wallets)
     pub sandbox: bool,
     /// secret for `bakong` notifications
     pub bakong_secret: Option<WebhookSecret>,
     /// secret for `unionpay` notifications
     pub unionpay_secret: Option<WebhookSecret>,
-    /// set `Secure` on cookies (behind TLS)
+    /// set `Secure` on cookies (behind TLS); a trusted proxy's `X-Forwarded-Proto: https` does
+    /// it per request too
     pub secure_cookies: bool,
     /// what one client, or all of them, may take of the server
     pub limits: Limits,
@@ -67,9 +73,12 @@ pub const BAKONG_API_URL: &str = "https://api-bakong.nbc.gov.kh";
 pub struct Limits {
     /// open connections in all (websockets included); past it new connections are closed
     pub max_connections: usize,
-    /// open connections from one address; behind a reverse proxy raise it (every client
-    /// shares the proxy's address)
+    /// open connections from one address (a trusted proxy's connections are not counted here)
     pub max_connections_per_ip: usize,
+    /// event websockets open from one client address, for as long as each is open
+    pub max_websockets_per_ip: usize,
+    /// event websockets open for one merchant, for as long as each is open
+    pub max_websockets_per_merchant: usize,
     /// time to send a request's headers once a connection has started sending them
     pub header_timeout: Duration,
     /// time to send a whole request (headers and body) and be answered
@@ -85,6 +94,8 @@ impl Default for Limits {
         Self {
             max_connections: 20_000,
             max_connections_per_ip: 512,
+            max_websockets_per_ip: 256,
+            max_websockets_per_merchant: 1_000,
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             hashing_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -100,7 +111,9 @@ impl Settings {
     pub fn for_tests(data_dir: PathBuf) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            static_dir: data_dir.join("no-dist"),
+            static_dir: Some(data_dir.join("no-dist")),
+            forwarding: crate::client::Forwarding::default(),
+            metrics_addr: None,
             database_url: std::env::var("TONLE_TEST_DATABASE_URL")
                 .ok()
                 .filter(|u| !u.is_empty())
@@ -114,6 +127,8 @@ impl Settings {
             // Test clients all come from 127.0.0.1: only the attack tests set tight limits.
             limits: Limits {
                 max_connections_per_ip: 20_000,
+                max_websockets_per_ip: 20_000,
+                max_websockets_per_merchant: 20_000,
                 registrations_per_ip: 10_000,
                 ..Limits::default()
             },
@@ -150,6 +165,9 @@ impl std::fmt::Debug for Settings {
             .field("database", &self.database_kind())
             .field("database_max_connections", &self.database_max_connections)
             .field("static_dir", &self.static_dir)
+            .field("trusted_proxies", &self.forwarding.trusted.to_string())
+            .field("client_ip_header", &self.forwarding.header)
+            .field("metrics_addr", &self.metrics_addr)
             .field("sandbox", &self.sandbox)
             .field("bakong_secret", &set(&self.bakong_secret))
             .field("unionpay_secret", &set(&self.unionpay_secret))

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bakong;
 pub mod bus;
 pub mod cli;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -13,12 +14,14 @@ pub mod expiry;
 pub mod hashing;
 pub mod history;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod policy;
 pub mod profile;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
+pub mod sockets;
 pub mod signing;
 pub mod startup;
 pub mod state;
@@ -26,6 +29,10 @@ pub mod store;
 pub mod telemetry;
 pub mod throttle;
 pub mod views;
+pub mod web;
 pub mod webhooks;
 
 pub use protocol as api;
+
+/// The commit this binary was built from (`git rev-parse --short=12 HEAD`; `unknown` outside git).
+pub const VERSION_COMMIT: &str = env!("TONLE_COMMIT");

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use tonle_server::cli::{admin, qr, simulate};
+use tonle_server::client::{ForwardedHeader, Forwarding, TrustedProxies};
 use tonle_server::clock::now_ms;
 use tonle_server::config::{Limits, MailSettings, Settings};
 use tonle_server::signing::WebhookSecret;
@@ -16,7 +17,7 @@ use tonle_server::startup::Application;
 #[derive(Parser)]
 #[command(
     name = "tonle",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("TONLE_COMMIT"), ")"),
     about = "Merchant software for KHQR and UnionPay QR payments"
 )]
 struct Cli {
@@ -80,9 +81,21 @@ struct ServeArgs {
     data_dir: PathBuf,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// The built web app (trunk's dist/).
-    #[arg(long, env = "TONLE_STATIC_DIR", default_value = "dist")]
-    static_dir: PathBuf,
+    /// Serve the web app from this folder (trunk's dist/, for development) instead of the copy
+    /// built into this binary.
+    #[arg(long, env = "TONLE_STATIC_DIR")]
+    static_dir: Option<PathBuf>,
+    /// Reverse proxies whose X-Forwarded-For (or Forwarded) header names the client:
+    /// `CIDR[,CIDR…]`, e.g. `127.0.0.1,10.0.0.0/8`. Empty (the default): forwarding headers are
+    /// ignored and the TCP peer is the client.
+    #[arg(long, env = "TONLE_TRUSTED_PROXIES", default_value = "", value_parser = parse_trusted)]
+    trusted_proxies: TrustedProxies,
+    /// Which header the trusted proxies write the client into (only that one is read).
+    #[arg(long, env = "TONLE_CLIENT_IP_HEADER", value_enum, default_value_t = ForwardedHeader::XForwardedFor)]
+    client_ip_header: ForwardedHeader,
+    /// Where Prometheus scrapes `/metrics` (keep it off the public address), or `off`.
+    #[arg(long, env = "TONLE_METRICS_ADDR", default_value = "127.0.0.1:9091", value_parser = parse_metrics_addr)]
+    metrics_addr: MetricsAddr,
     /// Accept simulated payments on /api/v1/notifications/sandbox.
     #[arg(long, env = "TONLE_SANDBOX")]
     sandbox: bool,
@@ -145,9 +158,15 @@ struct LimitArgs {
     /// Open connections in all, websockets included.
     #[arg(long, env = "TONLE_MAX_CONNECTIONS", default_value_t = Limits::default().max_connections)]
     max_connections: usize,
-    /// Open connections from one address (raise it behind a reverse proxy).
+    /// Open connections from one address (a trusted proxy's are not counted here).
     #[arg(long, env = "TONLE_MAX_CONNECTIONS_PER_IP", default_value_t = Limits::default().max_connections_per_ip)]
     max_connections_per_ip: usize,
+    /// Live-event websockets open from one client address.
+    #[arg(long, env = "TONLE_MAX_WEBSOCKETS_PER_IP", default_value_t = Limits::default().max_websockets_per_ip)]
+    max_websockets_per_ip: usize,
+    /// Live-event websockets open for one merchant.
+    #[arg(long, env = "TONLE_MAX_WEBSOCKETS_PER_MERCHANT", default_value_t = Limits::default().max_websockets_per_merchant)]
+    max_websockets_per_merchant: usize,
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "TONLE_HEADER_TIMEOUT_SECS", default_value_t = Limits::default().header_timeout.as_secs())]
     header_timeout_secs: u64,
@@ -170,6 +189,8 @@ impl LimitArgs {
         Ok(Limits {
             max_connections: self.max_connections.max(1),
             max_connections_per_ip: self.max_connections_per_ip.max(1),
+            max_websockets_per_ip: self.max_websockets_per_ip.max(1),
+            max_websockets_per_merchant: self.max_websockets_per_merchant.max(1),
             header_timeout: Duration::from_secs(self.header_timeout_secs),
             request_timeout: Duration::from_secs(self.request_timeout_secs),
             hashing_threads: self.hashing_threads.max(1),
@@ -253,6 +274,23 @@ struct PayArgs {
     bakong: Option<String>,
 }
 
+fn parse_trusted(s: &str) -> Result<TrustedProxies, String> {
+    s.parse()
+}
+
+/// `--metrics-addr`: an address, or `off`.
+#[derive(Clone)]
+struct MetricsAddr(Option<SocketAddr>);
+
+fn parse_metrics_addr(s: &str) -> Result<MetricsAddr, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(MetricsAddr(None));
+    }
+    s.parse()
+        .map(|a| MetricsAddr(Some(a)))
+        .map_err(|_| format!("{s:?} is not an address like 127.0.0.1:9091, or off"))
+}
+
 fn secret(name: &str, v: Option<String>) -> anyhow::Result<Option<WebhookSecret>> {
     v.map(|s| {
         WebhookSecret::parse(&s)
@@ -269,6 +307,11 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         database_url: a.database.database_url,
         database_max_connections: a.database.database_max_connections,
         static_dir: a.static_dir,
+        forwarding: Forwarding {
+            trusted: a.trusted_proxies,
+            header: a.client_ip_header,
+        },
+        metrics_addr: a.metrics_addr.0,
         sandbox: a.sandbox,
         bakong_secret: secret("--bakong-secret", a.bakong_secret)?,
         unionpay_secret: secret("--unionpay-secret", a.unionpay_secret)?,
@@ -289,8 +332,12 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     };
     tracing::info!(?settings, "starting");
     tonle_server::serve::raise_open_files(settings.limits.max_connections);
-    if !settings.static_dir.join("index.html").is_file() {
-        tracing::warn!(dir = %settings.static_dir.display(), "no web app here; serving the API only (build it with scripts/build-web.sh)");
+    let web = match &settings.static_dir {
+        Some(dir) => tonle_server::web::Source::Dir(dir.clone()),
+        None => tonle_server::web::Source::Embedded,
+    };
+    if !web.has_app() {
+        tracing::warn!(source = ?web, "no web app; serving the API only (build it with scripts/build-web.sh, then rebuild tonle or pass --static-dir dist)");
     }
     let app = Application::build(settings).await?;
     let addr = app.addr()?;

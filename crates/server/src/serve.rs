@@ -1,14 +1,16 @@
 //! The accept loop: what a connection may take before it is refused. A cap on open connections
 //! in all and per address, a deadline for a request's headers (hyper) and one for the whole
 //! request (`startup::router`), so a client that sends a byte every few seconds is cut off
-//! instead of holding a socket forever.
+//! instead of holding a socket forever. Each request's client is decided here, once
+//! ([`ClientAddr`]), and carried to the handlers; a trusted proxy's connections are not held to
+//! the per-address cap (its clients are counted by their own addresses where it matters:
+//! throttles and websockets).
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -16,7 +18,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
+use crate::client::{ClientAddr, Forwarding};
 use crate::config::Limits;
+
+/// How long open requests have to finish at shutdown.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
 
 /// Kernel send buffer of each connection.
 const SEND_BUFFER: usize = 256 * 1024;
@@ -39,17 +45,20 @@ pub struct Admission {
 /// Held while a connection is open; releases its place when dropped.
 pub struct Place {
     open: Arc<Mutex<Open>>,
-    ip: IpAddr,
+    /// the address counted, unless a trusted proxy's
+    ip: Option<IpAddr>,
 }
 
 impl Drop for Place {
     fn drop(&mut self) {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         open.total = open.total.saturating_sub(1);
-        if let Some(n) = open.per_ip.get_mut(&self.ip) {
+        if let Some(ip) = self.ip
+            && let Some(n) = open.per_ip.get_mut(&ip)
+        {
             *n = n.saturating_sub(1);
             if *n == 0 {
-                open.per_ip.remove(&self.ip);
+                open.per_ip.remove(&ip);
             }
         }
     }
@@ -65,18 +74,31 @@ impl Admission {
         }
     }
 
-    /// A place for a connection from `ip`, or `None` when a limit is reached.
-    pub fn admit(&self, ip: IpAddr) -> Option<Place> {
+    /// A place for a connection from `ip`, or `None` when a limit is reached. A trusted
+    /// proxy's connections count toward the total only.
+    pub fn admit(&self, ip: IpAddr, trusted_proxy: bool) -> Option<Place> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if open.total >= self.max_total {
+            crate::metrics::throttled("connections");
+            return None;
+        }
+        if trusted_proxy {
+            open.total += 1;
+            return Some(Place {
+                open: Arc::clone(&self.open),
+                ip: None,
+            });
+        }
         let from_ip = open.per_ip.get(&ip).copied().unwrap_or(0);
-        if open.total >= self.max_total || from_ip >= self.max_per_ip {
+        if from_ip >= self.max_per_ip {
+            crate::metrics::throttled("connections_per_ip");
             return None;
         }
         open.total += 1;
         open.per_ip.insert(ip, from_ip + 1);
         Some(Place {
             open: Arc::clone(&self.open),
-            ip,
+            ip: Some(ip),
         })
     }
 
@@ -114,8 +136,10 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: &Limits,
+    forwarding: &Forwarding,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let forwarding = Arc::new(forwarding.clone());
     let admission = Admission::new(limits);
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
@@ -139,15 +163,18 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
-        let Some(place) = admission.admit(peer.ip()) else {
+        let peer_ip = peer.ip().to_canonical();
+        let Some(place) = admission.admit(peer_ip, forwarding.trusted.contains(peer_ip)) else {
             tracing::debug!(%peer, "connection refused: limit reached");
             drop(tcp);
             continue;
         };
         tune(&tcp);
         let router = router.clone();
+        let forwarding = Arc::clone(&forwarding);
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            let client = ClientAddr::resolve(peer_ip, req.headers(), &forwarding);
+            req.extensions_mut().insert(client);
             router.clone().oneshot(req.map(axum::body::Body::new))
         });
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
@@ -160,12 +187,34 @@ pub async fn serve(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Open requests finish (a notification being written is answered); past the grace period
+    // the rest are cut, so the process exits within its stop timeout (systemd's, a balancer's).
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still open after {SHUTDOWN_GRACE:?}: cut");
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_trusted_proxy_is_held_to_the_total_only() {
+        let limits = Limits {
+            max_connections: 3,
+            max_connections_per_ip: 1,
+            ..Limits::default()
+        };
+        let a = Admission::new(&limits);
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let _p1 = a.admit(proxy, true).unwrap();
+        let _p2 = a.admit(proxy, true).unwrap();
+        let _p3 = a.admit(proxy, true).unwrap();
+        assert!(a.admit(proxy, true).is_none(), "the total still holds");
+    }
+
     use super::*;
 
     #[test]
@@ -178,12 +227,12 @@ mod tests {
         let a = Admission::new(&limits);
         let x: IpAddr = "203.0.113.1".parse().unwrap();
         let y: IpAddr = "203.0.113.2".parse().unwrap();
-        let p1 = a.admit(x).unwrap();
-        let _p2 = a.admit(x).unwrap();
-        assert!(a.admit(x).is_none(), "per address");
-        let _p3 = a.admit(y).unwrap();
-        assert!(a.admit(y).is_none(), "in all");
+        let p1 = a.admit(x, false).unwrap();
+        let _p2 = a.admit(x, false).unwrap();
+        assert!(a.admit(x, false).is_none(), "per address");
+        let _p3 = a.admit(y, false).unwrap();
+        assert!(a.admit(y, false).is_none(), "in all");
         drop(p1);
-        assert!(a.admit(x).is_some(), "a closed connection frees its place");
+        assert!(a.admit(x, false).is_some(), "a closed connection frees its place");
     }
 }

@@ -8,14 +8,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use axum::routing::any;
-use protocol::web::Bundle;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -39,21 +36,25 @@ async fn api_not_found() -> ApiError {
     ApiError::NotFound("no such API endpoint".into())
 }
 
-/// The full router: API, then the web app with an `index.html` fallback for client-side routes.
+/// The full router: API, then the web app (a file, or the page of the bundle owning a
+/// client-side route).
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.settings.limits.request_timeout;
     let mut app = crate::routes::api()
         .merge(crate::openapi::router())
-        .route("/api/{*rest}", any(api_not_found));
-    let dist = state.settings.static_dir.clone();
-    if dist.join("index.html").is_file() {
-        // `fallback`, not `not_found_service`: an app route like /kiosk is a page (200), not a 404.
-        let pages = bundle_pages(&dist);
-        let spa = ServeDir::new(&dist).fallback(any(move |uri: Uri, req: Request| {
-            let pages = Arc::clone(&pages);
-            async move { serve_page(&pages, &uri, req).await }
+        .route("/api/{*rest}", any(api_not_found))
+        // Inside routing, where the matched template is known: the metrics read it.
+        .route_layer(axum::middleware::from_fn(mark_route));
+    let source = match &state.settings.static_dir {
+        Some(dir) => crate::web::Source::Dir(dir.clone()),
+        None => crate::web::Source::Embedded,
+    };
+    if source.has_app() {
+        let web = crate::web::WebApp::new(source);
+        app = app.fallback(any(move |req: Request| {
+            let web = web.clone();
+            async move { web.answer(req.method(), req.uri(), req.headers()) }
         }));
-        app = app.fallback_service(spa);
     }
     app.with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -73,48 +74,50 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        // Revalidate everything (304s are cheap): a browser must never run yesterday's app or
-        // answer a navigation from its heuristic cache while the server is unreachable.
+        // Revalidate what does not say otherwise (API answers; the web app sets its own: hashed
+        // files are immutable, pages revalidate with their ETag).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+        .layer(axum::middleware::from_fn(measure))
         .layer(TraceLayer::new_for_http())
 }
 
-/// Each bundle's page (see `protocol::web`), looked up once: `index.html` stands in for a
-/// bundle the build does not have.
-fn bundle_pages(dist: &std::path::Path) -> Arc<Vec<(Bundle, ServeFile)>> {
-    let pages = Bundle::ALL
-        .into_iter()
-        .map(|bundle| {
-            let page = dist.join(bundle.html());
-            let page = if page.is_file() {
-                page
-            } else {
-                dist.join("index.html")
-            };
-            (bundle, ServeFile::new(page))
-        })
-        .collect();
-    Arc::new(pages)
+/// The route template a request matched, carried on its response to [`measure`].
+#[derive(Clone)]
+struct RouteTemplate(String);
+
+async fn mark_route(
+    path: Option<axum::extract::MatchedPath>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    if let Some(path) = path {
+        res.extensions_mut()
+            .insert(RouteTemplate(path.as_str().to_owned()));
+    }
+    res
 }
 
-/// Answers a page request with the page of the bundle that serves its path.
-async fn serve_page(pages: &[(Bundle, ServeFile)], uri: &Uri, req: Request) -> Response {
-    let bundle = Bundle::for_path(uri.path());
-    let Some((_, page)) = pages.iter().find(|(b, _)| *b == bundle) else {
-        return axum::http::StatusCode::NOT_FOUND.into_response();
-    };
-    match page.clone().oneshot(req).await {
-        Ok(res) => res.into_response(),
-        Err(never) => match never {},
-    }
+/// Counts and times every request by route template and status class.
+async fn measure(req: Request, next: axum::middleware::Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().as_str().to_owned();
+    let res = next.run(req).await;
+    let route = res
+        .extensions()
+        .get::<RouteTemplate>()
+        .map_or("web app", |r| r.0.as_str());
+    crate::metrics::http_request(route, &method, res.status().as_u16(), started.elapsed());
+    res
 }
 
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
     shutdown_tx: watch::Sender<bool>,
@@ -137,6 +140,16 @@ impl Application {
         };
         let (shutdown_tx, shutdown) = watch::channel(false);
         let listener = TcpListener::bind(settings.addr).await?;
+        let metrics_listener = match settings.metrics_addr {
+            Some(addr) => {
+                crate::metrics::install()?;
+                let l = TcpListener::bind(addr).await.map_err(|e| {
+                    anyhow::anyhow!("--metrics-addr {addr}: {e} (\"off\" turns metrics off)")
+                })?;
+                Some(l)
+            }
+            None => None,
+        };
         let throttles = Throttles::new(settings.limits.registrations_per_ip);
         let hasher = Hasher::start(settings.limits.hashing_threads)?;
         let secrets =
@@ -147,6 +160,7 @@ impl Application {
             .as_ref()
             .map(crate::mail::Mailer::new)
             .transpose()?;
+        let settings_limits = settings.limits.clone();
         let state = AppState {
             store,
             bus,
@@ -157,10 +171,15 @@ impl Application {
             bakong: Arc::new(bakong),
             mailer,
             secrets,
+            sockets: crate::sockets::Sockets::new(
+                settings_limits.max_websockets_per_ip,
+                settings_limits.max_websockets_per_merchant,
+            ),
             shutdown,
         };
         Ok(Self {
             listener,
+            metrics_listener,
             router: router(state.clone()),
             state,
             shutdown_tx,
@@ -172,6 +191,11 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The metrics listener's address, when metrics are on.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     /// Serves until `stop` resolves, then closes websockets and finishes in-flight requests.
     pub async fn run(
         self,
@@ -179,6 +203,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let Self {
             listener,
+            metrics_listener,
             router,
             state,
             shutdown_tx,
@@ -190,15 +215,26 @@ impl Application {
             state.shutdown.clone(),
         ));
         let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
+        let metrics = match metrics_listener {
+            Some(listener) => Some(tokio::spawn(crate::metrics::serve(
+                listener,
+                state.clone(),
+            ))),
+            None => None,
+        };
         let signal = async move {
             stop.await;
+            tracing::info!("shutting down: no new connections; websockets told to reconnect (1012)");
             let _ = shutdown_tx.send(true);
         };
         let limits = state.settings.limits.clone();
-        let served = crate::serve::serve(listener, router, &limits, signal).await;
+        let served = crate::serve::serve(listener, router, &limits, &state.settings.forwarding, signal).await;
         let _ = expiry.await;
         let _ = bakong.await;
         let _ = webhooks.await;
+        if let Some(m) = metrics {
+            m.abort();
+        }
         served
     }
 }

@@ -31,10 +31,23 @@ pub struct AppState {
     pub mailer: Option<crate::mail::Mailer>,
     /// seals what is kept secret at rest (Bakong tokens, webhook secrets)
     pub secrets: crate::secrets::SecretBox,
+    /// open event websockets, capped per client address and per merchant
+    pub sockets: crate::sockets::Sockets,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
 impl AppState {
+    /// Whether cookies set for `client` are `Secure`: always behind TLS (`--secure-cookies`), or
+    /// when a trusted proxy says the client came over https.
+    pub fn secure_cookies(&self, client: &crate::client::ClientAddr) -> bool {
+        self.settings.secure_cookies || client.https
+    }
+
+    /// Whether the server has started shutting down.
+    pub fn is_shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+
     /// Resolves when the server starts shutting down.
     pub async fn shutdown_signal(&self) {
         let mut rx = self.shutdown.clone();

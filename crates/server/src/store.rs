@@ -16,6 +16,7 @@ mod counters;
 mod devices;
 mod errors;
 mod events;
+mod health;
 mod payments;
 pub mod postgres;
 pub mod sqlite;
@@ -34,6 +35,7 @@ pub use claims::{AccountClaim, ClaimStore, UnassignedPayment};
 pub use counters::{CounterStore, StoreRow, TerminalRow};
 pub use devices::{DeviceRow, DeviceStore};
 pub use events::EventStore;
+pub use health::HealthStore;
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
 pub use throttles::ThrottleStore;
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
@@ -78,6 +80,7 @@ pub trait Store:
     + ChargeStore
     + PaymentStore
     + EventStore
+    + HealthStore
     + WebhookStore
     + ApiKeyStore
     + ThrottleStore
@@ -94,6 +97,7 @@ impl<
         + ChargeStore
         + PaymentStore
         + EventStore
+        + HealthStore
         + WebhookStore
         + ApiKeyStore
         + ThrottleStore
@@ -106,6 +110,6 @@ impl<
 pub mod prelude {
     pub use super::{
         AccountStore, ApiKeyStore, BakongStore, ChargeStore, ClaimStore, CounterStore, DeviceStore,
-        EventStore, PaymentStore, ThrottleStore, WebhookStore,
+        EventStore, HealthStore, PaymentStore, ThrottleStore, WebhookStore,
     };
 }

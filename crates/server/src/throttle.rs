@@ -167,7 +167,10 @@ impl Throttles {
     /// anywhere. The try is counted as a failure now (so concurrent guesses cannot all slip past
     /// the limit) and taken back by `signin_succeeded`.
     pub fn signin(&self, email: &str, ip: IpAddr, now: i64) -> Result<Duration, ApiError> {
-        let refused = |secs| ApiError::rate_limited("too many failed sign-ins", secs);
+        let refused = |secs| {
+            crate::metrics::throttled("signin");
+            ApiError::rate_limited("too many failed sign-ins", secs)
+        };
         let pair = (email.to_owned(), ip);
         self.signin_pair
             .try_hit(pair.clone(), now)
@@ -194,7 +197,10 @@ impl Throttles {
     /// Before a pairing attempt.
     pub fn pairing(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
         match self.pairing_ip.retry_after(&ip, now) {
-            Some(secs) => Err(ApiError::rate_limited("too many wrong codes", secs)),
+            Some(secs) => {
+                crate::metrics::throttled("pairing");
+                Err(ApiError::rate_limited("too many wrong codes", secs))
+            }
             None => Ok(()),
         }
     }
@@ -207,6 +213,7 @@ impl Throttles {
     /// Before a registration that will hash a password: counts it, or refuses it.
     pub fn register(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
         if let Some(secs) = self.register_ip.retry_after(&ip, now) {
+            crate::metrics::throttled("registration");
             return Err(ApiError::rate_limited(
                 "too many sign-ups from this address",
                 secs,
@@ -219,10 +226,13 @@ impl Throttles {
     /// Before accepting an invitation.
     pub fn invitation(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
         match self.invite_ip.retry_after(&ip, now) {
-            Some(secs) => Err(ApiError::rate_limited(
-                "too many wrong invitation links",
-                secs,
-            )),
+            Some(secs) => {
+                crate::metrics::throttled("invitation");
+                Err(ApiError::rate_limited(
+                    "too many wrong invitation links",
+                    secs,
+                ))
+            }
             None => Ok(()),
         }
     }
@@ -236,6 +246,7 @@ impl Throttles {
     /// address's limit.
     pub fn password_reset(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
         self.reset_ip.try_hit(ip, now).map_err(|secs| {
+            crate::metrics::throttled("password_reset");
             ApiError::rate_limited("too many password resets from this address", secs)
         })
     }

@@ -2,14 +2,13 @@
 //! terminal; the tablet trades the code for a device token scoped to that terminal (no staff
 //! password on the device); revoking it refuses it at once, open websocket included.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 
+use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::{self, Caller};
 use crate::clock::now_ms;
@@ -101,10 +100,10 @@ fn device_name(asked: Option<&str>) -> Result<&str, ApiError> {
 #[utoipa::path(post, path = "/api/v1/devices/pair", security(()), tag = "devices", request_body = api::PairDevice, responses((status = 201, body = api::DevicePaired), (status = 404, description = "unknown, used or expired code", body = api::ErrorBody), (status = 429, description = "too many wrong codes", body = api::ErrorBody)))]
 async fn pair(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     AppJson(req): AppJson<api::PairDevice>,
 ) -> Result<Response, ApiError> {
-    let ip = peer.ip();
+    let ip = client.ip;
     let now = now_ms();
     state.throttles.pairing(ip, now)?;
     let code: String = req.code.chars().filter(char::is_ascii_digit).collect();
@@ -146,7 +145,7 @@ async fn pair(
         token: token.clone(),
         merchant_name: merchant.business_name,
     };
-    let cookie = auth::device_cookie(&token, state.settings.secure_cookies);
+    let cookie = auth::device_cookie(&token, state.secure_cookies(&client));
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],

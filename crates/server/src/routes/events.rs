@@ -1,7 +1,15 @@
 //! `GET /api/v1/events`: the merchant's event log over a websocket. Replays everything after
 //! `since`, then streams live events in order with no gaps; heartbeats; slow clients are dropped.
+//!
+//! A client that stops reading is found by the server itself, whatever the kernel buffers: every
+//! 32 KiB sent, and every heartbeat, a ping goes out numbered; the client's pong for it says it
+//! has read everything before it. What was sent after the last answered ping is what waits
+//! unread: past `MAX_UNREAD_BYTES` or `MAX_UNREAD_MESSAGES` the server stops sending until a pong
+//! comes, and a ping unanswered for `PONG_DEADLINE` ends the socket (code 4000: reconnect with
+//! `since`).
 
-use std::time::Duration;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
@@ -15,6 +23,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::api;
 use crate::auth::Caller;
+use crate::client::ClientAddr;
 use crate::error::{ApiError, AppQuery};
 use crate::policy::{self, Action};
 use crate::state::AppState;
@@ -33,11 +42,20 @@ struct EventsQuery {
 const HEARTBEAT: Duration = Duration::from_secs(1);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE: u32 = 500;
+/// How long a client has to answer a ping (browsers answer at once, in the network stack).
+const PONG_DEADLINE: Duration = Duration::from_secs(10);
+/// Most bytes sent and not yet known to be read by the client.
+pub const MAX_UNREAD_BYTES: usize = 256 * 1024;
+/// Most messages sent and not yet known to be read by the client.
+pub const MAX_UNREAD_MESSAGES: usize = 1_000;
+/// A ping goes out after this many bytes since the last one (and at every heartbeat).
+const PING_EVERY_BYTES: usize = 32 * 1024;
 
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("since" = Option<u64>, Query, description = "replay every event after this sequence number")), responses((status = 101, description = "websocket of api::ServerMsg: hello, then events in order, heartbeats"), (status = 400, description = "not a websocket upgrade request", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(("since" = Option<u64>, Query, description = "replay every event after this sequence number")), responses((status = 101, description = "websocket of api::ServerMsg: hello, then events in order, heartbeats"), (status = 400, description = "not a websocket upgrade request", body = api::ErrorBody), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 429, description = "this address or this merchant has as many live connections open as allowed", body = api::ErrorBody)))]
 async fn upgrade(
     State(state): State<AppState>,
     caller: Caller,
+    client: ClientAddr,
     AppQuery(q): AppQuery<EventsQuery>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
@@ -45,12 +63,13 @@ async fn upgrade(
     let ws = ws.map_err(|e| {
         ApiError::BadRequest(format!("this is a websocket endpoint: {}", e.body_text()))
     })?;
+    // Counted from here until the socket closes.
+    let place = state.sockets.admit(client.ip, caller.merchant_id())?;
     // Without `since` a client starts at the head: it loaded current state over REST.
     let since = q.since;
     // Small buffers: a screen sends nothing but pings and receives small JSON, and thousands
     // stay connected (the library's defaults, 128 KiB to read and 128 KiB to write, made an idle
-    // socket cost ~140 KB). A slow reader is still cut off by `SEND_TIMEOUT`, and what waits to
-    // be written is capped.
+    // socket cost ~140 KB). What waits unread is capped by the ping accounting below.
     let ws = ws
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
@@ -58,15 +77,24 @@ async fn upgrade(
         .max_message_size(MAX_INCOMING)
         .max_frame_size(MAX_INCOMING);
     Ok(ws.on_upgrade(move |socket| async move {
-        if let Err(e) = run_session(socket, state, caller, since).await {
-            tracing::debug!(error = %e, "websocket session ended");
-        }
+        let (tx, rx) = socket.split();
+        let mut link = Link::new(tx, rx);
+        let ended = match run_session(&mut link, &state, &caller, since).await {
+            Ok(ended) => ended,
+            Err(e) => {
+                tracing::debug!(error = %e, "websocket session ended");
+                e.downcast_ref::<TooSlow>()
+                    .map_or(Ended::Closed, |_| Ended::Code(api::close::LAGGED, "too much unread; reconnect with since"))
+            }
+        };
+        link.close(ended).await;
+        drop(place);
     }))
 }
 
 /// Bytes read from a socket at a time.
 const READ_BUFFER: usize = 4 * 1024;
-/// Most bytes waiting to be written to one socket before sending fails.
+/// Most bytes waiting in the library's buffer to be written to one socket before sending fails.
 const MAX_WRITE_BUFFER: usize = 256 * 1024;
 /// Largest message or frame a client may send (it only sends pings and a close).
 const MAX_INCOMING: usize = 16 * 1024;
@@ -76,20 +104,162 @@ enum Ended {
     Code(u16, &'static str),
 }
 
-async fn send(
-    ws: &mut futures::stream::SplitSink<WebSocket, Message>,
-    msg: &api::ServerMsg,
-) -> anyhow::Result<()> {
-    let text = serde_json::to_string(msg)?;
-    tokio::time::timeout(SEND_TIMEOUT, ws.send(Message::Text(text.into())))
-        .await
-        .map_err(|_| anyhow::anyhow!("client too slow"))??;
-    Ok(())
+/// The client stopped reading: a ping went unanswered for `PONG_DEADLINE`.
+#[derive(Debug, thiserror::Error)]
+#[error("client too slow: a ping unanswered for {0:?}")]
+struct TooSlow(Duration);
+
+/// A ping sent and not yet answered: what had been sent when it went out.
+struct Mark {
+    id: u64,
+    at: Instant,
+    bytes: usize,
+    messages: usize,
+}
+
+/// One socket, and what it has sent that the client may not have read yet.
+struct Link {
+    tx: futures::stream::SplitSink<WebSocket, Message>,
+    rx: futures::stream::SplitStream<WebSocket>,
+    sent_bytes: usize,
+    sent_messages: usize,
+    read_bytes: usize,
+    read_messages: usize,
+    since_ping: usize,
+    next_ping: u64,
+    pending: VecDeque<Mark>,
+}
+
+/// What the client sent.
+enum Incoming {
+    /// nothing that matters (a pong is accounted for, a ping answered by the library)
+    Nothing,
+    /// a close, an error or the end of the stream
+    Gone,
+}
+
+impl Link {
+    fn new(
+        tx: futures::stream::SplitSink<WebSocket, Message>,
+        rx: futures::stream::SplitStream<WebSocket>,
+    ) -> Self {
+        Self {
+            tx,
+            rx,
+            sent_bytes: 0,
+            sent_messages: 0,
+            read_bytes: 0,
+            read_messages: 0,
+            since_ping: 0,
+            next_ping: 0,
+            pending: VecDeque::new(),
+        }
+    }
+
+    fn unread(&self) -> (usize, usize) {
+        (
+            self.sent_bytes - self.read_bytes,
+            self.sent_messages - self.read_messages,
+        )
+    }
+
+    /// Sends one message; first waits for the client to read enough when too much is unread.
+    async fn send(&mut self, msg: &api::ServerMsg) -> anyhow::Result<()> {
+        loop {
+            let (bytes, messages) = self.unread();
+            if bytes < MAX_UNREAD_BYTES && messages < MAX_UNREAD_MESSAGES {
+                break;
+            }
+            if self.pending.is_empty() {
+                self.ping().await?;
+            }
+            self.overdue()?;
+            match tokio::time::timeout(PONG_DEADLINE, self.rx.next()).await {
+                Ok(incoming) => {
+                    if let Incoming::Gone = self.take(incoming) {
+                        anyhow::bail!("client gone");
+                    }
+                }
+                Err(_) => return Err(TooSlow(PONG_DEADLINE).into()),
+            }
+        }
+        let text = serde_json::to_string(msg)?;
+        let len = text.len();
+        tokio::time::timeout(SEND_TIMEOUT, self.tx.send(Message::Text(text.into())))
+            .await
+            .map_err(|_| TooSlow(SEND_TIMEOUT))??;
+        self.sent_bytes += len;
+        self.sent_messages += 1;
+        self.since_ping += len;
+        if self.since_ping >= PING_EVERY_BYTES {
+            self.ping().await?;
+        }
+        Ok(())
+    }
+
+    /// Sends a numbered ping marking everything sent so far.
+    async fn ping(&mut self) -> anyhow::Result<()> {
+        let id = self.next_ping;
+        self.next_ping += 1;
+        self.since_ping = 0;
+        self.pending.push_back(Mark {
+            id,
+            at: Instant::now(),
+            bytes: self.sent_bytes,
+            messages: self.sent_messages,
+        });
+        let payload = id.to_be_bytes().to_vec();
+        tokio::time::timeout(SEND_TIMEOUT, self.tx.send(Message::Ping(payload.into())))
+            .await
+            .map_err(|_| TooSlow(SEND_TIMEOUT))??;
+        Ok(())
+    }
+
+    /// An error when the oldest unanswered ping is past its deadline.
+    fn overdue(&self) -> Result<(), TooSlow> {
+        match self.pending.front() {
+            Some(mark) if mark.at.elapsed() >= PONG_DEADLINE => Err(TooSlow(PONG_DEADLINE)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Accounts for what the client sent.
+    fn take(&mut self, incoming: Option<Result<Message, axum::Error>>) -> Incoming {
+        match incoming {
+            Some(Ok(Message::Pong(payload))) => {
+                if let Ok(id) = <[u8; 8]>::try_from(payload.as_ref()).map(u64::from_be_bytes) {
+                    while let Some(mark) = self.pending.front() {
+                        if mark.id > id {
+                            break;
+                        }
+                        self.read_bytes = mark.bytes;
+                        self.read_messages = mark.messages;
+                        self.pending.pop_front();
+                    }
+                }
+                Incoming::Nothing
+            }
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => Incoming::Gone,
+            Some(Ok(_)) => Incoming::Nothing,
+        }
+    }
+
+    /// Says why the socket ends (when the server ends it), then drops it.
+    async fn close(mut self, ended: Ended) {
+        if let Ended::Code(code, reason) = ended {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = tokio::time::timeout(SEND_TIMEOUT, self.tx.send(Message::Close(Some(frame))))
+                .await;
+        }
+    }
 }
 
 /// Sends every event after `last` from the log; returns the new `last`.
 async fn catch_up(
-    ws: &mut futures::stream::SplitSink<WebSocket, Message>,
+    link: &mut Link,
     state: &AppState,
     caller: &Caller,
     mut last: u64,
@@ -103,7 +273,7 @@ async fn catch_up(
         for event in page {
             last = event.seq;
             if policy::sees_event(caller, &event) {
-                send(ws, &api::ServerMsg::Event { event }).await?;
+                link.send(&api::ServerMsg::Event { event }).await?;
             }
         }
         if n < PAGE as usize {
@@ -133,20 +303,19 @@ async fn still_valid(state: &AppState, caller: &Caller) -> anyhow::Result<bool> 
 }
 
 async fn run_session(
-    socket: WebSocket,
-    state: AppState,
-    caller: Caller,
+    link: &mut Link,
+    state: &AppState,
+    caller: &Caller,
     since: Option<u64>,
-) -> anyhow::Result<()> {
-    let (mut tx, mut rx) = socket.split();
+) -> anyhow::Result<Ended> {
     let merchant_id = caller.merchant_id().to_owned();
     let mut revoked = state.bus.revocations();
     // Subscribe before reading the log so nothing committed in between is missed.
     let mut live = state.bus.subscribe(&merchant_id);
     let head = state.store.head_seq(&merchant_id).await?;
     let head = head.0;
-    send(&mut tx, &api::ServerMsg::Hello { head }).await?;
-    let mut last = catch_up(&mut tx, &state, &caller, since.unwrap_or(head).min(head)).await?;
+    link.send(&api::ServerMsg::Hello { head }).await?;
+    let mut last = catch_up(link, state, caller, since.unwrap_or(head).min(head)).await?;
     let mut beat = tokio::time::interval(HEARTBEAT);
     beat.reset();
     let ended = loop {
@@ -158,41 +327,35 @@ async fn run_session(
                     }
                     if event.seq == last + 1 {
                         last = event.seq;
-                        if policy::sees_event(&caller, &event) {
-                            send(&mut tx, &api::ServerMsg::Event { event: (*event).clone() }).await?;
+                        if policy::sees_event(caller, &event) {
+                            link.send(&api::ServerMsg::Event { event: (*event).clone() }).await?;
                         }
                     } else {
                         // Published out of order or missed: the log is the truth.
-                        last = catch_up(&mut tx, &state, &caller, last).await?;
+                        last = catch_up(link, state, caller, last).await?;
                     }
                 }
                 Err(RecvError::Lagged(_)) => break Ended::Code(api::close::LAGGED, "lagged; reconnect with since"),
                 Err(RecvError::Closed) => break Ended::Code(api::close::SHUTDOWN, "server shutting down"),
             },
-            incoming = rx.next() => match incoming {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break Ended::Closed,
-                Some(Ok(_)) => {}
+            incoming = link.rx.next() => if let Incoming::Gone = link.take(incoming) {
+                break Ended::Closed;
             },
             _ = beat.tick() => {
-                send(&mut tx, &api::ServerMsg::Heartbeat { head: last }).await?;
+                link.overdue()?;
+                link.send(&api::ServerMsg::Heartbeat { head: last }).await?;
+                link.ping().await?;
             }
             gone = revoked.recv() => match gone {
                 Ok(id) if caller.revocable_id() == Some(id.as_str()) => break Ended::Code(api::close::REVOKED, "revoked"),
                 // Missed revocations: check this device or key is still valid.
                 Ok(id) if id != crate::bus::RECHECK => {}
-                Ok(_) | Err(_) => if !still_valid(&state, &caller).await? {
+                Ok(_) | Err(_) => if !still_valid(state, caller).await? {
                     break Ended::Code(api::close::REVOKED, "revoked");
                 },
             },
-            _ = state.shutdown_signal() => break Ended::Code(api::close::SHUTDOWN, "server shutting down"),
+            _ = state.shutdown_signal() => break Ended::Code(api::close::SHUTDOWN, "server restarting; reconnect"),
         }
     };
-    if let Ended::Code(code, reason) = ended {
-        let frame = CloseFrame {
-            code,
-            reason: reason.into(),
-        };
-        let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(frame)))).await;
-    }
-    Ok(())
+    Ok(ended)
 }

@@ -1,13 +1,12 @@
 //! Merchant registration and profile.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
+use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::Caller;
 use crate::clock::now_ms;
@@ -135,7 +134,7 @@ fn new_merchant(req: &api::RegisterMerchant) -> MerchantRow {
 #[utoipa::path(post, path = "/api/v1/merchants", security(()), tag = "merchants", request_body = api::RegisterMerchant, responses((status = 201, description = "registered and signed in", body = api::SessionView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody), (status = 429, description = "too many sign-ups from this address", body = api::ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     AppJson(req): AppJson<api::RegisterMerchant>,
 ) -> Result<Response, ApiError> {
     // Cheap checks first; a password is hashed only for a sign-up that can succeed.
@@ -147,7 +146,7 @@ async fn register(
         return Err(ApiError::field("password", "at most 1024 characters"));
     }
     check_profile(&req)?;
-    state.throttles.register(peer.ip(), now_ms())?;
+    state.throttles.register(client.ip, now_ms())?;
     if state.store.user_by_email(&email).await?.is_some() {
         return Err(email_taken());
     }
@@ -173,7 +172,7 @@ async fn register(
         .user_by_email(&email)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user vanished after register")))?;
-    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, now).await
+    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, &client, now).await
 }
 
 #[utoipa::path(get, path = "/api/v1/merchant", tag = "merchants", responses((status = 200, body = api::MerchantView), (status = 401, description = "not signed in", body = api::ErrorBody)))]

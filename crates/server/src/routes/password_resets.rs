@@ -5,13 +5,12 @@
 //! The request is answered the same whether or not the email has an account, and the email is
 //! sent after the answer, so neither the answer nor its timing tells who has an account.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 
+use crate::client::ClientAddr;
 use crate::api;
 use crate::auth;
 use crate::clock::now_ms;
@@ -32,7 +31,7 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/password-resets", security(()), tag = "session", request_body = api::RequestPasswordReset, responses((status = 202, description = "a link is on its way if the email has an account, or the server has no email", body = api::PasswordResetRequested), (status = 422, description = "not an email address", body = api::ErrorBody), (status = 429, description = "too many requests from this address", body = api::ErrorBody)))]
 async fn request(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     AppJson(req): AppJson<api::RequestPasswordReset>,
 ) -> Result<(StatusCode, Json<api::PasswordResetRequested>), ApiError> {
     let email = super::merchants::check_email(&req.email)?;
@@ -45,7 +44,7 @@ async fn request(
         ));
     };
     let now = now_ms();
-    state.throttles.password_reset(peer.ip(), now)?;
+    state.throttles.password_reset(client.ip, now)?;
     if state.throttles.reset_email(&email, now)
         && state.store.user_by_email(&email).await?.is_some()
     {
@@ -76,7 +75,7 @@ async fn request(
 #[utoipa::path(post, path = "/api/v1/password-resets/{token}", security(()), tag = "session", request_body = api::ResetPassword, params(("token" = String, Path)), responses((status = 204, description = "the password is changed; every session of the account is signed out"), (status = 404, description = "the link is wrong, used or expired", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 429, description = "too many tries from this address", body = api::ErrorBody)))]
 async fn reset(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Path(token): Path<String>,
     AppJson(req): AppJson<api::ResetPassword>,
 ) -> Result<StatusCode, ApiError> {
@@ -85,7 +84,7 @@ async fn reset(
     }
     // Cheap checks first: the link must be real before a password is hashed for it.
     let now = now_ms();
-    state.throttles.password_reset(peer.ip(), now)?;
+    state.throttles.password_reset(client.ip, now)?;
     let token_hash = auth::token_hash(&token);
     if state
         .store

@@ -1,13 +1,12 @@
 //! Sign in and sign out with a session cookie.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
+use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::{self, Caller};
 use crate::clock::now_ms;
@@ -24,7 +23,7 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/session", security(()), tag = "session", request_body = api::Login, responses((status = 200, body = api::SessionView), (status = 401, description = "not signed in", body = api::ErrorBody), (status = 429, description = "too many failed sign-ins", body = api::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     AppJson(req): AppJson<api::Login>,
 ) -> Result<Response, ApiError> {
     // Cheap checks first: no hashing, no lookup for what cannot be an account.
@@ -35,7 +34,7 @@ async fn login(
         return Err(ApiError::field("password", "at most 1024 characters"));
     }
     let email = req.email.trim().to_lowercase();
-    let ip = peer.ip();
+    let ip = client.ip;
     let now = now_ms();
     let delay = state.throttles.signin(&email, ip, now)?;
     let shared = throttle::signin_shared(state.store.as_ref(), &email, ip, now).await?;
@@ -54,7 +53,7 @@ async fn login(
     state.throttles.signin_succeeded(&email, ip);
     throttle::signin_shared_succeeded(state.store.as_ref(), &shared).await?;
     let merchant = state.store.merchant(&user.merchant_id).await?;
-    start_session(&state, user, &merchant, StatusCode::OK, now_ms()).await
+    start_session(&state, user, &merchant, StatusCode::OK, &client, now_ms()).await
 }
 
 /// Signs `user` in: stores a new session and answers `status` with the session and its cookie.
@@ -64,6 +63,7 @@ pub(crate) async fn start_session(
     user: UserRow,
     merchant: &MerchantRow,
     status: StatusCode,
+    client: &ClientAddr,
     now: i64,
 ) -> Result<Response, ApiError> {
     let token = auth::new_token();
@@ -82,7 +82,7 @@ pub(crate) async fn start_session(
         merchant: crate::views::merchant(merchant),
         terminal_id: None,
     };
-    let cookie = auth::session_cookie(&token, state.settings.secure_cookies);
+    let cookie = auth::session_cookie(&token, state.secure_cookies(client));
     Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
@@ -107,11 +107,15 @@ async fn current(
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "signed out"), (status = 401, description = "not signed in", body = api::ErrorBody)))]
-async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: ClientAddr,
+) -> Result<Response, ApiError> {
     let cookie = match caller {
         Caller::Staff { token_hash, .. } => {
             state.store.delete_session(&token_hash).await?;
-            auth::clear_cookie(state.settings.secure_cookies)
+            auth::clear_cookie(state.secure_cookies(&client))
         }
         // A display leaving kiosk mode (with its PIN) is unpaired: its token is revoked, so
         // Settings no longer lists it as active and the token cannot be reused.
@@ -124,7 +128,7 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
                 .store
                 .revoke_device(&merchant_id, &device_id, crate::clock::now_ms())
                 .await?;
-            auth::clear_device_cookie(state.settings.secure_cookies)
+            auth::clear_device_cookie(state.secure_cookies(&client))
         }
         Caller::ApiKey { .. } => {
             return Err(ApiError::Forbidden(

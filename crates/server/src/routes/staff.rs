@@ -2,14 +2,13 @@
 //! the invitee sets a password and is signed in.
 
 use protocol::web::{OnboardingPage, Route};
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
+use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::{self, Caller};
 use crate::clock::now_ms;
@@ -101,11 +100,11 @@ async fn list(
 #[utoipa::path(get, path = "/api/v1/invitations/{token}", security(()), tag = "staff", params(("token" = String, Path)), responses((status = 200, body = api::InvitationPreview), (status = 404, description = "used, expired or wrong", body = api::ErrorBody), (status = 429, description = "too many wrong links", body = api::ErrorBody)))]
 async fn preview(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Path(token): Path<String>,
 ) -> Result<Json<api::InvitationPreview>, ApiError> {
     // The link is the secret: whoever holds it may see whom it invites, and to which shop.
-    let ip = peer.ip();
+    let ip = client.ip;
     state.throttles.invitation(ip, now_ms())?;
     let Some(invitation) = state
         .store
@@ -138,7 +137,7 @@ fn email_has_account() -> ApiError {
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", security(()), tag = "staff", request_body = api::AcceptInvitation, params(("token" = String, Path)), responses((status = 201, body = api::SessionView), (status = 409, description = "the email already has an account", body = api::ErrorBody), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 404, description = "not found", body = api::ErrorBody)))]
 async fn accept(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Path(token): Path<String>,
     AppJson(req): AppJson<api::AcceptInvitation>,
 ) -> Result<Response, ApiError> {
@@ -146,7 +145,7 @@ async fn accept(
         return Err(ApiError::field("password", "use 10 to 1024 characters"));
     }
     // Cheap checks first: the link must be real before a password is hashed for it.
-    let ip = peer.ip();
+    let ip = client.ip;
     state.throttles.invitation(ip, now_ms())?;
     let token_hash = auth::token_hash(&token);
     let Some(invitation) = state.store.invitation(&token_hash, now_ms()).await? else {
@@ -173,5 +172,5 @@ async fn accept(
             other => other.into(),
         })?;
     let merchant = state.store.merchant(&user.merchant_id).await?;
-    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, now).await
+    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, &client, now).await
 }

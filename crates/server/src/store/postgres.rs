@@ -42,6 +42,8 @@ mod counters;
 mod devices;
 #[path = "sql/events.rs"]
 mod events;
+#[path = "sql/health.rs"]
+mod health;
 mod ingest;
 mod listen;
 #[path = "sql/payments.rs"]
@@ -55,6 +57,9 @@ mod webhooks;
 mod writer;
 
 use base::*;
+
+/// This binary's schema.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 use rows::*;
 
 /// The channel every instance listens on for events; a payload is `merchant_id:seq`.
@@ -64,6 +69,8 @@ const REVOKED_CHANNEL: &str = "tonle_revoked";
 
 /// What PostgreSQL says differently.
 mod dialect {
+    /// Whether the writer and reader pools are one pool.
+    pub(super) const ONE_POOL: bool = true;
     /// Read committed: a read that decides a write locks its rows (`LOCK`).
     pub(super) const BEGIN: &str = "begin";
     /// Locks the rows read until the transaction ends.
@@ -110,7 +117,7 @@ impl PgStore {
             .connect_with(opts)
             .await
             .context("connecting to PostgreSQL")?;
-        sqlx::migrate!("./migrations/postgres")
+        MIGRATOR
             .run(&pool)
             .await
             .context("running migrations")?;

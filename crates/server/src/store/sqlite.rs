@@ -43,6 +43,8 @@ mod counters;
 mod devices;
 #[path = "sql/events.rs"]
 mod events;
+#[path = "sql/health.rs"]
+mod health;
 mod ingest;
 #[path = "sql/payments.rs"]
 mod payments;
@@ -54,10 +56,15 @@ mod throttles;
 mod webhooks;
 
 use base::*;
+
+/// This binary's schema.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 use rows::*;
 
 /// What SQLite says differently.
 mod dialect {
+    /// Whether the writer and reader pools are one pool.
+    pub(super) const ONE_POOL: bool = false;
 
     /// Takes the write lock at once: the one writer decides every read-then-write alone.
     pub(super) const BEGIN: &str = "begin immediate";
@@ -107,7 +114,7 @@ impl SqliteStore {
             .connect_with(opts.clone())
             .await
             .with_context(|| format!("opening {}", path.display()))?;
-        sqlx::migrate!("./migrations/sqlite")
+        MIGRATOR
             .run(&writer)
             .await
             .context("running migrations")?;

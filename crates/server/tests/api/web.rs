@@ -31,7 +31,12 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
         )
         .unwrap();
     }
-    settings.static_dir = dist;
+    // A hashed file, stored plain and compressed as the build leaves it.
+    let wasm = "tonle-counter-0123456789abcdef_bg.wasm";
+    std::fs::write(dist.join(wasm), vec![0u8; 4096]).unwrap();
+    std::fs::write(dist.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dist.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    settings.static_dir = Some(dist);
     let app = Application::build(settings).await.unwrap();
     let addr = app.addr().unwrap();
     let (_stop, rx) = oneshot::channel::<()>();
@@ -73,6 +78,69 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
             .unwrap()
             .contains("javascript")
     );
+    // The compressed variant the client takes, immutable, with a strong ETag and 304 on it.
+    let url = format!("http://{addr}/{wasm}");
+    let res = http
+        .get(&url)
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(tag.starts_with('"') && tag.ends_with("-br\""), "{tag}");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let res = http
+        .get(&url)
+        .header("accept-encoding", "gzip, br")
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    let res = http
+        .get(&url)
+        .header("accept-encoding", "gzip;q=1, br;q=0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), tag, "a tag per variant");
+    let res = http
+        .get(&url)
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.unwrap().len(), 4096);
+    // A page revalidates; an old file name is a 404, not a page.
+    let res = http
+        .get(format!("http://{addr}/charge"))
+        .send()
+        .await
+        .unwrap();
+    let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let res = http
+        .get(format!("http://{addr}/charge"))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    let res = http
+        .get(format!("http://{addr}/tonle-counter-ffffffffffffffff.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
     let res = http
         .get(format!("http://{addr}/api/v1/nope"))
         .send()

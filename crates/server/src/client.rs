@@ -1,0 +1,432 @@
+//! Who the client is, decided once per request: the TCP peer's address, or, when the peer is a
+//! reverse proxy the operator trusts, the address that proxy forwarded. Every throttle, cap,
+//! session record and log line takes [`ClientAddr`]; nothing else reads the peer address or a
+//! forwarding header.
+//!
+//! The walk follows what mature proxies and servers do (nginx `real_ip_recursive`, Caddy's
+//! `trusted_proxies`): read the chosen header from the right, skip the entries that are trusted
+//! proxies themselves, take the first that is not. An `unknown` or obfuscated entry, or one that
+//! does not parse, ends the walk at the peer: the entries left of it are whatever the client
+//! wrote and are never believed.
+
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use ipnet::IpNet;
+
+use crate::error::ApiError;
+
+/// The proxies whose forwarding headers are believed (`--trusted-proxies`). Empty: none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// No proxy is trusted: forwarding headers are ignored.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Whether `ip` is one of the trusted proxies.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Whether any proxy is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromStr for TrustedProxies {
+    type Err = String;
+
+    /// `CIDR[,CIDR…]`; a bare address is a /32 or /128. An empty string trusts none.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut nets = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let net = match part.parse::<IpNet>() {
+                Ok(net) => net,
+                Err(_) => match part.parse::<IpAddr>() {
+                    Ok(ip) => IpNet::from(ip),
+                    Err(_) => {
+                        return Err(format!(
+                            "trusted proxies: {part:?} is not an address or CIDR (e.g. 10.0.0.0/8, ::1)"
+                        ));
+                    }
+                },
+            };
+            nets.push(net.trunc());
+        }
+        Ok(Self(nets))
+    }
+}
+
+impl std::fmt::Display for TrustedProxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&list.join(","))
+    }
+}
+
+/// Which header a trusted proxy writes the client's address into (`--client-ip-header`). Only
+/// one is read: a proxy that appends to one passes the other through as the client wrote it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1` and `X-Forwarded-Proto` (nginx, most balancers)
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client;proto=https, for=proxy1` (Caddy can, some balancers do)
+    Forwarded,
+}
+
+/// How the client address is found: the configuration of [`ClientAddr::resolve`].
+#[derive(Debug, Clone, Default)]
+pub struct Forwarding {
+    /// proxies whose headers are believed
+    pub trusted: TrustedProxies,
+    /// the header they write
+    pub header: ForwardedHeader,
+}
+
+/// The client of one request, as decided by [`ClientAddr::resolve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr {
+    /// the client's address
+    pub ip: IpAddr,
+    /// the client reached a trusted proxy over https (`X-Forwarded-Proto: https`)
+    pub https: bool,
+    /// the TCP peer is a trusted proxy
+    pub via_proxy: bool,
+}
+
+impl ClientAddr {
+    /// Decides the client of a request that came from `peer` with `headers`.
+    pub fn resolve(peer: IpAddr, headers: &HeaderMap, forwarding: &Forwarding) -> Self {
+        let peer = peer.to_canonical();
+        let direct = Self {
+            ip: peer,
+            https: false,
+            via_proxy: false,
+        };
+        if !forwarding.trusted.contains(peer) {
+            return direct;
+        }
+        let (hops, proto) = match forwarding.header {
+            ForwardedHeader::XForwardedFor => (
+                x_forwarded_for(headers),
+                last_value(headers, "x-forwarded-proto"),
+            ),
+            ForwardedHeader::Forwarded => forwarded(headers),
+        };
+        let ip = walk(peer, &hops, &forwarding.trusted);
+        Self {
+            ip,
+            https: proto.is_some_and(|p| p.eq_ignore_ascii_case("https")),
+            via_proxy: true,
+        }
+    }
+}
+
+/// One entry of a forwarding header, read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hop {
+    /// an address (its port, if any, dropped)
+    Addr(IpAddr),
+    /// `unknown`, an obfuscated identifier (`_hidden`), or what does not parse
+    Opaque,
+}
+
+/// From the right: skip trusted entries, take the first that is not; an opaque entry stops at
+/// the peer. All trusted (a chain of our own proxies): the left-most.
+fn walk(peer: IpAddr, hops: &[Hop], trusted: &TrustedProxies) -> IpAddr {
+    let mut last = peer;
+    for hop in hops.iter().rev() {
+        match *hop {
+            Hop::Opaque => return peer,
+            Hop::Addr(ip) if trusted.contains(ip) => last = ip,
+            Hop::Addr(ip) => return ip,
+        }
+    }
+    last
+}
+
+/// Every line of `name`, joined in order, split at commas. `None` when a line is not text.
+fn joined<'h>(headers: &'h HeaderMap, name: &str) -> Option<Vec<&'h str>> {
+    let mut items = Vec::new();
+    for line in headers.get_all(name) {
+        let text = line.to_str().ok()?;
+        items.extend(text.split(',').map(str::trim));
+    }
+    Some(items)
+}
+
+fn x_forwarded_for(headers: &HeaderMap) -> Vec<Hop> {
+    match joined(headers, "x-forwarded-for") {
+        Some(items) => items.into_iter().map(parse_node).collect(),
+        // A line that is not text: believe nothing left of the peer.
+        None => vec![Hop::Opaque],
+    }
+}
+
+/// The right-most value of a comma-separated header, if any.
+fn last_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    joined(headers, name)?
+        .into_iter()
+        .rev()
+        .find(|v| !v.is_empty())
+}
+
+/// RFC 7239: `for=` of each element, and `proto=` of the right-most element.
+fn forwarded(headers: &HeaderMap) -> (Vec<Hop>, Option<&str>) {
+    let Some(elements) = joined(headers, "forwarded") else {
+        return (vec![Hop::Opaque], None);
+    };
+    let mut hops = Vec::new();
+    let mut proto = None;
+    for element in elements {
+        if element.is_empty() {
+            continue;
+        }
+        let mut for_hop = None;
+        proto = None;
+        for pair in element.split(';').map(str::trim) {
+            let Some((key, value)) = pair.split_once('=') else {
+                for_hop = Some(Hop::Opaque);
+                continue;
+            };
+            let value = unquote(value.trim());
+            if key.trim().eq_ignore_ascii_case("for") {
+                for_hop = Some(value.map_or(Hop::Opaque, parse_node));
+            } else if key.trim().eq_ignore_ascii_case("proto") {
+                proto = value;
+            }
+        }
+        // An element without `for=` says nothing about who sent it: it stops the walk.
+        hops.push(for_hop.unwrap_or(Hop::Opaque));
+    }
+    (hops, proto)
+}
+
+/// A token or a quoted string (with `\` escapes dropped); `None` when a quote is left open.
+fn unquote(v: &str) -> Option<&str> {
+    match v.strip_prefix('"') {
+        Some(rest) => rest.strip_suffix('"').filter(|inner| !inner.contains('"')),
+        None => Some(v),
+    }
+}
+
+/// `1.2.3.4`, `1.2.3.4:80`, `2001:db8::1`, `[2001:db8::1]`, `[2001:db8::1]:443`; else opaque.
+fn parse_node(node: &str) -> Hop {
+    let node = node.trim();
+    if let Ok(ip) = node.parse::<IpAddr>() {
+        return Hop::Addr(ip.to_canonical());
+    }
+    if let Ok(sock) = node.parse::<SocketAddr>() {
+        return Hop::Addr(sock.ip().to_canonical());
+    }
+    if let Some(inner) = node.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
+        && let Ok(ip) = inner.parse::<std::net::Ipv6Addr>()
+    {
+        return Hop::Addr(IpAddr::V6(ip).to_canonical());
+    }
+    Hop::Opaque
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Self>().copied().ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "no client address: requests must come through serve::serve"
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn fwd(trusted: &str, header: ForwardedHeader) -> Forwarding {
+        Forwarding {
+            trusted: trusted.parse().unwrap(),
+            header,
+        }
+    }
+
+    fn headers(lines: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in lines {
+            h.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        h
+    }
+
+    fn xff(peer: &str, lines: &[&str]) -> IpAddr {
+        let h = headers(
+            &lines
+                .iter()
+                .map(|l| ("x-forwarded-for", *l))
+                .collect::<Vec<_>>(),
+        );
+        ClientAddr::resolve(
+            ip(peer),
+            &h,
+            &fwd("10.0.0.0/8,::1", ForwardedHeader::XForwardedFor),
+        )
+        .ip
+    }
+
+    fn rfc(peer: &str, lines: &[&str]) -> IpAddr {
+        let h = headers(&lines.iter().map(|l| ("forwarded", *l)).collect::<Vec<_>>());
+        ClientAddr::resolve(
+            ip(peer),
+            &h,
+            &fwd("10.0.0.0/8,::1", ForwardedHeader::Forwarded),
+        )
+        .ip
+    }
+
+    #[test]
+    fn headers_from_an_untrusted_peer_are_ignored() {
+        assert_eq!(xff("203.0.113.9", &["198.51.100.1"]), ip("203.0.113.9"));
+        assert_eq!(rfc("203.0.113.9", &["for=198.51.100.1"]), ip("203.0.113.9"));
+        let none = Forwarding::default();
+        let h = headers(&[("x-forwarded-for", "198.51.100.1")]);
+        assert_eq!(
+            ClientAddr::resolve(ip("10.0.0.1"), &h, &none).ip,
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn a_spoofed_left_most_entry_is_not_believed() {
+        // The client wrote "1.1.1.1"; nginx appended the address it saw.
+        assert_eq!(
+            xff("10.0.0.1", &["1.1.1.1, 198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            rfc("10.0.0.1", &["for=1.1.1.1, for=198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+    }
+
+    #[test]
+    fn two_trusted_proxies_in_a_chain_are_skipped() {
+        assert_eq!(
+            xff("10.0.0.1", &["1.1.1.1, 198.51.100.7, 10.0.0.2"]),
+            ip("198.51.100.7")
+        );
+        // Only our own proxies: the left-most of them.
+        assert_eq!(xff("10.0.0.1", &["10.0.0.3, 10.0.0.2"]), ip("10.0.0.3"));
+        // No header at all from a trusted peer: the peer.
+        assert_eq!(xff("10.0.0.1", &[]), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn repeated_header_lines_are_joined_in_order() {
+        assert_eq!(
+            xff("10.0.0.1", &["1.1.1.1", "198.51.100.7", "10.0.0.2"]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            rfc("10.0.0.1", &["for=1.1.1.1", "for=198.51.100.7;proto=https"]),
+            ip("198.51.100.7")
+        );
+    }
+
+    #[test]
+    fn obfuscated_unknown_or_malformed_entries_stop_at_the_peer() {
+        assert_eq!(
+            rfc("10.0.0.1", &["for=198.51.100.7, for=_hidden"]),
+            ip("10.0.0.1")
+        );
+        assert_eq!(
+            rfc("10.0.0.1", &["for=198.51.100.7, for=unknown"]),
+            ip("10.0.0.1")
+        );
+        assert_eq!(xff("10.0.0.1", &["198.51.100.7, unknown"]), ip("10.0.0.1"));
+        assert_eq!(xff("10.0.0.1", &["198.51.100.7, garbage"]), ip("10.0.0.1"));
+        assert_eq!(
+            xff("10.0.0.1", &["198.51.100.7, 300.1.1.1"]),
+            ip("10.0.0.1")
+        );
+        assert_eq!(xff("10.0.0.1", &["198.51.100.7,"]), ip("10.0.0.1"));
+        // An open quote, a pair without `=`, an element without `for=`.
+        assert_eq!(rfc("10.0.0.1", &["for=\"198.51.100.7"]), ip("10.0.0.1"));
+        assert_eq!(rfc("10.0.0.1", &["for"]), ip("10.0.0.1"));
+        assert_eq!(
+            rfc("10.0.0.1", &["for=198.51.100.7, proto=https"]),
+            ip("10.0.0.1")
+        );
+        // A line that is not text at all.
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"1.2.3.4\xff").unwrap(),
+        );
+        let f = fwd("10.0.0.0/8", ForwardedHeader::XForwardedFor);
+        assert_eq!(
+            ClientAddr::resolve(ip("10.0.0.1"), &h, &f).ip,
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn ipv6_with_and_without_port() {
+        assert_eq!(
+            rfc("::1", &["for=\"[2001:db8:cafe::17]:4711\""]),
+            ip("2001:db8:cafe::17")
+        );
+        assert_eq!(
+            rfc("::1", &["for=\"[2001:db8:cafe::17]\""]),
+            ip("2001:db8:cafe::17")
+        );
+        assert_eq!(xff("::1", &["2001:db8::5"]), ip("2001:db8::5"));
+        assert_eq!(xff("::1", &["[2001:db8::5]:443"]), ip("2001:db8::5"));
+        assert_eq!(xff("::1", &["198.51.100.7:5555"]), ip("198.51.100.7"));
+        assert_eq!(rfc("::1", &["for=198.51.100.7:5555"]), ip("198.51.100.7"));
+        // A peer or an entry as IPv4-mapped IPv6 is the IPv4 address.
+        assert_eq!(xff("::ffff:10.0.0.1", &["::ffff:198.51.100.7"]), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn proto_https_from_a_trusted_proxy_marks_the_request_secure() {
+        let f = fwd("10.0.0.0/8", ForwardedHeader::XForwardedFor);
+        let h = headers(&[("x-forwarded-for", "198.51.100.7"), ("x-forwarded-proto", "https")]);
+        let c = ClientAddr::resolve(ip("10.0.0.1"), &h, &f);
+        assert!(c.https && c.via_proxy);
+        assert!(!ClientAddr::resolve(ip("203.0.113.1"), &h, &f).https, "untrusted peer");
+        let f = fwd("10.0.0.0/8", ForwardedHeader::Forwarded);
+        let h = headers(&[("forwarded", "for=198.51.100.7;proto=https")]);
+        assert!(ClientAddr::resolve(ip("10.0.0.1"), &h, &f).https);
+        let h = headers(&[("forwarded", "for=198.51.100.7;proto=http")]);
+        assert!(!ClientAddr::resolve(ip("10.0.0.1"), &h, &f).https);
+    }
+
+    #[test]
+    fn the_trusted_list_parses_cidrs_and_addresses_and_names_a_bad_one() {
+        let t: TrustedProxies = "10.0.0.0/8, 192.168.1.7,::1,fd00::/8".parse().unwrap();
+        assert!(t.contains(ip("10.200.1.1")));
+        assert!(t.contains(ip("192.168.1.7")));
+        assert!(!t.contains(ip("192.168.1.8")));
+        assert!(t.contains(ip("fd12::1")));
+        assert!(t.contains(ip("::ffff:10.0.0.1")));
+        assert!("".parse::<TrustedProxies>().unwrap().is_empty());
+        let err = "10.0.0.0/8,nginx".parse::<TrustedProxies>().unwrap_err();
+        assert!(err.contains("\"nginx\""), "{err}");
+        assert!("10.0.0.0/33".parse::<TrustedProxies>().is_err());
+    }
+}
