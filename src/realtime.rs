@@ -147,6 +147,10 @@ async fn run(rt: Realtime) {
         let Some(url) = events_url(rt.last_seq.get_untracked()) else {
             return;
         };
+        // The server is restarting (1012): come back at once (a balancer sends the new socket to
+        // another instance), spread over a fifth of a second so a room of screens do not all hit
+        // it in one millisecond.
+        let mut restarting = false;
         if let Ok(socket) = WebSocket::open(&url) {
             let (_tx, mut rx) = socket.split();
             loop {
@@ -168,6 +172,12 @@ async fn run(rt: Realtime) {
                         rt.revoked.set(true);
                         rt.status.set(LinkStatus::Reconnecting);
                         return;
+                    }
+                    Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
+                        if ev.code == api::close::SHUTDOWN =>
+                    {
+                        restarting = true;
+                        break;
                     }
                     _ => break,
                 };
@@ -193,7 +203,11 @@ async fn run(rt: Realtime) {
             }
         }
         rt.status.set(LinkStatus::Reconnecting);
-        let wait = backoff.next_delay_ms(js_sys::Math::random());
+        let wait = if restarting {
+            (js_sys::Math::random() * f64::from(RESTART_SPREAD_MS)) as u32
+        } else {
+            backoff.next_delay_ms(js_sys::Math::random())
+        };
         let woken = rt.wake.get_untracked();
         // Sleep in short slices so a wake-up (online, tab shown) retries at once.
         let mut slept = 0;
@@ -208,6 +222,9 @@ async fn run(rt: Realtime) {
 /// a connection cut silently (no FIN: a dead Wi-Fi, a NAT that forgot it) shows on the badge
 /// within 1.6 s of its last message, under the 2 s goal with room for a loaded device.
 const SILENCE_MS: u32 = 1_600;
+
+/// After a server restart (close 1012) screens reconnect within this long, spread at random.
+const RESTART_SPREAD_MS: u32 = 200;
 
 /// Granularity of the backoff sleep, so a wake-up is acted on within this long.
 const WAKE_SLICE_MS: u32 = 100;
