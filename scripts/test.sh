@@ -23,6 +23,10 @@ if ! pg_up; then
 fi
 pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }
 
+# nginx: the reverse-proxy test runs tonle behind it with docs/deploy/nginx.conf.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ensure_apt nginx-light
+export TONLE_REQUIRE_NGINX=1
+
 say "cargo fmt --check"
 cargo fmt --all --check
 say "clippy (native)"

@@ -68,6 +68,7 @@ impl EventBus {
     /// arrives from this one's commit and from the database's notification, and a subscriber
     /// that sees a gap reads it from the log.
     pub fn publish(&self, merchant_id: &str, event: api::Event) {
+        crate::metrics::event_published();
         self.committed.notify_one();
         let mut map = self.channels();
         let Some(channel) = map.get_mut(merchant_id) else {

@@ -2,5 +2,6 @@
 //! `admin` (payee account claims, on the database directly).
 
 pub mod admin;
+pub mod limits;
 pub mod qr;
 pub mod simulate;

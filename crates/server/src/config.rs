@@ -31,8 +31,8 @@ pub struct Settings {
     pub bakong_secret: Option<WebhookSecret>,
     /// secret for `unionpay` notifications
     pub unionpay_secret: Option<WebhookSecret>,
-    /// set `Secure` on cookies (behind TLS); a trusted proxy's `X-Forwarded-Proto: https` does
-    /// it per request too
+    /// set `Secure` on cookies (behind TLS); a trusted proxy saying the client came over https
+    /// does it per request too
     pub secure_cookies: bool,
     /// what one client, or all of them, may take of the server
     pub limits: Limits,

@@ -88,9 +88,14 @@ impl Hasher {
             message: "the server is busy checking passwords; try again in a moment".into(),
             retry_after_secs: 1,
         };
-        let _place = tokio::time::timeout(WAIT, self.places.acquire())
-            .await
-            .map_err(|_| busy())?
+        let waiting = std::time::Instant::now();
+        let place = tokio::time::timeout(WAIT, self.places.acquire()).await;
+        crate::metrics::hash_wait(waiting.elapsed());
+        let _place = place
+            .map_err(|_| {
+                crate::metrics::throttled("password_hashing");
+                busy()
+            })?
             .map_err(|_| busy())?;
         let (reply, done) = oneshot::channel();
         // Places and queue slots are equal in number, so with a place held there is a slot.

@@ -28,7 +28,10 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
     }
     let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS)?
-        .set_buckets_for_metric(Matcher::Full("tonle_payment_writer_group_size".into()), GROUP)?
+        .set_buckets_for_metric(
+            Matcher::Full("tonle_payment_writer_group_size".into()),
+            GROUP,
+        )?
         .install_recorder()
         .or_else(|e| HANDLE.get().cloned().ok_or(e))?;
     let handle = HANDLE.get_or_init(|| handle).clone();
@@ -39,26 +42,78 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
 
 /// The exposition text.
 pub fn render() -> String {
-    HANDLE.get().map(PrometheusHandle::render).unwrap_or_default()
+    HANDLE
+        .get()
+        .map(PrometheusHandle::render)
+        .unwrap_or_default()
 }
 
 fn describe() {
     use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
-    describe_gauge!("tonle_build_info", "1, with the version and commit as labels");
-    describe_counter!("tonle_http_requests_total", "HTTP requests answered, by route template, method and status class");
-    describe_histogram!("tonle_http_request_duration_seconds", Unit::Seconds, "time to answer a request (headers out), by route template");
-    describe_gauge!("tonle_websockets_open", "event websockets open on this instance");
-    describe_counter!("tonle_events_appended_total", "events appended to the log by this instance");
-    describe_counter!("tonle_events_published_total", "events handed to this instance's websockets (local and from other instances)");
-    describe_histogram!("tonle_notification_commit_seconds", Unit::Seconds, "payment notification received → stored (committed), by network");
-    describe_histogram!("tonle_payment_writer_group_size", "notifications committed together by the payment writer");
-    describe_counter!("tonle_bakong_rounds_total", "Bakong poll rounds run by this instance");
-    describe_counter!("tonle_bakong_calls_total", "calls to the Bakong Open API, by result");
-    describe_gauge!("tonle_bakong_oldest_unchecked_seconds", Unit::Seconds, "age of the oldest open dynamic KHQR not yet checked with Bakong");
-    describe_gauge!("tonle_webhook_outbox_depth", "webhook deliveries due or waiting");
-    describe_counter!("tonle_webhook_deliveries_total", "webhook delivery attempts, by result");
-    describe_counter!("tonle_throttle_refusals_total", "requests refused by a throttle or a cap, by kind");
-    describe_histogram!("tonle_password_hash_wait_seconds", Unit::Seconds, "time a password waited for a hashing thread");
+    describe_gauge!(
+        "tonle_build_info",
+        "1, with the version and commit as labels"
+    );
+    describe_counter!(
+        "tonle_http_requests_total",
+        "HTTP requests answered, by route template, method and status class"
+    );
+    describe_histogram!(
+        "tonle_http_request_duration_seconds",
+        Unit::Seconds,
+        "time to answer a request (headers out), by route template"
+    );
+    describe_gauge!(
+        "tonle_websockets_open",
+        "event websockets open on this instance"
+    );
+    describe_counter!(
+        "tonle_events_appended_total",
+        "events appended to the log by this instance"
+    );
+    describe_counter!(
+        "tonle_events_published_total",
+        "events handed to this instance's websockets (local and from other instances)"
+    );
+    describe_histogram!(
+        "tonle_notification_commit_seconds",
+        Unit::Seconds,
+        "payment notification received → stored (committed), by network"
+    );
+    describe_histogram!(
+        "tonle_payment_writer_group_size",
+        "notifications committed together by the payment writer"
+    );
+    describe_counter!(
+        "tonle_bakong_rounds_total",
+        "Bakong poll rounds run by this instance"
+    );
+    describe_counter!(
+        "tonle_bakong_calls_total",
+        "calls to the Bakong Open API, by result"
+    );
+    describe_gauge!(
+        "tonle_bakong_oldest_unchecked_seconds",
+        Unit::Seconds,
+        "age of the oldest open dynamic KHQR not yet checked with Bakong"
+    );
+    describe_gauge!(
+        "tonle_webhook_outbox_depth",
+        "webhook deliveries due or waiting"
+    );
+    describe_counter!(
+        "tonle_webhook_deliveries_total",
+        "webhook delivery attempts, by result"
+    );
+    describe_counter!(
+        "tonle_throttle_refusals_total",
+        "requests refused by a throttle or a cap, by kind"
+    );
+    describe_histogram!(
+        "tonle_password_hash_wait_seconds",
+        Unit::Seconds,
+        "time a password waited for a hashing thread"
+    );
     describe_gauge!("tonle_db_pool_in_use", "database connections in use");
     describe_gauge!("tonle_db_pool_size", "database connections open");
 }
@@ -118,7 +173,8 @@ pub fn event_published() {
 
 /// A notification of `network` committed `took` after it was received.
 pub fn notification_committed(network: &'static str, took: Duration) {
-    histogram!("tonle_notification_commit_seconds", "network" => network).record(took.as_secs_f64());
+    histogram!("tonle_notification_commit_seconds", "network" => network)
+        .record(took.as_secs_f64());
 }
 
 /// The payment writer committed `n` notifications together.
@@ -136,9 +192,9 @@ pub fn bakong_call(result: &'static str) {
     counter!("tonle_bakong_calls_total", "result" => result).increment(1);
 }
 
-/// Age of the oldest open dynamic KHQR not yet checked (0 when every one has been).
-pub fn bakong_oldest_unchecked(age: Duration) {
-    gauge!("tonle_bakong_oldest_unchecked_seconds").set(age.as_secs_f64());
+/// Age in ms of the oldest open dynamic KHQR not yet checked (`None`: every one has been).
+pub fn bakong_oldest_unchecked(age_ms: Option<i64>) {
+    gauge!("tonle_bakong_oldest_unchecked_seconds").set(age_ms.unwrap_or(0).max(0) as f64 / 1e3);
 }
 
 /// Webhook deliveries due or waiting.
@@ -165,35 +221,4 @@ pub fn hash_wait(took: Duration) {
 pub fn db_pool(size: u32, idle: usize) {
     gauge!("tonle_db_pool_size").set(f64::from(size));
     gauge!("tonle_db_pool_in_use").set(f64::from(size).max(idle as f64) - idle as f64);
-}
-
-/// Serves `GET /metrics` on `listener` (its own port: keep it off the public one) until the
-/// process ends. Gauges read from state (pool, outbox) are refreshed at each scrape.
-pub async fn serve(listener: tokio::net::TcpListener, state: crate::state::AppState) {
-    use axum::routing::get;
-
-    let app = axum::Router::new().route(
-        "/metrics",
-        get(move || {
-            let state = state.clone();
-            async move {
-                let (size, idle) = state.store.pool_stats();
-                db_pool(size, idle);
-                websockets_open(state.sockets.open());
-                if let Ok(depth) = state.store.outbox_depth().await {
-                    webhook_outbox(depth);
-                }
-                (
-                    [(
-                        axum::http::header::CONTENT_TYPE,
-                        "text/plain; version=0.0.4; charset=utf-8",
-                    )],
-                    render(),
-                )
-            }
-        }),
-    );
-    if let Err(e) = axum::serve(listener, app).await {
-        tracing::warn!(error = %e, "the metrics listener stopped");
-    }
 }

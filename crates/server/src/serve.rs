@@ -233,6 +233,9 @@ mod tests {
         let _p3 = a.admit(y, false).unwrap();
         assert!(a.admit(y, false).is_none(), "in all");
         drop(p1);
-        assert!(a.admit(x, false).is_some(), "a closed connection frees its place");
+        assert!(
+            a.admit(x, false).is_some(),
+            "a closed connection frees its place"
+        );
     }
 }

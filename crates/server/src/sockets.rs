@@ -109,9 +109,15 @@ mod tests {
         let n = MerchantId::new("m2");
         let p1 = s.admit(a, &m).unwrap();
         let _p2 = s.admit(a, &m).unwrap();
-        assert!(s.admit(a, &n).is_err(), "per address, whatever the merchant");
+        assert!(
+            s.admit(a, &n).is_err(),
+            "per address, whatever the merchant"
+        );
         let _p3 = s.admit(b, &m).unwrap();
-        assert!(s.admit(b, &m).is_err(), "per merchant, whatever the address");
+        assert!(
+            s.admit(b, &m).is_err(),
+            "per merchant, whatever the address"
+        );
         assert!(s.admit(b, &n).is_ok(), "another merchant from b");
         assert_eq!(s.open(), 3);
         drop(p1);

@@ -193,7 +193,9 @@ impl Application {
 
     /// The metrics listener's address, when metrics are on.
     pub fn metrics_addr(&self) -> Option<SocketAddr> {
-        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok())
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     /// Serves until `stop` resolves, then closes websockets and finishes in-flight requests.
@@ -215,20 +217,24 @@ impl Application {
             state.shutdown.clone(),
         ));
         let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
-        let metrics = match metrics_listener {
-            Some(listener) => Some(tokio::spawn(crate::metrics::serve(
-                listener,
-                state.clone(),
-            ))),
-            None => None,
-        };
+        let metrics =
+            metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, state.clone())));
         let signal = async move {
             stop.await;
-            tracing::info!("shutting down: no new connections; websockets told to reconnect (1012)");
+            tracing::info!(
+                "shutting down: no new connections; websockets told to reconnect (1012)"
+            );
             let _ = shutdown_tx.send(true);
         };
         let limits = state.settings.limits.clone();
-        let served = crate::serve::serve(listener, router, &limits, &state.settings.forwarding, signal).await;
+        let served = crate::serve::serve(
+            listener,
+            router,
+            &limits,
+            &state.settings.forwarding,
+            signal,
+        )
+        .await;
         let _ = expiry.await;
         let _ = bakong.await;
         let _ = webhooks.await;
@@ -236,5 +242,36 @@ impl Application {
             m.abort();
         }
         served
+    }
+}
+
+/// Serves `GET /metrics` on `listener` (its own port: keep it off the public one) until the
+/// process ends. Gauges read from state (pool, outbox) are refreshed at each scrape.
+async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) {
+    use axum::routing::get;
+
+    let app = axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let state = state.clone();
+            async move {
+                let (size, idle) = state.store.pool_stats();
+                crate::metrics::db_pool(size, idle);
+                crate::metrics::websockets_open(state.sockets.open());
+                if let Ok(depth) = state.store.outbox_depth().await {
+                    crate::metrics::webhook_outbox(depth);
+                }
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    )],
+                    crate::metrics::render(),
+                )
+            }
+        }),
+    );
+    if let Err(e) = axum::serve(listener, app).await {
+        tracing::warn!(error = %e, "the metrics listener stopped");
     }
 }

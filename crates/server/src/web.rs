@@ -103,9 +103,8 @@ fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The web app, answering every path the API does not.
@@ -132,7 +131,11 @@ impl WebApp {
             ("index.html".to_owned(), true)
         } else if self.source.get(path).is_some() {
             (path.to_owned(), path.ends_with(".html"))
-        } else if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        } else if path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+        {
             // A file name that is not here (an old hash, a typo): 404, not a page.
             return StatusCode::NOT_FOUND.into_response();
         } else {
@@ -160,8 +163,7 @@ impl WebApp {
             let stored = self.source.get(&format!("{path}{ext}"))?;
             Some((Some(*coding), stored))
         });
-        let Some((coding, stored)) =
-            variant.or_else(|| self.source.get(path).map(|s| (None, s)))
+        let Some((coding, stored)) = variant.or_else(|| self.source.get(path).map(|s| (None, s)))
         else {
             return StatusCode::NOT_FOUND.into_response();
         };

@@ -149,3 +149,32 @@ fn no_source_file_and_no_handler_grows_too_long() {
     }
     assert!(long.is_empty(), "too long:\n{}", long.join("\n"));
 }
+
+#[test]
+fn only_the_accept_loop_and_client_module_read_the_peer_or_forwarding_headers() {
+    let (root, files) = src();
+    for file in files {
+        let rel = file
+            .strip_prefix(&root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .into_owned();
+        if rel == "serve.rs" || rel == "client.rs" || rel.starts_with("client/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for needle in [
+            "ConnectInfo",
+            "\"x-forwarded",
+            "\"X-Forwarded",
+            "X_FORWARDED",
+            "\"forwarded\"",
+            "peer_addr",
+        ] {
+            assert!(
+                !text.contains(needle),
+                "{rel} reads {needle}: the client's address is `client::ClientAddr`, decided once"
+            );
+        }
+    }
+}

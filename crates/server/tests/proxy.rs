@@ -7,6 +7,8 @@
 //!
 //! Needs nginx (`/usr/sbin/nginx`); the test command installs it. Without it the test says so
 //! and passes, unless `TONLE_REQUIRE_NGINX` is set (the test command sets it).
+// reason: test code: a failed step should panic and fail the test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -69,7 +71,7 @@ fn site_config(upstream: SocketAddr, port: u16) -> String {
         .join("\n")
 }
 
-fn start_nginx(bin: &Path, dir: &Path, upstream: SocketAddr) -> Nginx {
+async fn start_nginx(bin: &Path, dir: &Path, upstream: SocketAddr) -> Nginx {
     let port = free_port();
     std::fs::write(dir.join("tonle.conf"), site_config(upstream, port)).unwrap();
     let d = dir.display();
@@ -90,13 +92,16 @@ fn start_nginx(bin: &Path, dir: &Path, upstream: SocketAddr) -> Nginx {
         .spawn()
         .expect("nginx starts");
     let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "nginx did not listen: {}",
             std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
         );
-        std::thread::sleep(Duration::from_millis(20));
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Nginx { child, port }
 }
@@ -182,7 +187,7 @@ async fn behind_nginx_each_client_is_its_own_address() {
     tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
-    let nginx = start_nginx(&bin, dir.path(), direct);
+    let nginx = start_nginx(&bin, dir.path(), direct).await;
     let proxy: SocketAddr = ([127, 0, 0, 1], nginx.port).into();
     let via = |path: &str| format!("http://{proxy}{path}");
 
@@ -208,7 +213,10 @@ async fn behind_nginx_each_client_is_its_own_address() {
                 .unwrap()
                 .to_owned();
             assert!(
-                !res.headers()["set-cookie"].to_str().unwrap().contains("Secure"),
+                !res.headers()["set-cookie"]
+                    .to_str()
+                    .unwrap()
+                    .contains("Secure"),
                 "plain http through the proxy: no Secure cookie"
             );
         }
@@ -224,7 +232,10 @@ async fn behind_nginx_each_client_is_its_own_address() {
             refused += 1;
         }
     }
-    assert!(refused >= 2, "the stranger is throttled ({refused} refused)");
+    assert!(
+        refused >= 2,
+        "the stranger is throttled ({refused} refused)"
+    );
     let owner = client_from(loopback(0, 2, 2));
     let right = json!({"email": "shop0@proxy.kh", "password": "0123456789abc"});
     assert_eq!(
@@ -239,10 +250,21 @@ async fn behind_nginx_each_client_is_its_own_address() {
     let mut codes = Vec::new();
     for n in 0..11 {
         let forged = format!("198.51.100.{n}");
-        codes.push(post(&spoofer, &via("/api/v1/merchants"), &signup(100 + n), Some(&forged)).await);
+        codes.push(
+            post(
+                &spoofer,
+                &via("/api/v1/merchants"),
+                &signup(100 + n),
+                Some(&forged),
+            )
+            .await,
+        );
     }
     assert!(codes[..10].iter().all(|c| *c == 201), "{codes:?}");
-    assert_eq!(codes[10], 429, "the 11th sign-up of one client, forged headers or not");
+    assert_eq!(
+        codes[10], 429,
+        "the 11th sign-up of one client, forged headers or not"
+    );
     // ... and straight to tonle, where the header of an untrusted peer is ignored.
     let direct_spoofer = client_from(loopback(0, 3, 2));
     let mut codes = Vec::new();

@@ -138,7 +138,16 @@ fn web() -> Result<(), String> {
 }
 
 /// Names the server sends compressed: text and wasm (images and fonts are compressed already).
-const COMPRESSIBLE: [&str; 8] = ["html", "js", "wasm", "css", "svg", "webmanifest", "json", "txt"];
+const COMPRESSIBLE: [&str; 8] = [
+    "html",
+    "js",
+    "wasm",
+    "css",
+    "svg",
+    "webmanifest",
+    "json",
+    "txt",
+];
 
 /// Writes `f.br` (brotli, quality 11) and `f.gz` (gzip, level 9) beside every compressible file
 /// under `dir`, once at build time, so the server answers `Accept-Encoding` without compressing.
@@ -154,7 +163,10 @@ fn compress_dir(dir: &Path) -> Result<(u64, u64), String> {
             compressed += c;
             continue;
         }
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if !COMPRESSIBLE.contains(&ext) {
             continue;
         }
@@ -167,7 +179,10 @@ fn compress_dir(dir: &Path) -> Result<(u64, u64), String> {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&bytes).map_err(|e| e.to_string())?;
         let gz = gz.finish().map_err(|e| e.to_string())?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         std::fs::write(path.with_file_name(format!("{name}.br")), &br)
             .map_err(|e| format!("{name}.br: {e}"))?;
         std::fs::write(path.with_file_name(format!("{name}.gz")), &gz)

@@ -114,6 +114,7 @@ fn spawn(addr: &str, data_dir: &tempfile::TempDir, extra: &[String]) -> (Child, 
         .arg(data_dir.path())
         .arg("--static-dir")
         .arg(dist_dir())
+        .args(["--metrics-addr", "off"])
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

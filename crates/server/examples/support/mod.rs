@@ -118,6 +118,7 @@ impl Instance {
             .port();
         let mut cmd = Command::new(bin);
         cmd.args(["serve", "--sandbox", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["--metrics-addr", "off"])
             .arg("--data-dir")
             .arg(data_dir)
             .args(extra)
@@ -155,6 +156,22 @@ impl Instance {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// SIGTERM, as systemd or an orchestrator stops it; then waits up to `within` for it to
+    /// exit. `None`: still running then.
+    pub async fn terminate(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < within {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
     }
 
     /// SIGKILL: no shutdown, no flush.

@@ -65,6 +65,18 @@ pub enum Fault {
     Unreachable(String),
 }
 
+impl Fault {
+    /// Its word in the `tonle_bakong_calls_total` metric.
+    pub fn metric(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::ListUnavailable(_) => "list_unavailable",
+            Self::Unreachable(_) => "unreachable",
+        }
+    }
+}
+
 /// A client of one Bakong Open API base URL.
 #[derive(Clone)]
 pub struct BakongClient {

@@ -129,10 +129,14 @@ impl Bakong {
                 .collect();
             let mut memory = self.memory();
             memory.checked.retain(|id, _| open.contains(id.as_str()));
+            let unchecked = work.iter().flat_map(|(_, cs)| cs);
+            let unchecked = unchecked.filter(|c| !memory.checked.contains_key(&c.charge_id));
+            crate::metrics::bakong_oldest_unchecked(unchecked.map(|c| now - c.created_at).max());
             memory
                 .by_hand
                 .retain(|_, at| now - *at < CHECK_NOW_EVERY_MS);
         }
+        crate::metrics::bakong_round();
         futures::stream::iter(work)
             .for_each_concurrent(CONCURRENCY, |(row, charges)| async move {
                 if let Err(e) = self.merchant_round(store, &row, &charges, now).await {
@@ -192,6 +196,7 @@ impl Bakong {
             return Ok(());
         }
         let answer = self.ask(row, &due, now).await;
+        crate::metrics::bakong_call(answer.as_ref().map_or_else(Fault::metric, |_| "ok"));
         let lookups = match answer {
             Ok(lookups) => lookups,
             Err(fault) => return self.fault(store, row, fault, now).await,

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 
-use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::{self, Caller};
+use crate::client::ClientAddr;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};

@@ -83,8 +83,9 @@ async fn upgrade(
             Ok(ended) => ended,
             Err(e) => {
                 tracing::debug!(error = %e, "websocket session ended");
-                e.downcast_ref::<TooSlow>()
-                    .map_or(Ended::Closed, |_| Ended::Code(api::close::LAGGED, "too much unread; reconnect with since"))
+                e.downcast_ref::<TooSlow>().map_or(Ended::Closed, |_| {
+                    Ended::Code(api::close::LAGGED, "too much unread; reconnect with since")
+                })
             }
         };
         link.close(ended).await;
@@ -251,8 +252,8 @@ impl Link {
                 code,
                 reason: reason.into(),
             };
-            let _ = tokio::time::timeout(SEND_TIMEOUT, self.tx.send(Message::Close(Some(frame))))
-                .await;
+            let _ =
+                tokio::time::timeout(SEND_TIMEOUT, self.tx.send(Message::Close(Some(frame)))).await;
         }
     }
 }

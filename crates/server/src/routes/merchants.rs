@@ -1,14 +1,14 @@
 //! Merchant registration and profile.
 
-use axum::extract::{State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::Caller;
+use crate::client::ClientAddr;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};

@@ -49,6 +49,7 @@ async fn receive(
             "unknown network {network:?}; use bakong, unionpay or sandbox"
         ))
     })?;
+    let received = std::time::Instant::now();
     let secret = secret_for(&state, network)?;
     let now = now_ms();
     let webhook_id = header(&headers, "webhook-id");
@@ -80,6 +81,7 @@ async fn receive(
         body_hash: crate::auth::token_hash_bytes(&body),
     };
     let outcome = state.store.record_payment(new).await?;
+    crate::metrics::notification_committed(network.as_str(), received.elapsed());
     answer(network.as_str(), &n.transaction_id, outcome)
 }
 

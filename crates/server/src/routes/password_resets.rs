@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 
-use crate::client::ClientAddr;
 use crate::api;
 use crate::auth;
+use crate::client::ClientAddr;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::state::AppState;

@@ -1,14 +1,14 @@
 //! Sign in and sign out with a session cookie.
 
-use axum::extract::{State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
-use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::{self, Caller};
+use crate::client::ClientAddr;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::state::AppState;

@@ -1,16 +1,16 @@
 //! Staff and roles: the owner (or a manager, for cashiers) invites by email with a one-time link;
 //! the invitee sets a password and is signed in.
 
-use protocol::web::{OnboardingPage, Route};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use protocol::web::{OnboardingPage, Route};
 
-use crate::client::ClientAddr;
 use crate::api;
 use crate::auth::{self, Caller};
+use crate::client::ClientAddr;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action};

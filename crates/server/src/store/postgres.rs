@@ -117,10 +117,7 @@ impl PgStore {
             .connect_with(opts)
             .await
             .context("connecting to PostgreSQL")?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .context("running migrations")?;
+        MIGRATOR.run(&pool).await.context("running migrations")?;
         listen::spawn(pool.clone(), bus.clone()).await?;
         Ok(Self {
             payments: writer::spawn(pool.clone(), bus.clone()),

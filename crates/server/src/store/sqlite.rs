@@ -114,10 +114,7 @@ impl SqliteStore {
             .connect_with(opts.clone())
             .await
             .with_context(|| format!("opening {}", path.display()))?;
-        MIGRATOR
-            .run(&writer)
-            .await
-            .context("running migrations")?;
+        MIGRATOR.run(&writer).await.context("running migrations")?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))

@@ -89,6 +89,11 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                         let (state, http, sending) = (state.clone(), http.clone(), sending.clone());
                         in_flight.spawn(async move {
                             let outcome = attempt(&state, &http, &delivery, &endpoint).await;
+                            crate::metrics::webhook_delivery(match (&outcome.delivered, &outcome.next_attempt_at) {
+                                (true, _) => "delivered",
+                                (false, Some(_)) => "retrying",
+                                (false, None) => "failed",
+                            });
                             if let Err(e) = state.store.finish_webhook_attempt(&outcome).await {
                                 tracing::warn!(error = %e, delivery = %delivery.delivery_id, "recording a webhook attempt");
                             }

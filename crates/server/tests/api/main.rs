@@ -14,6 +14,7 @@ mod history;
 mod merchants;
 mod notifications;
 mod openapi;
+mod ops;
 mod session;
 mod staff;
 mod stores;

@@ -112,7 +112,11 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
         .await
         .unwrap();
     assert_eq!(res.headers()["content-encoding"], "gzip");
-    assert_ne!(res.headers()["etag"].to_str().unwrap(), tag, "a tag per variant");
+    assert_ne!(
+        res.headers()["etag"].to_str().unwrap(),
+        tag,
+        "a tag per variant"
+    );
     let res = http
         .get(&url)
         .header("accept-encoding", "identity")

@@ -51,6 +51,7 @@ async fn run(pool: Pool, bus: EventBus, jobs: Arc<Mutex<mpsc::Receiver<PaymentJo
                 }
             }
         }
+        crate::metrics::writer_group(batch.len());
         match write_group(&pool, &bus, batch.iter().map(|j| &j.new)).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {

@@ -45,6 +45,7 @@ impl EventTx {
     /// Commits, then publishes what was appended, in order.
     pub(crate) async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
+        crate::metrics::events_appended(self.appended.len());
         for (merchant_id, event) in self.appended {
             self.bus.publish(&merchant_id, event);
         }

@@ -66,6 +66,7 @@ pub(crate) fn spawn(path: &Path, bus: EventBus) -> anyhow::Result<mpsc::Sender<P
 /// Tells the live screens of a committed outcome's event.
 fn publish(bus: &EventBus, outcome: &StoreResult<PaymentOutcome>) {
     if let Ok(PaymentOutcome::Recorded { payment, event, .. }) = outcome {
+        crate::metrics::events_appended(1);
         bus.publish(&payment.merchant_id, event.clone());
     }
 }
@@ -80,6 +81,7 @@ fn run(mut conn: Connection, mut jobs: mpsc::Receiver<PaymentJob>, bus: EventBus
                 Err(_) => break,
             }
         }
+        crate::metrics::writer_group(batch.len());
         match write_group(&mut conn, batch.iter().map(|j| &j.new)) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
