@@ -142,6 +142,51 @@ async fn first_renders(
     (cold, warm)
 }
 
+/// Bytes a first visit of the charge screen transfers (page and every resource, headers
+/// included, as Chromium's resource timing counts them), in a new profile.
+async fn first_visit_bytes(base: &str, cookie: (&str, &str)) -> u64 {
+    let b = Browser::start().await;
+    b.goto(&format!("{base}/healthz")).await.unwrap();
+    b.client
+        .execute(
+            &format!("document.cookie = '{}={}; path=/';", cookie.0, cookie.1),
+            vec![],
+        )
+        .await
+        .unwrap();
+    render_once(&b, &format!("{base}/charge"), "tonle:charge-ready").await;
+    // Fonts and late requests settle.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let total = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')) \
+               .filter(e => !e.name.includes('/api/')) \
+               .reduce((n, e) => n + e.transferSize, 0);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.close().await;
+    total.as_u64().unwrap_or(0)
+}
+
+/// `from` copied to `to` without the compressed copies (`.br`, `.gz`).
+fn copy_plain(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_plain(&path, &dest);
+        } else if !path.to_string_lossy().ends_with(".br")
+            && !path.to_string_lossy().ends_with(".gz")
+        {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
 fn brotli_len(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
     {
@@ -250,8 +295,26 @@ async fn main() {
         }
         figures.push((screen, cold, warm));
     }
+    // First visit of the charge screen (a new profile, nothing cached): every byte on the wire
+    // as the browser counts it, now (brotli or gzip by Accept-Encoding) and as before the server
+    // compressed (the same files with no compressed copies beside them).
+    let after = first_visit_bytes(&server.url, ("tonle_session", session.as_str())).await;
     // Stopped here: `exit` below would skip its drop and leave it running.
     drop(server);
+    let plain = tempfile::tempdir().unwrap();
+    copy_plain(&dist_dir(), plain.path());
+    let dir = plain.path().to_string_lossy().into_owned();
+    let before_server = Server::start_with(&["--static-dir", &dir]);
+    let (before_session, _) = sign_up_and_pair(&before_server.url).await;
+    let before = first_visit_bytes(
+        &before_server.url,
+        ("tonle_session", before_session.as_str()),
+    )
+    .await;
+    drop(before_server);
+    println!(
+        "{{\"bench\":\"first_visit_bytes\",\"screen\":\"charge\",\"uncompressed_bytes\":{before},\"compressed_bytes\":{after}}}"
+    );
     let p50 = figures[0].2[figures[0].2.len() / 2];
     let mut over = Vec::new();
     if largest > SIZE_BUDGET {

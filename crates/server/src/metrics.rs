@@ -202,7 +202,7 @@ pub fn webhook_outbox(depth: u64) {
     gauge!("tonle_webhook_outbox_depth").set(depth as f64);
 }
 
-/// A webhook delivery attempt ended with `result` (`delivered`, `failed`, `gave_up`, …).
+/// A webhook delivery attempt ended with `result` (`delivered`, `retrying`: failed and due again, `failed`: failed for good).
 pub fn webhook_delivery(result: &'static str) {
     counter!("tonle_webhook_deliveries_total", "result" => result).increment(1);
 }

@@ -81,7 +81,17 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .layer(axum::middleware::from_fn(measure))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// A request's span: method, path and the client as decided once (`client::ClientAddr`).
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let client = req
+        .extensions()
+        .get::<crate::client::ClientAddr>()
+        .map(|c| c.ip.to_string())
+        .unwrap_or_default();
+    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), %client)
 }
 
 /// The route template a request matched, carried on its response to [`measure`].

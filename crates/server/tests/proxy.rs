@@ -11,8 +11,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -23,88 +21,11 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tonle_server::config::{Limits, Settings};
 use tonle_server::startup::Application;
 
+#[path = "../examples/support/nginx.rs"]
+mod nginx;
+
 /// The websocket cap per client address in this test (the default is larger).
 const WS_PER_IP: usize = 40;
-
-struct Nginx {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn nginx_binary() -> Option<PathBuf> {
-    ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// docs/deploy/nginx.conf with its upstream pointed at `upstream` and its TLS listener replaced
-/// by plain HTTP on `port` (no certificate here); every proxy directive is the document's own.
-fn site_config(upstream: SocketAddr, port: u16) -> String {
-    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/deploy/nginx.conf");
-    let text = std::fs::read_to_string(&doc).expect("docs/deploy/nginx.conf");
-    assert!(text.contains("server 127.0.0.1:8080;") && text.contains("listen 443 ssl"));
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with("ssl_certificate"))
-        .map(|l| {
-            if l.trim_start().starts_with("listen 443") {
-                format!("    listen 127.0.0.1:{port};")
-            } else {
-                l.replace("server 127.0.0.1:8080;", &format!("server {upstream};"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-async fn start_nginx(bin: &Path, dir: &Path, upstream: SocketAddr) -> Nginx {
-    let port = free_port();
-    std::fs::write(dir.join("tonle.conf"), site_config(upstream, port)).unwrap();
-    let d = dir.display();
-    let main = format!(
-        "daemon off;\nmaster_process off;\nworker_rlimit_nofile 8192;\npid {d}/nginx.pid;\n\
-         error_log {d}/error.log warn;\nevents {{ worker_connections 4096; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
-         include {d}/tonle.conf;\n}}\n"
-    );
-    std::fs::write(dir.join("nginx.conf"), main).unwrap();
-    let child = Command::new(bin)
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("nginx starts");
-    let started = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "nginx did not listen: {}",
-            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Nginx { child, port }
-}
 
 fn loopback(a: u8, b: u8, c: u8) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(127, a, b, c))
@@ -164,7 +85,7 @@ async fn open_ws(ip: IpAddr, to: SocketAddr, cookie: &str) -> Result<Ws, u16> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_nginx_each_client_is_its_own_address() {
-    let Some(bin) = nginx_binary() else {
+    let Some(bin) = nginx::binary() else {
         assert!(
             std::env::var_os("TONLE_REQUIRE_NGINX").is_none(),
             "nginx is required (apt-get install nginx-light)"
@@ -187,7 +108,7 @@ async fn behind_nginx_each_client_is_its_own_address() {
     tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
-    let nginx = start_nginx(&bin, dir.path(), direct).await;
+    let nginx = nginx::Nginx::start(&bin, dir.path(), direct).await;
     let proxy: SocketAddr = ([127, 0, 0, 1], nginx.port).into();
     let via = |path: &str| format!("http://{proxy}{path}");
 

@@ -109,11 +109,14 @@ impl Server {
 }
 
 fn spawn(addr: &str, data_dir: &tempfile::TempDir, extra: &[String]) -> (Child, String) {
-    let mut child = Command::new(tonle_bin())
-        .args(["serve", "--addr", addr, "--sandbox", "--data-dir"])
-        .arg(data_dir.path())
-        .arg("--static-dir")
-        .arg(dist_dir())
+    let mut cmd = Command::new(tonle_bin());
+    cmd.args(["serve", "--addr", addr, "--sandbox", "--data-dir"])
+        .arg(data_dir.path());
+    // The built app of this checkout, unless the caller names another folder.
+    if !extra.iter().any(|a| a == "--static-dir") {
+        cmd.arg("--static-dir").arg(dist_dir());
+    }
+    let mut child = cmd
         .args(["--metrics-addr", "off"])
         .args(extra)
         .env("RUST_LOG", "warn")

@@ -3,6 +3,8 @@
 // reason: each bench uses the part it needs
 #![allow(dead_code)]
 
+pub mod nginx;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -289,8 +291,8 @@ pub fn events(mut ws: Ws) -> tokio::sync::mpsc::UnboundedReceiver<api::Event> {
 }
 
 /// Keeps a socket read and otherwise idle.
-pub fn idle(mut ws: Ws) {
-    tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} });
+pub fn idle(mut ws: Ws) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} })
 }
 
 /// The id of the charge a `charge_paid` event names.

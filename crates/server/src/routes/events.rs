@@ -2,7 +2,7 @@
 //! `since`, then streams live events in order with no gaps; heartbeats; slow clients are dropped.
 //!
 //! A client that stops reading is found by the server itself, whatever the kernel buffers: every
-//! 32 KiB sent, and every heartbeat, a ping goes out numbered; the client's pong for it says it
+//! 32 KiB sent, and every heartbeat, a ping goes out with a random token; the client's pong for it says it
 //! has read everything before it. What was sent after the last answered ping is what waits
 //! unread: past `MAX_UNREAD_BYTES` or `MAX_UNREAD_MESSAGES` the server stops sending until a pong
 //! comes, and a ping unanswered for `PONG_DEADLINE` ends the socket (code 4000: reconnect with
@@ -127,7 +127,6 @@ struct Link {
     read_bytes: usize,
     read_messages: usize,
     since_ping: usize,
-    next_ping: u64,
     pending: VecDeque<Mark>,
 }
 
@@ -152,7 +151,6 @@ impl Link {
             read_bytes: 0,
             read_messages: 0,
             since_ping: 0,
-            next_ping: 0,
             pending: VecDeque::new(),
         }
     }
@@ -174,8 +172,12 @@ impl Link {
             if self.pending.is_empty() {
                 self.ping().await?;
             }
-            self.overdue()?;
-            match tokio::time::timeout(PONG_DEADLINE, self.rx.next()).await {
+            // Wait for a pong until the oldest ping's deadline, not a fresh one: a client that
+            // stopped reading is dropped `PONG_DEADLINE` after its first unanswered ping.
+            let left = self.pending.front().map_or(PONG_DEADLINE, |m| {
+                PONG_DEADLINE.saturating_sub(m.at.elapsed())
+            });
+            match tokio::time::timeout(left, self.rx.next()).await {
                 Ok(incoming) => {
                     if let Incoming::Gone = self.take(incoming) {
                         anyhow::bail!("client gone");
@@ -198,10 +200,10 @@ impl Link {
         Ok(())
     }
 
-    /// Sends a numbered ping marking everything sent so far.
+    /// Sends a ping marking everything sent so far. Its payload is random, so only a client
+    /// that read the ping can answer it (a forged pong cannot mark unread bytes as read).
     async fn ping(&mut self) -> anyhow::Result<()> {
-        let id = self.next_ping;
-        self.next_ping += 1;
+        let id = rand::random::<u64>();
         self.since_ping = 0;
         self.pending.push_back(Mark {
             id,
@@ -228,14 +230,15 @@ impl Link {
     fn take(&mut self, incoming: Option<Result<Message, axum::Error>>) -> Incoming {
         match incoming {
             Some(Ok(Message::Pong(payload))) => {
-                if let Ok(id) = <[u8; 8]>::try_from(payload.as_ref()).map(u64::from_be_bytes) {
-                    while let Some(mark) = self.pending.front() {
-                        if mark.id > id {
-                            break;
-                        }
+                let id = <[u8; 8]>::try_from(payload.as_ref()).map(u64::from_be_bytes);
+                // The pong of a ping sent: it and every earlier one are answered.
+                if let Some(at) = id
+                    .ok()
+                    .and_then(|id| self.pending.iter().position(|m| m.id == id))
+                {
+                    for mark in self.pending.drain(..=at) {
                         self.read_bytes = mark.bytes;
                         self.read_messages = mark.messages;
-                        self.pending.pop_front();
                     }
                 }
                 Incoming::Nothing
