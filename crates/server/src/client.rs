@@ -95,8 +95,11 @@ pub struct Forwarding {
 /// The client of one request, as decided by [`ClientAddr::resolve`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr {
-    /// the client's address
+    /// the client's address (logs show it)
     pub ip: IpAddr,
+    /// what throttles and caps count it under: the address, or for IPv6 its /64 (one
+    /// subscriber's whole network: its addresses are free to pick, so each is not a client)
+    pub key: IpAddr,
     /// the client reached a trusted proxy over https (`X-Forwarded-Proto: https`)
     pub https: bool,
     /// the TCP peer is a trusted proxy
@@ -109,6 +112,7 @@ impl ClientAddr {
         let peer = peer.to_canonical();
         let direct = Self {
             ip: peer,
+            key: throttle_key(peer),
             https: false,
             via_proxy: false,
         };
@@ -125,9 +129,21 @@ impl ClientAddr {
         let ip = walk(peer, &hops, &forwarding.trusted);
         Self {
             ip,
+            key: throttle_key(ip),
             https: proto.is_some_and(|p| p.eq_ignore_ascii_case("https")),
             via_proxy: true,
         }
+    }
+}
+
+/// IPv4 as it is; IPv6 cut to its /64.
+pub fn throttle_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
     }
 }
 

@@ -42,6 +42,14 @@ pub struct Admission {
     max_per_ip: usize,
 }
 
+/// A connection's place, carried on each of its requests: a websocket keeps it for as long as
+/// the socket is open (hyper ends the connection's own task when it hands the socket over, so
+/// without this an upgraded connection would stop counting toward the caps).
+#[derive(Clone)]
+pub struct Held {
+    _place: Arc<Place>,
+}
+
 /// Held while a connection is open; releases its place when dropped.
 pub struct Place {
     open: Arc<Mutex<Open>>,
@@ -172,9 +180,13 @@ pub async fn serve(
         tune(&tcp);
         let router = router.clone();
         let forwarding = Arc::clone(&forwarding);
+        let held = Held {
+            _place: Arc::new(place),
+        };
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             let client = ClientAddr::resolve(peer_ip, req.headers(), &forwarding);
             req.extensions_mut().insert(client);
+            req.extensions_mut().insert(held.clone());
             router.clone().oneshot(req.map(axum::body::Body::new))
         });
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
@@ -183,7 +195,6 @@ pub async fn serve(
             if let Err(e) = conn.await {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
             }
-            drop(place);
         });
     }
     drop(listener);

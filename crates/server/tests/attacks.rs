@@ -448,7 +448,7 @@ async fn attacks_are_refused_and_the_server_stays_up() {
 
     // 5. Claiming someone else's Bakong account.
     let squatter = register(&client_from("127.0.0.5"), &s, "squatter@x.kh", "owner@aclb").await;
-    let poster = json!({"transaction_id": "poster-1", "bill_number": "COUNTER-POSTER", "amount": "7000", "currency": "KHR", "paid_at_ms": 0,
+    let poster = json!({"transaction_id": "poster-1", "bill_number": "COUNTER-POSTER", "amount": "7000", "currency": "KHR", "paid_at_ms": tonle_server::clock::now_ms(),
         "merchant_account": "owner@aclb", "payer": {"wallet": "ABA", "country": "KH"}});
     let held = notify(&shop, &s, &poster, &now_secs()).await;
     let theirs: Value = get_json(&shop, &s, &squatter, "/api/v1/payments").await;

@@ -188,3 +188,20 @@ fn the_trusted_list_parses_cidrs_and_addresses_and_names_a_bad_one() {
     assert!(err.contains("\"nginx\""), "{err}");
     assert!("10.0.0.0/33".parse::<TrustedProxies>().is_err());
 }
+
+#[test]
+fn ipv6_clients_are_counted_by_their_64_and_ipv4_by_address() {
+    let f = Forwarding::default();
+    let h = HeaderMap::new();
+    let a = ClientAddr::resolve(ip("2001:db8:1:2:aaaa::1"), &h, &f);
+    let b = ClientAddr::resolve(ip("2001:db8:1:2:ffff:1:2:3"), &h, &f);
+    let c = ClientAddr::resolve(ip("2001:db8:1:3::1"), &h, &f);
+    assert_eq!(a.key, b.key, "one /64");
+    assert_eq!(a.key, ip("2001:db8:1:2::"));
+    assert_ne!(a.key, c.key, "another /64");
+    assert_ne!(a.ip, b.ip, "logs keep the address");
+    let v4 = ClientAddr::resolve(ip("198.51.100.7"), &h, &f);
+    assert_eq!(v4.key, ip("198.51.100.7"));
+    let mapped = ClientAddr::resolve(ip("::ffff:198.51.100.7"), &h, &f);
+    assert_eq!(mapped.key, ip("198.51.100.7"));
+}

@@ -103,7 +103,7 @@ async fn pair(
     client: ClientAddr,
     AppJson(req): AppJson<api::PairDevice>,
 ) -> Result<Response, ApiError> {
-    let ip = client.ip;
+    let ip = client.key;
     let now = now_ms();
     state.throttles.pairing(ip, now)?;
     let code: String = req.code.chars().filter(char::is_ascii_digit).collect();

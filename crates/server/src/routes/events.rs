@@ -56,6 +56,7 @@ async fn upgrade(
     State(state): State<AppState>,
     caller: Caller,
     client: ClientAddr,
+    held: Option<axum::Extension<crate::serve::Held>>,
     AppQuery(q): AppQuery<EventsQuery>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
@@ -64,7 +65,7 @@ async fn upgrade(
         ApiError::BadRequest(format!("this is a websocket endpoint: {}", e.body_text()))
     })?;
     // Counted from here until the socket closes.
-    let place = state.sockets.admit(client.ip, caller.merchant_id())?;
+    let place = state.sockets.admit(client.key, caller.merchant_id())?;
     // Without `since` a client starts at the head: it loaded current state over REST.
     let since = q.since;
     // Small buffers: a screen sends nothing but pings and receives small JSON, and thousands
@@ -90,6 +91,7 @@ async fn upgrade(
         };
         link.close(ended).await;
         drop(place);
+        drop(held);
     }))
 }
 

@@ -146,7 +146,7 @@ async fn register(
         return Err(ApiError::field("password", "at most 1024 characters"));
     }
     check_profile(&req)?;
-    state.throttles.register(client.ip, now_ms())?;
+    state.throttles.register(client.key, now_ms())?;
     if state.store.user_by_email(&email).await?.is_some() {
         return Err(email_taken());
     }

@@ -64,6 +64,9 @@ async fn receive(
         .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
     let n: api::PaymentNotification = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("notification body: {e}")))?;
+    let money = n
+        .validate()
+        .map_err(|e| ApiError::field(e.field, e.message))?;
     let new = NewPayment {
         payment_id: uuid::Uuid::new_v4().to_string(),
         network,
@@ -71,9 +74,7 @@ async fn receive(
         md5: n.md5.clone(),
         bill_number: n.bill_number.clone(),
         merchant_account: n.merchant_account.clone(),
-        money: n
-            .validate()
-            .map_err(|e| ApiError::field(e.field, e.message))?,
+        money,
         payer: n.payer.clone(),
         paid_at: n.paid_at_ms,
         now,

@@ -44,7 +44,7 @@ async fn request(
         ));
     };
     let now = now_ms();
-    state.throttles.password_reset(client.ip, now)?;
+    state.throttles.password_reset(client.key, now)?;
     if state.throttles.reset_email(&email, now)
         && state.store.user_by_email(&email).await?.is_some()
     {
@@ -84,7 +84,7 @@ async fn reset(
     }
     // Cheap checks first: the link must be real before a password is hashed for it.
     let now = now_ms();
-    state.throttles.password_reset(client.ip, now)?;
+    state.throttles.password_reset(client.key, now)?;
     let token_hash = auth::token_hash(&token);
     if state
         .store

@@ -34,7 +34,7 @@ async fn login(
         return Err(ApiError::field("password", "at most 1024 characters"));
     }
     let email = req.email.trim().to_lowercase();
-    let ip = client.ip;
+    let ip = client.key;
     let now = now_ms();
     let delay = state.throttles.signin(&email, ip, now)?;
     let shared = throttle::signin_shared(state.store.as_ref(), &email, ip, now).await?;

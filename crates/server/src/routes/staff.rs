@@ -104,7 +104,7 @@ async fn preview(
     Path(token): Path<String>,
 ) -> Result<Json<api::InvitationPreview>, ApiError> {
     // The link is the secret: whoever holds it may see whom it invites, and to which shop.
-    let ip = client.ip;
+    let ip = client.key;
     state.throttles.invitation(ip, now_ms())?;
     let Some(invitation) = state
         .store
@@ -145,7 +145,7 @@ async fn accept(
         return Err(ApiError::field("password", "use 10 to 1024 characters"));
     }
     // Cheap checks first: the link must be real before a password is hashed for it.
-    let ip = client.ip;
+    let ip = client.key;
     state.throttles.invitation(ip, now_ms())?;
     let token_hash = auth::token_hash(&token);
     let Some(invitation) = state.store.invitation(&token_hash, now_ms()).await? else {

@@ -35,6 +35,8 @@ fn public_v4(ip: Ipv4Addr) -> bool {
         // IETF protocol assignments, benchmarking, reserved
         || (a == 192 && b == 0 && c == 0)
         || (a == 198 && (18..20).contains(&b))
+        // Azure's platform endpoint (DNS, metadata, health) answers inside every VM
+        || ip == Ipv4Addr::new(168, 63, 129, 16)
         || a >= 240)
 }
 
@@ -43,6 +45,16 @@ fn public_v6(ip: Ipv6Addr) -> bool {
         return public_v4(v4);
     }
     let s = ip.segments();
+    // Local-use NAT64 (64:ff9b:1::/48, RFC 8215), Teredo (2001::/32: a tunnel to anywhere,
+    // loopback included), IPv4-translated (::ffff:0:0:0/96, RFC 2765) and discard-only
+    // (100::/64) reach what they carry, or nothing: none is a public endpoint.
+    if (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
+        || (s[0] == 0x2001 && s[1] == 0)
+        || (s[..4] == [0, 0, 0, 0] && s[4] == 0xffff && s[5] == 0)
+        || s[..4] == [0x100, 0, 0, 0]
+    {
+        return false;
+    }
     // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address that must be public too.
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
         let [a, b] = s[6].to_be_bytes();
@@ -101,6 +113,13 @@ pub fn parse(raw: &str, allow_private: bool) -> Result<Url, Refused> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(Refused("the address has no host".into()));
+    }
+    // Below 1024 only https' own port: the others are services (SMTP, SSH, databases' admin
+    // ports) a webhook has no business knocking on.
+    if !allow_private && let Some(port) = url.port().filter(|p| *p != 443 && *p < 1024) {
+        return Err(Refused(format!(
+            "port {port} is not allowed: use 443 or a port from 1024 up"
+        )));
     }
     Ok(url)
 }
@@ -224,6 +243,14 @@ mod tests {
             "64:ff9b::a00:1",
             "2002:7f00:1::",
             "2001:db8::1",
+            "64:ff9b:1::a00:1",
+            "64:ff9b:1:ffff::808:808",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "::ffff:0:7f00:1",
+            "::ffff:0:808:808",
+            "100::1",
+            "168.63.129.16",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip} must be refused");
         }
@@ -241,6 +268,13 @@ mod tests {
         assert!(parse("https://user:pw@pos.example.com/", false).is_err());
         assert!(parse("not a url", false).is_err());
         assert!(parse(&format!("https://a.com/{}", "x".repeat(MAX_URL)), false).is_err());
+        assert!(parse("https://pos.example.com:443/hook", false).is_ok());
+        assert!(parse("https://pos.example.com:8443/hook", false).is_ok());
+        for port in [22, 25, 80, 465, 1023] {
+            let e = parse(&format!("https://pos.example.com:{port}/hook"), false).unwrap_err();
+            assert!(e.0.contains(&format!("port {port}")), "{e}");
+            assert!(parse(&format!("http://10.0.0.2:{port}/hook"), true).is_ok());
+        }
     }
 
     #[tokio::test]

@@ -136,20 +136,31 @@ async fn a_client_that_stops_reading_is_dropped_and_blocks_nobody() {
         api::ServerMsg::Hello { .. }
     ));
 
+    // The healthy client reads as a browser does, all along (and so answers the server's pings).
+    let n = 1200;
+    let reader = tokio::spawn(async move {
+        let mut seqs = Vec::with_capacity(n as usize);
+        while seqs.len() < n as usize {
+            seqs.push(next_event(&mut healthy).await.seq);
+        }
+        seqs
+    });
+
     // Far more than the server's send buffer holds (a long note makes each event large); every
     // charge is answered while the frozen client sits there.
     let note = "n".repeat(200);
-    let n = 1200;
     let started = std::time::Instant::now();
     for i in 0..n {
         let body =
             serde_json::json!({"amount": format!("{}", 1000 + i), "currency": "KHR", "note": note});
         assert_eq!(app.create_charge(&m, body, None).await.status(), 201);
     }
-    // The healthy client receives every one of them, in order.
-    for seq in 1..=n {
-        assert_eq!(next_event(&mut healthy).await.seq, seq);
-    }
+    // The healthy client received every one of them, in order.
+    let seqs = tokio::time::timeout(std::time::Duration::from_secs(30), reader)
+        .await
+        .expect("the healthy client got every event")
+        .unwrap();
+    assert_eq!(seqs, (1..=n).collect::<Vec<u64>>());
     // The server pings the frozen client within a second of connecting and drops it 10 s after
     // that ping goes unanswered (whatever the kernel buffers hold): past that, with room for a
     // loaded machine, what it can still read ends in a close or an error before the last event.
@@ -190,6 +201,64 @@ async fn a_slow_but_steady_reader_gets_every_event_past_the_unread_cap() {
         assert_eq!(next_event(&mut ws).await.seq, seq, "in order, none missing");
         if seq % 50 == 0 {
             tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_open_websocket_counts_toward_the_connection_cap_until_it_closes() {
+    let app = crate::helpers::spawn_app_with(|s| s.limits.max_connections = 5).await;
+    let m = app.register("cap@shop.kh", "cap@aclb").await;
+    // Sockets until the cap (the sign-up's kept-alive connection may hold one place).
+    let mut open = Vec::new();
+    for _ in 0..10 {
+        let mut req = format!("ws://{}/api/v1/events", app.addr)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut()
+            .insert("cookie", m.cookie.parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((mut ws, _)) => {
+                assert!(matches!(
+                    next_msg(&mut ws).await,
+                    api::ServerMsg::Hello { .. }
+                ));
+                open.push(ws);
+            }
+            Err(_) => break,
+        }
+    }
+    assert!(
+        (4..=5).contains(&open.len()),
+        "{} websockets open under a cap of 5 connections",
+        open.len()
+    );
+    // Another connection of any kind is closed at once: the upgraded sockets still count.
+    let fresh = reqwest::Client::new();
+    let refused = fresh
+        .get(format!("http://{}/healthz", app.addr))
+        .send()
+        .await;
+    assert!(
+        refused.is_err(),
+        "a fifth connection was served: {refused:?}"
+    );
+    // Closing one gives its place back.
+    let mut ws = open.pop().unwrap();
+    ws.close(None).await.unwrap();
+    while ws.next().await.is_some() {}
+    let started = std::time::Instant::now();
+    loop {
+        match fresh
+            .get(format!("http://{}/healthz", app.addr))
+            .send()
+            .await
+        {
+            Ok(res) if res.status() == 200 => break,
+            _ if started.elapsed() < std::time::Duration::from_secs(5) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            other => panic!("the closed socket's place was not given back: {other:?}"),
         }
     }
 }
