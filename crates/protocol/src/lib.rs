@@ -17,6 +17,7 @@ mod notifications;
 pub mod signing;
 mod staff;
 mod stores;
+pub mod text;
 pub mod web;
 mod webhooks;
 

@@ -54,6 +54,8 @@ impl PaymentNotification {
         if self.transaction_id.trim().is_empty() || self.transaction_id.len() > 128 {
             return Err(refuse("transaction_id", "1 to 128 characters"));
         }
+        crate::text::check_one_line(&self.transaction_id, 128)
+            .map_err(|m| refuse("transaction_id", m))?;
         if self.md5.is_none() && self.bill_number.is_none() {
             return Err(refuse(
                 "md5",
@@ -73,7 +75,7 @@ impl PaymentNotification {
         ] {
             if value
                 .as_deref()
-                .is_some_and(|v| v.len() > 64 || v.chars().any(char::is_control))
+                .is_some_and(|v| crate::text::check_one_line(v, 64).is_err())
             {
                 return Err(refuse(field, "at most 64 printable characters"));
             }
@@ -82,11 +84,38 @@ impl PaymentNotification {
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(refuse("payer.country", "ISO 3166 alpha-2, like CN"));
         }
-        if self.payer.wallet.trim().is_empty() || self.payer.wallet.len() > 64 {
+        if self.payer.wallet.trim().is_empty() {
             return Err(refuse("payer.wallet", "1 to 64 characters"));
         }
-        if let (Some(a), Some(c)) = (&self.payer.amount, self.payer.currency) {
-            Money::parse(a, c).map_err(|e| refuse("payer.amount", e.to_string()))?;
+        // What the payer's side says goes to screens, logs and spreadsheets: short, one line,
+        // nothing a terminal or a spreadsheet would run.
+        for (field, value, max) in [
+            ("payer.wallet", Some(&self.payer.wallet), 64),
+            ("payer.institution", self.payer.institution.as_ref(), 64),
+            ("payer.account", self.payer.account.as_ref(), 128),
+            ("payer.reference", self.payer.reference.as_ref(), 128),
+        ] {
+            if let Some(v) = value {
+                crate::text::check_one_line(v, max).map_err(|m| refuse(field, m))?;
+            }
+        }
+        match (&self.payer.amount, self.payer.currency) {
+            (Some(a), Some(c)) => {
+                Money::parse(a, c).map_err(|e| refuse("payer.amount", e.to_string()))?;
+            }
+            (Some(a), None) if !crate::text::is_decimal(a, 15, 4) => {
+                return Err(refuse("payer.amount", "a decimal number, like 12.50"));
+            }
+            _ => {}
+        }
+        if let Some(rate) = &self.payer.rate
+            && (!crate::text::is_decimal(rate, 12, 10)
+                || rate.bytes().all(|b| b == b'0' || b == b'.'))
+        {
+            return Err(refuse(
+                "payer.rate",
+                "a positive decimal number, like 565 or 0.0071",
+            ));
         }
         Money::parse(&self.amount, self.currency).map_err(|e| refuse("amount", e.to_string()))
     }

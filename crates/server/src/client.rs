@@ -1,6 +1,6 @@
 //! Who the client is, decided once per request: the TCP peer's address, or, when the peer is a
-//! reverse proxy the operator trusts, the address that proxy forwarded. Every throttle, cap,
-//! session record and log line takes [`ClientAddr`]; nothing else reads the peer address or a
+//! reverse proxy the operator trusts, the address that proxy forwarded. Every throttle, cap and
+//! request log line takes [`ClientAddr`]; nothing else reads the peer address or a
 //! forwarding header.
 //!
 //! The walk follows what mature proxies and servers do (nginx `real_ip_recursive`, Caddy's
@@ -59,9 +59,21 @@ impl FromStr for TrustedProxies {
                     }
                 },
             };
-            nets.push(net.trunc());
+            nets.push(canonical_net(net.trunc()));
         }
         Ok(Self(nets))
+    }
+}
+
+/// An IPv4-mapped IPv6 net (`::ffff:10.0.0.0/104`) as the IPv4 net it maps: peers are compared
+/// in canonical form.
+fn canonical_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.network().to_ipv4_mapped() {
+            Some(v4) => ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96).map_or(net, IpNet::V4),
+            None => net,
+        },
+        other => other,
     }
 }
 
@@ -170,40 +182,43 @@ fn walk(peer: IpAddr, hops: &[Hop], trusted: &TrustedProxies) -> IpAddr {
     last
 }
 
-/// Every line of `name`, joined in order, split at commas. `None` when a line is not text.
-fn joined<'h>(headers: &'h HeaderMap, name: &str) -> Option<Vec<&'h str>> {
-    let mut items = Vec::new();
-    for line in headers.get_all(name) {
-        let text = line.to_str().ok()?;
-        items.extend(text.split(',').map(str::trim));
-    }
-    Some(items)
+/// Every line of `name`, joined in order, split at commas; an entry that is not text is `None`
+/// (a proxy appends its entry to the client's line, so one bad entry must not hide it).
+fn joined<'h>(headers: &'h HeaderMap, name: &str) -> Vec<Option<&'h str>> {
+    headers
+        .get_all(name)
+        .iter()
+        .flat_map(|line| line.as_bytes().split(|b| *b == b','))
+        .map(|entry| std::str::from_utf8(entry).ok().map(str::trim))
+        .collect()
 }
 
 fn x_forwarded_for(headers: &HeaderMap) -> Vec<Hop> {
-    match joined(headers, "x-forwarded-for") {
-        Some(items) => items.into_iter().map(parse_node).collect(),
-        // A line that is not text: believe nothing left of the peer.
-        None => vec![Hop::Opaque],
-    }
+    joined(headers, "x-forwarded-for")
+        .into_iter()
+        .map(|entry| entry.map_or(Hop::Opaque, parse_node))
+        .collect()
 }
 
-/// The right-most value of a comma-separated header, if any.
+/// The right-most value of a comma-separated header, if any (and text).
 fn last_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    joined(headers, name)?
+    joined(headers, name)
         .into_iter()
         .rev()
-        .find(|v| !v.is_empty())
+        .find(|v| v.is_none_or(|v| !v.is_empty()))
+        .flatten()
 }
 
 /// RFC 7239: `for=` of each element, and `proto=` of the right-most element.
 fn forwarded(headers: &HeaderMap) -> (Vec<Hop>, Option<&str>) {
-    let Some(elements) = joined(headers, "forwarded") else {
-        return (vec![Hop::Opaque], None);
-    };
     let mut hops = Vec::new();
     let mut proto = None;
-    for element in elements {
+    for element in joined(headers, "forwarded") {
+        let Some(element) = element else {
+            hops.push(Hop::Opaque);
+            proto = None;
+            continue;
+        };
         if element.is_empty() {
             continue;
         }

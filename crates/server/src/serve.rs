@@ -172,7 +172,8 @@ pub async fn serve(
             () = &mut stop => break,
         };
         let peer_ip = peer.ip().to_canonical();
-        let Some(place) = admission.admit(peer_ip, forwarding.trusted.contains(peer_ip)) else {
+        let trusted = forwarding.trusted.contains(peer_ip);
+        let Some(place) = admission.admit(crate::client::throttle_key(peer_ip), trusted) else {
             tracing::debug!(%peer, "connection refused: limit reached");
             drop(tcp);
             continue;

@@ -29,6 +29,9 @@ use crate::throttle::Throttles;
 
 use crate::state::AppState;
 
+/// How long open websockets have at shutdown to be told 1012 and closed.
+const SOCKETS_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Request body cap for every endpoint.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -245,6 +248,11 @@ impl Application {
             signal,
         )
         .await;
+        // hyper does not track upgraded sockets: give their sessions a moment to send 1012.
+        let closing = std::time::Instant::now();
+        while state.sockets.open() > 0 && closing.elapsed() < SOCKETS_GRACE {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         let _ = expiry.await;
         let _ = bakong.await;
         let _ = webhooks.await;

@@ -37,10 +37,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Whether cookies set for `client` are `Secure`: always behind TLS (`--secure-cookies`), or
-    /// when a trusted proxy says the client came over https.
+    /// Whether cookies set for `client` are `Secure`: with `--secure-cookies`, when the public
+    /// address merchants use is https (`--public-url`), or when a trusted proxy says the client
+    /// came over https.
     pub fn secure_cookies(&self, client: &crate::client::ClientAddr) -> bool {
-        self.settings.secure_cookies || client.https
+        self.settings.secure_cookies
+            || client.https
+            || self
+                .settings
+                .mail
+                .as_ref()
+                .is_some_and(|m| m.public_url.starts_with("https://"))
     }
 
     /// Whether the server has started shutting down.

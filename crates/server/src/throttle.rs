@@ -29,9 +29,6 @@ pub const SIGNIN_PER_IP: usize = 200;
 pub const SIGNIN_SLOW_AFTER: usize = 5;
 /// The longest an attacked account makes a sign-in wait.
 pub const SIGNIN_MAX_DELAY: Duration = Duration::from_secs(4);
-/// Wrong pairing codes allowed from everywhere together per window: guesses spread over many
-/// addresses (an IPv6 block, a botnet) still meet a budget, far above what shops mistype.
-pub const PAIRING_GLOBAL: usize = 2_000;
 /// Wrong pairing codes allowed per address per window.
 pub const PAIRING_PER_IP: usize = 20;
 /// Wrong or used invitation links allowed per address per window.
@@ -162,7 +159,6 @@ pub struct Throttles {
     signin_ip: Window<IpAddr>,
     signin_account: Window<String>,
     pairing_ip: Window<IpAddr>,
-    pairing_all: Window<()>,
     register_ip: Window<IpAddr>,
     invite_ip: Window<IpAddr>,
     reset_ip: Window<IpAddr>,
@@ -179,7 +175,6 @@ impl Throttles {
             // Counted far past the point where the delay stops growing.
             signin_account: Window::new(1_000),
             pairing_ip: Window::new(PAIRING_PER_IP),
-            pairing_all: Window::new(PAIRING_GLOBAL),
             register_ip: Window::new(registrations_per_ip),
             invite_ip: Window::new(INVITE_PER_IP),
             reset_ip: Window::new(RESET_PER_IP),
@@ -221,11 +216,7 @@ impl Throttles {
 
     /// Before a pairing attempt.
     pub fn pairing(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
-        let wait = self
-            .pairing_ip
-            .retry_after(&ip, now)
-            .or_else(|| self.pairing_all.retry_after(&(), now));
-        match wait {
+        match self.pairing_ip.retry_after(&ip, now) {
             Some(secs) => {
                 crate::metrics::throttled("pairing");
                 Err(ApiError::rate_limited("too many wrong codes", secs))
@@ -237,7 +228,6 @@ impl Throttles {
     /// Records a wrong pairing code.
     pub fn pairing_failed(&self, ip: IpAddr, now: i64) {
         self.pairing_ip.hit(ip, now);
-        self.pairing_all.hit((), now);
     }
 
     /// Before a registration that will hash a password: counts it, or refuses it.

@@ -84,7 +84,12 @@ fn accepts(accept: &str, coding: &str) -> bool {
         let mut parts = item.split(';');
         let name = parts.next().unwrap_or("").trim();
         let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
+            .filter_map(|p| {
+                let p = p.trim();
+                p.get(..2)
+                    .filter(|k| k.eq_ignore_ascii_case("q="))
+                    .map(|_| &p[2..])
+            })
             .filter_map(|q| q.trim().parse::<f32>().ok())
             .next_back()
             .unwrap_or(1.0);
@@ -230,6 +235,7 @@ mod tests {
         assert!(accepts("br, gzip", "br"));
         assert!(accepts("gzip, deflate, br;q=0.5", "br"));
         assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("gzip, br;Q=0", "br"));
         assert!(accepts("*", "gzip"));
         assert!(!accepts("*, gzip;q=0", "gzip"));
         assert!(!accepts("identity", "br"));

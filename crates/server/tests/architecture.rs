@@ -169,6 +169,8 @@ fn only_the_accept_loop_and_client_module_read_the_peer_or_forwarding_headers() 
             "\"X-Forwarded",
             "X_FORWARDED",
             "\"forwarded\"",
+            "header::FORWARDED",
+            "x-real-ip",
             "peer_addr",
         ] {
             assert!(

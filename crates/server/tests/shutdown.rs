@@ -1,5 +1,5 @@
-//! SIGTERM while notifications flow, as systemd or an orchestrator stops an instance: `/readyz`
-//! turns 503, the open websocket is closed with 1012 (service restart), the process exits within
+//! SIGTERM while notifications flow, as systemd or an orchestrator stops an instance: the open
+//! websocket is closed with 1012 (service restart), the process exits within
 //! 10 s, every notification it acknowledged is stored, and those it never answered, retried on
 //! the next instance (same data dir), are stored once.
 // reason: test code: a failed step should panic and fail the test.

@@ -34,7 +34,7 @@ pub(super) async fn record(
         .from_account_id
         .as_deref()
         .and_then(|a| a.split_once('@'))
-        .map(|(_, bank)| bank.to_owned());
+        .map(|(_, bank)| api::text::clean_one_line(bank, 64));
     let new = NewPayment {
         payment_id: uuid::Uuid::new_v4().to_string(),
         network: api::Network::Bakong,
@@ -50,8 +50,14 @@ pub(super) async fn record(
             amount: None,
             currency: None,
             rate: None,
-            account: tx.from_account_id.clone(),
-            reference: tx.external_ref.clone(),
+            account: tx
+                .from_account_id
+                .as_deref()
+                .map(|a| api::text::clean_one_line(a, 128)),
+            reference: tx
+                .external_ref
+                .as_deref()
+                .map(|r| api::text::clean_one_line(r, 128)),
         },
         paid_at: tx.created_date_ms.unwrap_or(now),
         now,

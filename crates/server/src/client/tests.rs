@@ -121,6 +121,27 @@ fn obfuscated_unknown_or_malformed_entries_stop_at_the_peer() {
         rfc("10.0.0.1", &["for=198.51.100.7, proto=https"]),
         ip("10.0.0.1")
     );
+    // An entry that is not text, on the line nginx appends the real address to: the appended
+    // entry is still read, nothing left of the bad one is.
+    let mut h = HeaderMap::new();
+    h.append(
+        "x-forwarded-for",
+        HeaderValue::from_bytes(b"1.1.1.1, \x80, 198.51.100.7").unwrap(),
+    );
+    let f = fwd("10.0.0.0/8", ForwardedHeader::XForwardedFor);
+    assert_eq!(
+        ClientAddr::resolve(ip("10.0.0.1"), &h, &f).ip,
+        ip("198.51.100.7")
+    );
+    let mut h = HeaderMap::new();
+    h.append(
+        "x-forwarded-for",
+        HeaderValue::from_bytes(b"1.1.1.1, \x80, 10.0.0.2").unwrap(),
+    );
+    assert_eq!(
+        ClientAddr::resolve(ip("10.0.0.1"), &h, &f).ip,
+        ip("10.0.0.1")
+    );
     // A line that is not text at all.
     let mut h = HeaderMap::new();
     h.append(
@@ -183,6 +204,11 @@ fn the_trusted_list_parses_cidrs_and_addresses_and_names_a_bad_one() {
     assert!(!t.contains(ip("192.168.1.8")));
     assert!(t.contains(ip("fd12::1")));
     assert!(t.contains(ip("::ffff:10.0.0.1")));
+    let mapped: TrustedProxies = "::ffff:10.0.0.0/104".parse().unwrap();
+    assert!(
+        mapped.contains(ip("10.0.0.9")),
+        "a mapped net is its IPv4 net"
+    );
     assert!("".parse::<TrustedProxies>().unwrap().is_empty());
     let err = "10.0.0.0/8,nginx".parse::<TrustedProxies>().unwrap_err();
     assert!(err.contains("\"nginx\""), "{err}");

@@ -30,12 +30,25 @@ async fn readyz(State(state): State<AppState>) -> Response {
         let body = serde_json::json!({ "status": "stopping" });
         return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
     }
-    match state.store.ready().await {
-        Ok(()) => Json(serde_json::json!({ "status": "ready" })).into_response(),
-        Err(e) => {
+    // A balancer asks every few seconds: answer within its timeout even when the pool is busy,
+    // and say why only in the log (the reason can name hosts).
+    match tokio::time::timeout(READY_TIMEOUT, state.store.ready()).await {
+        Ok(Ok(())) => Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "not ready");
-            let body = serde_json::json!({ "status": "not_ready", "reason": e.to_string() });
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+            not_ready("database")
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the database did not answer within {READY_TIMEOUT:?}");
+            not_ready("database_timeout")
         }
     }
+}
+
+/// How long `/readyz` waits for the database.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn not_ready(what: &'static str) -> Response {
+    let body = serde_json::json!({ "status": "not_ready", "reason": what });
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
 }

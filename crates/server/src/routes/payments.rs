@@ -199,12 +199,16 @@ async fn list_charges(
     }))
 }
 
-/// A cell an accountant's spreadsheet will not run as a formula.
+/// A cell an accountant's spreadsheet will not run as a formula, on one line: every text cell
+/// of the export goes through here (values stored before fields were checked included).
 fn cell(v: &str) -> String {
-    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let v = api::text::clean_one_line(v, 1024);
+    if v.trim_start()
+        .starts_with(['=', '+', '-', '@', '\t', '\r', '|', '%'])
+    {
         format!("'{v}")
     } else {
-        v.to_owned()
+        v
     }
 }
 
@@ -245,12 +249,12 @@ fn csv_rows(rows: &[PaymentRow], header: bool) -> Vec<u8> {
             cell(&p.payer.wallet),
             cell(p.payer.institution.as_deref().unwrap_or("")),
             cell(&p.payer.country),
-            p.payer.amount.clone().unwrap_or_default(),
+            cell(p.payer.amount.as_deref().unwrap_or("")),
             p.payer
                 .currency
                 .map(|c| c.code().to_owned())
                 .unwrap_or_default(),
-            p.payer.rate.clone().unwrap_or_default(),
+            cell(p.payer.rate.as_deref().unwrap_or("")),
             p.review
                 .map(api::ReviewReason::as_str)
                 .unwrap_or("")

@@ -1,5 +1,11 @@
 //! The throttles, window by window.
 
+use super::*;
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
 #[test]
 fn a_window_stays_bounded_when_every_key_is_recent() {
     let w: Window<u32> = Window::new(5);
@@ -13,32 +19,6 @@ fn a_window_stays_bounded_when_every_key_is_recent() {
     let newest = MAX_KEYS as u32 + 4_999;
     assert_eq!(w.count(&newest, 1_000 + i64::from(newest)), 2);
     assert_eq!(w.count(&0, 1_000 + i64::from(newest)), 0);
-}
-
-#[test]
-fn wrong_pairing_codes_from_many_addresses_meet_one_budget() {
-    let t = Throttles::new(10);
-    let now = 1_000_000;
-    for i in 0..PAIRING_GLOBAL as u32 {
-        let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
-        assert!(t.pairing(ip, now).is_ok());
-        t.pairing_failed(ip, now);
-    }
-    let fresh: IpAddr = "198.51.100.250".parse().unwrap();
-    assert!(
-        t.pairing(fresh, now).is_err(),
-        "the budget is spent for everyone"
-    );
-    assert!(
-        t.pairing(fresh, now + WINDOW_MS + 1).is_ok(),
-        "until the window moves on"
-    );
-}
-
-use super::*;
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
 }
 
 #[test]

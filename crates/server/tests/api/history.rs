@@ -128,6 +128,54 @@ async fn bad_history_queries_name_the_field() {
 }
 
 #[tokio::test]
+async fn payer_fields_are_decimals_or_short_clean_text_and_every_cell_is_guarded() {
+    let app = spawn_app().await;
+    let m = app.register("h9@shop.kh", "sokha@aclb").await;
+    let c = app.charge(&m, "5000", "KHR").await;
+    for (field, value) in [
+        ("rate", json!("=HYPERLINK(\"http://x\",\"y\")")),
+        ("rate", json!("@SUM(1)")),
+        ("rate", json!("0")),
+        ("amount", json!("=1+1")),
+        ("institution", json!("Bank\nof China")),
+        ("institution", json!("ABA\u{202E}001")),
+        ("account", json!("x".repeat(30_000))),
+        ("reference", json!("\u{1b}[31mred")),
+    ] {
+        let mut body = payment_for(&c, "tx-payer");
+        body["payer"][field] = value;
+        if field == "amount" {
+            body["payer"].as_object_mut().unwrap().remove("currency");
+        }
+        let res = app.notify(&body).await;
+        assert_eq!(res.status(), 422, "payer.{field}");
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"]["field"], format!("payer.{field}"));
+    }
+    // An id that would forge a log line (a newline, ANSI colour) is refused by field too.
+    for forged in ["tx-1\nINFO payment credited", "tx\u{1b}[2K", "tx\u{202E}1"] {
+        let res = app.notify(&payment_for(&c, forged)).await;
+        assert_eq!(res.status(), 422, "{forged:?}");
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"]["field"], "transaction_id");
+    }
+    // What passes the checks but starts like a formula is neutralised in every text cell.
+    let mut body = payment_for(&c, "-tx-formula");
+    body["payer"]["institution"] = json!("+Bank");
+    body["payer"]["reference"] = json!("@ref");
+    assert_eq!(app.notify(&body).await.status(), 200);
+    let csv = get(&app, &m, "/api/v1/payments.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    for guarded in ["'-tx-formula", "'+Bank", "'@ref"] {
+        assert!(row.contains(guarded), "{guarded} in {row}");
+    }
+}
+
+#[tokio::test]
 async fn the_csv_export_streams_every_payment_with_safe_cells() {
     let app = spawn_app().await;
     let m = app.register("h4@shop.kh", "sokha@aclb").await;
