@@ -339,7 +339,7 @@ async fn postgres_instances_hear_each_others_events_in_order() {
         last_used_at: None,
         created_at: NOW,
     };
-    a.create_api_key(&key, "hash", NOW).await.unwrap();
+    assert!(a.create_api_key(&key, "hash", 20, NOW).await.unwrap());
     a.revoke_api_key("m1", "key_1", NOW).await.unwrap();
     let told = tokio::time::timeout(Duration::from_secs(5), revoked.recv())
         .await

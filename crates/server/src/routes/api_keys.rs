@@ -39,6 +39,13 @@ fn view(k: &ApiKeyRow) -> api::ApiKeyView {
     }
 }
 
+fn too_many_keys() -> ApiError {
+    ApiError::field(
+        "name",
+        format!("a merchant has at most {MAX_KEYS} API keys; revoke one first"),
+    )
+}
+
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", request_body = api::CreateApiKey, responses((status = 201, body = api::ApiKeyCreated, description = "made; the key is shown this once"), (status = 403, description = "only the owner", body = api::ErrorBody), (status = 422, description = "a field is wrong", body = api::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
@@ -61,10 +68,7 @@ async fn create(
     }
     let merchant_id = caller.merchant_id();
     if state.store.api_keys(merchant_id).await?.len() >= MAX_KEYS {
-        return Err(ApiError::field(
-            "name",
-            format!("a merchant has at most {MAX_KEYS} API keys; revoke one first"),
-        ));
+        return Err(too_many_keys());
     }
     let key = auth::new_api_key();
     let now = now_ms();
@@ -78,10 +82,13 @@ async fn create(
         last_used_at: None,
         created_at: now,
     };
-    state
+    let made = state
         .store
-        .create_api_key(&row, &auth::token_hash(&key), now)
+        .create_api_key(&row, &auth::token_hash(&key), MAX_KEYS, now)
         .await?;
+    if !made {
+        return Err(too_many_keys());
+    }
     Ok((
         StatusCode::CREATED,
         Json(api::ApiKeyCreated {

@@ -111,6 +111,13 @@ fn seal(state: &AppState, endpoint_id: &str, secret: &WebhookSecret) -> Result<S
         .map_err(ApiError::Internal)
 }
 
+fn too_many_endpoints() -> ApiError {
+    ApiError::field(
+        "url",
+        format!("a merchant has at most {MAX_ENDPOINTS} webhook endpoints; delete one first"),
+    )
+}
+
 #[utoipa::path(post, path = "/api/v1/webhook-endpoints", tag = "webhooks", request_body = api::CreateWebhookEndpoint, responses((status = 201, body = api::WebhookEndpointSecret, description = "made; the secret is shown this once"), (status = 403, description = "not allowed for this caller", body = api::ErrorBody), (status = 422, description = "a field is wrong (the address is not public https…)", body = api::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
@@ -119,11 +126,9 @@ async fn create(
 ) -> Result<(StatusCode, Json<api::WebhookEndpointSecret>), ApiError> {
     policy::allow(&caller, Action::ManageWebhooks)?;
     let merchant_id = caller.merchant_id();
+    // Cheap first (no address resolution at the cap); the store decides under its lock.
     if state.store.webhook_endpoints(merchant_id).await?.len() >= MAX_ENDPOINTS {
-        return Err(ApiError::field(
-            "url",
-            format!("a merchant has at most {MAX_ENDPOINTS} webhook endpoints; delete one first"),
-        ));
+        return Err(too_many_endpoints());
     }
     let description = check_description(body.description)?;
     let url = check_url(&state, &body.url).await?;
@@ -144,7 +149,13 @@ async fn create(
         failing_since: None,
         created_at: now,
     };
-    state.store.create_webhook_endpoint(&row, now).await?;
+    if !state
+        .store
+        .create_webhook_endpoint(&row, MAX_ENDPOINTS, now)
+        .await?
+    {
+        return Err(too_many_endpoints());
+    }
     Ok((
         StatusCode::CREATED,
         Json(api::WebhookEndpointSecret {

@@ -27,8 +27,15 @@ pub struct ApiKeyRow {
 /// API keys.
 #[async_trait::async_trait]
 pub trait ApiKeyStore: Send + Sync {
-    /// Stores a new API key (by hash).
-    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()>;
+    /// Stores a new API key (by hash) unless its merchant has `max` unrevoked keys already
+    /// (counted and inserted under the merchant's lock); `false` at the cap.
+    async fn create_api_key(
+        &self,
+        key: &ApiKeyRow,
+        key_hash: &str,
+        max: usize,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// A merchant's unrevoked keys, newest first.
     async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>>;
     /// The unrevoked key with this hash; notes its use (at most once a minute).

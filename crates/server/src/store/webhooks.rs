@@ -89,8 +89,15 @@ pub struct AttemptOutcome {
 /// Webhook endpoints and their outbox.
 #[async_trait::async_trait]
 pub trait WebhookStore: Send + Sync {
-    /// Adds a webhook endpoint: from now on every event it asks for is put in its outbox.
-    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()>;
+    /// Adds a webhook endpoint unless its merchant has `max` already (counted and inserted under
+    /// the merchant's lock, so parallel requests cannot pass the cap together); `false` at the
+    /// cap. From then on every event it asks for is put in its outbox.
+    async fn create_webhook_endpoint(
+        &self,
+        e: &EndpointRow,
+        max: usize,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// A merchant's endpoints (not deleted), oldest first.
     async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>>;
     /// One endpoint of a merchant; NotFound when it has none so named (or it was deleted).

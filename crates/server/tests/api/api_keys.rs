@@ -197,3 +197,46 @@ async fn a_revoked_key_is_refused_at_once_and_its_websocket_closes() {
     .expect("closed within 3 s");
     assert_eq!(closed, Some(api::close::REVOKED));
 }
+
+#[tokio::test]
+async fn parallel_requests_cannot_pass_the_key_and_endpoint_caps() {
+    let app = spawn_app().await;
+    let owner = app.register("race@shop.kh", "race@aclb").await;
+    let keys = futures::future::join_all((0..60).map(|i| {
+        app.http
+            .post(app.url("/api/v1/api-keys"))
+            .header("cookie", &owner.cookie)
+            .json(&json!({"name": format!("POS {i}"), "scopes": ["charges:read"]}))
+            .send()
+    }))
+    .await;
+    let made = keys
+        .iter()
+        .filter(|r| r.as_ref().is_ok_and(|r| r.status() == 201))
+        .count();
+    assert_eq!(made, 20, "60 at once leave exactly the cap of 20");
+    let list: Vec<api::ApiKeyView> = app.get_json(&owner.cookie, "/api/v1/api-keys").await;
+    assert_eq!(list.len(), 20);
+
+    let hooks = futures::future::join_all((0..30).map(|i| {
+        app.http
+            .post(app.url("/api/v1/webhook-endpoints"))
+            .header("cookie", &owner.cookie)
+            .json(&json!({"url": format!("http://127.0.0.1:9/hook-{i}")}))
+            .send()
+    }))
+    .await;
+    let made = hooks
+        .iter()
+        .filter(|r| r.as_ref().is_ok_and(|r| r.status() == 201))
+        .count();
+    assert_eq!(made, 10, "30 at once leave exactly the cap of 10");
+    let list: Value = app
+        .get_json(&owner.cookie, "/api/v1/webhook-endpoints")
+        .await;
+    let n = list
+        .as_array()
+        .or_else(|| list["items"].as_array())
+        .map_or(0, Vec::len);
+    assert_eq!(n, 10, "{list}");
+}

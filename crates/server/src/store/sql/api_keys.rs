@@ -32,8 +32,13 @@ pub(super) async fn create(
     pool: &Pool,
     k: &ApiKeyRow,
     key_hash: &str,
+    max: usize,
     now: i64,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
+    let mut tx = pool.begin_with(dialect::BEGIN).await?;
+    if locked_count(&mut tx, &k.merchant_id, "api_key", "revoked_at is null").await? >= max {
+        return Ok(false);
+    }
     sqlx::query(
         "insert into api_key (key_id, merchant_id, name, prefix, key_hash, scopes, created_by, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -46,9 +51,10 @@ pub(super) async fn create(
     .bind(serde_json::to_string(&k.scopes).map_err(other)?)
     .bind(&k.created_by)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(super) async fn list(pool: &Pool, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
@@ -109,8 +115,14 @@ pub(super) async fn revoke(
 
 #[async_trait]
 impl ApiKeyStore for Backend {
-    async fn create_api_key(&self, key: &ApiKeyRow, key_hash: &str, now: i64) -> StoreResult<()> {
-        create(&self.writer, key, key_hash, now).await
+    async fn create_api_key(
+        &self,
+        key: &ApiKeyRow,
+        key_hash: &str,
+        max: usize,
+        now: i64,
+    ) -> StoreResult<bool> {
+        create(&self.writer, key, key_hash, max, now).await
     }
 
     async fn api_keys(&self, merchant_id: &str) -> StoreResult<Vec<ApiKeyRow>> {

@@ -216,3 +216,28 @@ pub(crate) async fn set_charge_status(
         .await?;
     charge_row(&row)
 }
+
+/// Takes the merchant's row lock (PostgreSQL; SQLite's one writer holds the whole database) and
+/// counts `table`'s rows of the merchant matching `live`: a count that decides an insert in the
+/// same transaction, so parallel inserts cannot all pass a cap.
+pub(crate) async fn locked_count(
+    conn: &mut Conn,
+    merchant_id: &str,
+    table: &str,
+    live: &str,
+) -> StoreResult<usize> {
+    sqlx::query(&format!(
+        "select merchant_id from merchant where merchant_id = $1{}",
+        dialect::LOCK
+    ))
+    .bind(merchant_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let n: i64 = sqlx::query_scalar(&format!(
+        "select count(*) from {table} where merchant_id = $1 and {live}"
+    ))
+    .bind(merchant_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n.max(0) as usize)
+}

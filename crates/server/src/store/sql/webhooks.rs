@@ -56,7 +56,24 @@ fn delivery(r: &DbRow) -> StoreResult<DeliveryRow> {
     })
 }
 
-pub(super) async fn create(pool: &Pool, e: &EndpointRow, now: i64) -> StoreResult<()> {
+pub(super) async fn create(
+    pool: &Pool,
+    e: &EndpointRow,
+    max: usize,
+    now: i64,
+) -> StoreResult<bool> {
+    let mut tx = pool.begin_with(dialect::BEGIN).await?;
+    if locked_count(
+        &mut tx,
+        &e.merchant_id,
+        "webhook_endpoint",
+        "deleted_at is null",
+    )
+    .await?
+        >= max
+    {
+        return Ok(false);
+    }
     sqlx::query(
         "insert into webhook_endpoint (endpoint_id, merchant_id, url, description, events, secret_sealed, enabled, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
@@ -68,9 +85,10 @@ pub(super) async fn create(pool: &Pool, e: &EndpointRow, now: i64) -> StoreResul
     .bind(events_json(&e.events)?)
     .bind(&e.secret_sealed)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(super) async fn list(pool: &Pool, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
@@ -296,8 +314,13 @@ pub(super) async fn prune(pool: &Pool, before: i64) -> StoreResult<u64> {
 
 #[async_trait]
 impl WebhookStore for Backend {
-    async fn create_webhook_endpoint(&self, e: &EndpointRow, now: i64) -> StoreResult<()> {
-        create(&self.writer, e, now).await
+    async fn create_webhook_endpoint(
+        &self,
+        e: &EndpointRow,
+        max: usize,
+        now: i64,
+    ) -> StoreResult<bool> {
+        create(&self.writer, e, max, now).await
     }
 
     async fn webhook_endpoints(&self, merchant_id: &str) -> StoreResult<Vec<EndpointRow>> {
