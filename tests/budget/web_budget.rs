@@ -115,16 +115,7 @@ async fn first_renders(
     let url = format!("{base}{path}");
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     for run in 0..COLD_RUNS {
-        let b = Browser::start().await;
-        // On the origin without loading the app, to hand the browser its credential.
-        b.goto(&format!("{base}/healthz")).await.unwrap();
-        b.client
-            .execute(
-                &format!("document.cookie = '{}={}; path=/';", cookie.0, cookie.1),
-                vec![],
-            )
-            .await
-            .unwrap();
+        let b = signed_in_browser(base, cookie).await;
         cold.push(render_once(&b, &url, mark).await);
         if run == 0 {
             b.client
@@ -142,9 +133,9 @@ async fn first_renders(
     (cold, warm)
 }
 
-/// Bytes a first visit of the charge screen transfers (page and every resource, headers
-/// included, as Chromium's resource timing counts them), in a new profile.
-async fn first_visit_bytes(base: &str, cookie: (&str, &str)) -> u64 {
+/// A new browser holding `cookie` for `base`: it visits the origin without loading the app, to
+/// be handed its credential.
+async fn signed_in_browser(base: &str, cookie: (&str, &str)) -> Browser {
     let b = Browser::start().await;
     b.goto(&format!("{base}/healthz")).await.unwrap();
     b.client
@@ -154,6 +145,13 @@ async fn first_visit_bytes(base: &str, cookie: (&str, &str)) -> u64 {
         )
         .await
         .unwrap();
+    b
+}
+
+/// Bytes a first visit of the charge screen transfers (page and every resource, headers
+/// included, as Chromium's resource timing counts them), in a new profile.
+async fn first_visit_bytes(base: &str, cookie: (&str, &str)) -> u64 {
+    let b = signed_in_browser(base, cookie).await;
     render_once(&b, &format!("{base}/charge"), "tonle:charge-ready").await;
     // Fonts and late requests settle.
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;

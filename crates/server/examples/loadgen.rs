@@ -124,14 +124,10 @@ async fn main() {
     eprintln!("{store}: {clients} idle clients connected; {latency_n} notifications one by one");
     let mut lat = Vec::with_capacity(latency_n);
     for i in 0..latency_n {
-        let c = support::create_charge(&http, &first.base, &shop, 1000 + i as u64).await;
-        let body = support::payment_body(&c, &format!("lat-{i}"));
-        let t0 = Instant::now();
-        let status =
-            support::notify(&http, &first.base, &secret, &format!("msg_lat-{i}"), &body).await;
-        assert_eq!(status, Some(reqwest::StatusCode::OK));
-        while next_paid(&mut paid).await != c.id {}
-        lat.push(t0.elapsed());
+        let (tx, amount) = (format!("lat-{i}"), 1000 + i as u64);
+        let took =
+            support::time_payment(&http, &first.base, &secret, &shop, &mut paid, amount, &tx).await;
+        lat.push(took);
     }
     lat.sort();
     println!(

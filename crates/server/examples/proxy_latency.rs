@@ -10,7 +10,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::StreamExt;
 use support::{Instance, ms, pct};
@@ -70,22 +70,11 @@ async fn main() {
         let mut events = support::events(ws);
         let mut lat = Vec::with_capacity(latency_n);
         for i in 0..latency_n {
-            let c = support::create_charge(&http, &base, &shop, 1000 + i as u64).await;
-            let body = support::payment_body(&c, &format!("{path}-{i}"));
-            let t0 = Instant::now();
-            let status =
-                support::notify(&http, &base, &secret, &format!("msg_{path}-{i}"), &body).await;
-            assert_eq!(status, Some(reqwest::StatusCode::OK));
-            loop {
-                let e = tokio::time::timeout(Duration::from_secs(30), events.recv())
-                    .await
-                    .expect("an event in time")
-                    .expect("socket open");
-                if support::paid_charge(&e) == Some(c.id.as_str()) {
-                    break;
-                }
-            }
-            lat.push(t0.elapsed());
+            let tx = format!("{path}-{i}");
+            let amount = 1000 + i as u64;
+            lat.push(
+                support::time_payment(&http, &base, &secret, &shop, &mut events, amount, &tx).await,
+            );
         }
         lat.sort();
         println!(

@@ -302,3 +302,30 @@ pub fn paid_charge(e: &api::Event) -> Option<&str> {
         _ => None,
     }
 }
+
+/// Makes a charge at `base`, posts its notification (transaction `tx`) and waits until `events`
+/// carries its `charge_paid`: the time from the post to the event.
+pub async fn time_payment(
+    http: &reqwest::Client,
+    base: &str,
+    secret: &WebhookSecret,
+    shop: &str,
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<api::Event>,
+    amount: u64,
+    tx: &str,
+) -> Duration {
+    let c = create_charge(http, base, shop, amount).await;
+    let body = payment_body(&c, tx);
+    let t0 = Instant::now();
+    let status = notify(http, base, secret, &format!("msg_{tx}"), &body).await;
+    assert_eq!(status, Some(reqwest::StatusCode::OK));
+    loop {
+        let e = tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("an event in time")
+            .expect("socket open");
+        if paid_charge(&e) == Some(c.id.as_str()) {
+            return t0.elapsed();
+        }
+    }
+}

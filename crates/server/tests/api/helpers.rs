@@ -220,3 +220,16 @@ pub fn payment_for(charge: &api::ChargeView, tx: &str) -> Value {
                    "amount": "84.96", "currency": "CNY", "rate": "565" }
     })
 }
+
+/// GETs `url` with `headers`.
+pub async fn get_with(
+    http: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut req = http.get(url);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.unwrap()
+}

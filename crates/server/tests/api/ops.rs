@@ -2,6 +2,8 @@
 //! listener with the documented names, base units, and no merchant, user or email in a label.
 
 use tokio::sync::oneshot;
+
+use crate::helpers::get_with;
 use tonle_server::config::Settings;
 use tonle_server::startup::Application;
 
@@ -18,17 +20,10 @@ async fn readyz_and_metrics_answer_with_no_personal_data_in_labels() {
         let _ = rx.await;
     }));
     let http = reqwest::Client::new();
-    let res = http
-        .get(format!("http://{addr}/readyz"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &format!("http://{addr}/readyz"), &[]).await;
     assert_eq!(res.status(), 200);
-    let health: serde_json::Value = http
-        .get(format!("http://{addr}/healthz"))
-        .send()
+    let health: serde_json::Value = get_with(&http, &format!("http://{addr}/healthz"), &[])
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -64,19 +59,15 @@ async fn readyz_and_metrics_answer_with_no_personal_data_in_labels() {
     assert_eq!(res.status(), 201);
     let charge: serde_json::Value = res.json().await.unwrap();
     let id = charge["id"].as_str().unwrap().to_owned();
-    let res = http
-        .get(format!("http://{addr}/api/v1/charges/{id}"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(
+        &http,
+        &format!("http://{addr}/api/v1/charges/{id}"),
+        &[("cookie", &cookie)],
+    )
+    .await;
     assert_eq!(res.status(), 200);
 
-    let res = http
-        .get(format!("http://{metrics}/metrics"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &format!("http://{metrics}/metrics"), &[]).await;
     assert_eq!(res.status(), 200);
     assert!(
         res.headers()["content-type"]
@@ -107,10 +98,6 @@ async fn readyz_and_metrics_answer_with_no_personal_data_in_labels() {
         "personal data in metrics"
     );
     // The metrics are not on the public listener.
-    let res = http
-        .get(format!("http://{addr}/metrics"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &format!("http://{addr}/metrics"), &[]).await;
     assert_ne!(res.status(), 200);
 }

@@ -2,6 +2,8 @@
 //! HTML of the bundle that owns them), its files are files, and an unknown API path stays a JSON 404.
 
 use tokio::sync::oneshot;
+
+use crate::helpers::get_with;
 use tonle_server::config::Settings;
 use tonle_server::startup::Application;
 
@@ -57,20 +59,12 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
         ("/integrations", "<title>tonle integrations</title>"),
         ("/receipt/p-1", "<title>tonle print</title>"),
     ] {
-        let res = http
-            .get(format!("http://{addr}{path}"))
-            .send()
-            .await
-            .unwrap();
+        let res = get_with(&http, &format!("http://{addr}{path}"), &[]).await;
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
         assert!(res.text().await.unwrap().contains(title), "{path}");
     }
-    let res = http
-        .get(format!("http://{addr}/sw.js"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &format!("http://{addr}/sw.js"), &[]).await;
     assert_eq!(res.status(), 200);
     assert!(
         res.headers()["content-type"]
@@ -80,12 +74,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     );
     // The compressed variant the client takes, immutable, with a strong ETag and 304 on it.
     let url = format!("http://{addr}/{wasm}");
-    let res = http
-        .get(&url)
-        .header("accept-encoding", "gzip, br")
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &url, &[("accept-encoding", "gzip, br")]).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-encoding"], "br");
     assert_eq!(res.headers()["content-type"], "application/wasm");
@@ -97,59 +86,41 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     let tag = res.headers()["etag"].to_str().unwrap().to_owned();
     assert!(tag.starts_with('"') && tag.ends_with("-br\""), "{tag}");
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes");
-    let res = http
-        .get(&url)
-        .header("accept-encoding", "gzip, br")
-        .header("if-none-match", &tag)
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(
+        &http,
+        &url,
+        &[("accept-encoding", "gzip, br"), ("if-none-match", &tag)],
+    )
+    .await;
     assert_eq!(res.status(), 304);
-    let res = http
-        .get(&url)
-        .header("accept-encoding", "gzip;q=1, br;q=0")
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &url, &[("accept-encoding", "gzip;q=1, br;q=0")]).await;
     assert_eq!(res.headers()["content-encoding"], "gzip");
     assert_ne!(
         res.headers()["etag"].to_str().unwrap(),
         tag,
         "a tag per variant"
     );
-    let res = http
-        .get(&url)
-        .header("accept-encoding", "identity")
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &url, &[("accept-encoding", "identity")]).await;
     assert!(res.headers().get("content-encoding").is_none());
     assert_eq!(res.bytes().await.unwrap().len(), 4096);
     // A page revalidates; an old file name is a 404, not a page.
-    let res = http
-        .get(format!("http://{addr}/charge"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &format!("http://{addr}/charge"), &[]).await;
     let tag = res.headers()["etag"].to_str().unwrap().to_owned();
-    let res = http
-        .get(format!("http://{addr}/charge"))
-        .header("if-none-match", &tag)
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(
+        &http,
+        &format!("http://{addr}/charge"),
+        &[("if-none-match", &tag)],
+    )
+    .await;
     assert_eq!(res.status(), 304);
-    let res = http
-        .get(format!("http://{addr}/tonle-counter-ffffffffffffffff.js"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(
+        &http,
+        &format!("http://{addr}/tonle-counter-ffffffffffffffff.js"),
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), 404);
-    let res = http
-        .get(format!("http://{addr}/api/v1/nope"))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(&http, &format!("http://{addr}/api/v1/nope"), &[]).await;
     assert_eq!(res.status(), 404);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
