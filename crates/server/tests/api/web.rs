@@ -125,3 +125,45 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+/// Without `--static-dir` the app built into the binary is served (a debug build reads the
+/// checkout's `dist/`, a release build carries it): the test command builds `dist/` first.
+#[tokio::test]
+async fn the_built_in_app_is_served_without_a_folder() {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    if !dist.join("index.html").is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "dist/ is missing: the test command builds it before the tests"
+        );
+        eprintln!("no dist/: build it with scripts/build-web.sh");
+        return;
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(data_dir.path().to_path_buf());
+    settings.static_dir = None;
+    let app = Application::build(settings).await.unwrap();
+    let addr = app.addr().unwrap();
+    let (_stop, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run(async move {
+        let _ = rx.await;
+    }));
+    let http = reqwest::Client::new();
+    let res = get_with(&http, &format!("http://{addr}/charge"), &[]).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    let wasm = page
+        .split(['"', '\''])
+        .find(|s| s.ends_with("_bg.wasm"))
+        .expect("the page names its wasm")
+        .trim_start_matches('/')
+        .to_owned();
+    let url = format!("http://{addr}/{wasm}");
+    let res = get_with(&http, &url, &[("accept-encoding", "br, gzip")]).await;
+    assert_eq!(res.status(), 200, "{url}");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+}
