@@ -156,10 +156,16 @@ async fn static_qr(
         }
     };
     let md5 = encoded.md5.to_string();
+    // The payee account the code encodes: the code is this merchant's only while the account is.
+    let account = match merchant.country {
+        api::Country::KH => merchant.bakong_account_id.clone(),
+        api::Country::CN => merchant.upi_account.clone(),
+    }
+    .unwrap_or_default();
     // A payment to this code is then a sale at this counter.
     state
         .store
-        .remember_counter_code(caller.merchant_id(), &id, &md5, now_ms())
+        .remember_counter_code(caller.merchant_id(), &id, &md5, &account, now_ms())
         .await?;
     Ok(Json(api::StaticQr {
         payload: encoded.payload,

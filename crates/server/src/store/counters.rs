@@ -41,13 +41,16 @@ pub trait CounterStore: Send + Sync {
     async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>>;
     /// One terminal of a merchant.
     async fn terminal(&self, merchant_id: &str, terminal_id: &str) -> StoreResult<TerminalRow>;
-    /// Remembers that the static code with `md5` is `terminal_id`'s, so a payment to it is a
-    /// sale at that counter.
+    /// Remembers that the static code with `md5`, paying `account`, is `terminal_id`'s, so a
+    /// payment to it is a sale at that counter. A code already another merchant's passes to
+    /// this one only when this merchant holds `account` beyond doubt and the other does not:
+    /// two merchants never hold one code.
     async fn remember_counter_code(
         &self,
         merchant_id: &str,
         terminal_id: &str,
         md5: &str,
+        account: &str,
         now: i64,
     ) -> StoreResult<()>;
 }

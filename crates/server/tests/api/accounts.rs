@@ -298,3 +298,70 @@ async fn a_counter_code_of_a_disputed_account_is_held_not_credited() {
         .await;
     assert_eq!(at_till["items"].as_array().unwrap().len(), 0, "{at_till}");
 }
+
+/// Sets `m`'s Bakong account, everything else of its profile kept.
+async fn set_bakong_account(app: &TestApp, m: &Merchant, account: &str) {
+    let mut profile: Value = app.get_json(&m.cookie, "/api/v1/merchant").await;
+    profile["bakong_account_id"] = json!(account);
+    let res = app
+        .http
+        .put(app.url("/api/v1/merchant"))
+        .header("cookie", &m.cookie)
+        .json(&profile)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_competitor_who_showed_a_shops_poster_code_first_does_not_get_its_sales() {
+    let app = spawn_app().await;
+    let shop = app.register("shop-a@shop.kh", "shop-a@aclb").await;
+    let rival = app.register("shop-b@shop.kh", "shop-b@aclb").await;
+    // The rival copies the shop's public profile (name and city match already: the same
+    // sign-up), takes its account for a moment, shows a counter with the shop's labels, and
+    // switches back.
+    set_bakong_account(&app, &rival, "shop-a@aclb").await;
+    let (_, rival_md5) = counter_code(&app, &rival).await;
+    set_bakong_account(&app, &rival, "shop-b@aclb").await;
+    // The shop prints its poster: the very same code.
+    let (till_id, md5) = counter_code(&app, &shop).await;
+    assert_eq!(md5, rival_md5, "the premise: one md5 for both");
+    let pay = |tx: &str, account: &str| {
+        json!({
+            "transaction_id": tx, "md5": md5, "merchant_account": account,
+            "amount": "15000", "currency": "KHR",
+            "paid_at_ms": tonle_server::clock::now_ms(),
+            "payer": { "wallet": "ABA", "country": "KH" },
+        })
+    };
+    let res = app.notify(&pay("poster-sale-1", "shop-a@aclb")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["credited"], true);
+    let at_till: Value = app
+        .get_json(
+            &shop.cookie,
+            &format!("/api/v1/payments?terminal={till_id}"),
+        )
+        .await;
+    assert_eq!(
+        at_till["items"].as_array().unwrap().len(),
+        1,
+        "the shop's sale"
+    );
+    let rivals: Value = app.get_json(&rival.cookie, "/api/v1/payments").await;
+    assert_eq!(rivals["items"].as_array().unwrap().len(), 0, "{rivals}");
+    // A notification naming another payee account is not a sale at that counter.
+    let res = app.notify(&pay("poster-sale-2", "shop-b@aclb")).await;
+    assert_ne!(res.status(), 200);
+    let at_till: Value = app
+        .get_json(
+            &shop.cookie,
+            &format!("/api/v1/payments?terminal={till_id}"),
+        )
+        .await;
+    assert_eq!(at_till["items"].as_array().unwrap().len(), 1);
+    let rivals: Value = app.get_json(&rival.cookie, "/api/v1/payments").await;
+    assert_eq!(rivals["items"].as_array().unwrap().len(), 0, "{rivals}");
+}

@@ -495,17 +495,21 @@ pub async fn nested(t: &mut Tally, s: &Server, owner: &str) {
         ("/api/v1/merchants", &deep_obj),
         ("/api/v1/session", &deep),
     ] {
+        // Past the 64 KiB body cap the server answers 413 and closes while the client may still
+        // be writing: the client then sees its connection cut. Either way it was refused (the
+        // suite checks afterwards that the server still answers).
         let res = http
             .post(s.url(path))
             .header("cookie", owner)
             .header("content-type", "application/json")
+            .header("connection", "close")
             .body(body.clone())
             .send()
-            .await
-            .unwrap();
+            .await;
         t.check(
             &format!("a body nested 100,000 deep to {path}"),
-            (400..500).contains(&res.status().as_u16()),
+            res.as_ref()
+                .map_or(true, |r| (400..500).contains(&r.status().as_u16())),
         );
     }
     let health = http.get(s.url("/healthz")).send().await.unwrap().status();

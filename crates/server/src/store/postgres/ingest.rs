@@ -38,7 +38,7 @@ pub(super) async fn record(tx: &mut EventTx, new: &NewPayment) -> StoreResult<St
         return Ok(PaymentOutcome::WebhookIdReused.into());
     }
     let Some(charge) = found else {
-        if let Some(counter) = counter_of(tx, new.md5.as_deref()).await? {
+        if let Some(counter) = counter_of(tx, new).await? {
             return record_counter_sale(tx, new, counter).await;
         }
         return record_unmatched(tx, new).await;
@@ -116,24 +116,19 @@ async fn receipt_and_charge(
     Ok((row.try_get("receipt_hash")?, found))
 }
 
-/// The (merchant, counter) whose static code has this md5, when that merchant's payee account
-/// is theirs beyond doubt (see the SQLite writer's `counter_of`).
-async fn counter_of(tx: &mut EventTx, md5: Option<&str>) -> StoreResult<Option<(String, String)>> {
-    let Some(md5) = md5 else {
+/// The (merchant, counter) whose static code has this md5 and pays the notified account
+/// (`store::payments::counter_of_sql`).
+async fn counter_of(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Option<(String, String)>> {
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(crate::store::payments::counter_of_sql);
+    let Some(md5) = new.md5.as_deref() else {
         return Ok(None);
     };
-    let row = sqlx::query(
-        "select c.merchant_id, c.terminal_id from counter_code c \
-         join merchant m on m.merchant_id = c.merchant_id \
-         where c.md5 = $1 and ( \
-           exists (select 1 from account_verification v where v.merchant_id = m.merchant_id \
-                   and v.account in (m.bakong_account_id, m.upi_account, substr(m.upi_account, 17))) \
-           or not exists (select 1 from merchant o where o.merchant_id <> m.merchant_id \
-                   and (o.bakong_account_id = m.bakong_account_id or o.upi_account = m.upi_account)))",
-    )
-    .bind(md5.to_ascii_lowercase())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row = sqlx::query(SQL.as_str())
+        .bind(md5.to_ascii_lowercase())
+        .bind(new.merchant_account.as_deref())
+        .fetch_optional(&mut **tx)
+        .await?;
     row.map(|r| Ok((r.try_get("merchant_id")?, r.try_get("terminal_id")?)))
         .transpose()
 }

@@ -1,6 +1,9 @@
 //! Stores, their counters (terminals), and the counters' printed codes.
 
+use std::sync::LazyLock;
+
 use super::*;
+use crate::store::payments::holds_account;
 
 #[async_trait]
 impl CounterStore for Backend {
@@ -71,16 +74,65 @@ impl CounterStore for Backend {
         merchant_id: &str,
         terminal_id: &str,
         md5: &str,
+        account: &str,
         now: i64,
     ) -> StoreResult<()> {
-        // A code already known keeps its first counter: an md5 names one payee and one label.
-        sqlx::query("insert into counter_code (md5, merchant_id, terminal_id, created_at, updated_at) values ($1, $2, $3, $4, $4) on conflict (md5) do nothing")
-            .bind(md5.to_ascii_lowercase())
-            .bind(merchant_id)
-            .bind(terminal_id)
-            .bind(now)
-            .execute(&self.writer)
+        static OWNER: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "select merchant_id from counter_code where md5 = $1{}",
+                dialect::LOCK
+            )
+        });
+        static HOLDS: LazyLock<String> =
+            LazyLock::new(|| format!("select {}", holds_account("$1", "$2")));
+        let md5 = md5.to_ascii_lowercase();
+        let mut tx = self.writer.begin_with(dialect::BEGIN).await?;
+        let owner: Option<String> = sqlx::query_scalar(OWNER.as_str())
+            .bind(&md5)
+            .fetch_optional(&mut *tx)
             .await?;
+        let holds = |who: String| {
+            sqlx::query_scalar::<_, bool>(HOLDS.as_str())
+                .bind(who)
+                .bind(account.to_owned())
+        };
+        match owner {
+            None => {
+                sqlx::query("insert into counter_code (md5, merchant_id, terminal_id, account, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
+                    .bind(&md5)
+                    .bind(merchant_id)
+                    .bind(terminal_id)
+                    .bind(account)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // The code keeps its first counter: an md5 names one payee and one label.
+            Some(owner) if owner == merchant_id => {
+                sqlx::query(
+                    "update counter_code set account = coalesce(account, $2) where md5 = $1",
+                )
+                .bind(&md5)
+                .bind(account)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Some(owner) => {
+                let mine = holds(merchant_id.to_owned()).fetch_one(&mut *tx).await?;
+                let theirs = holds(owner).fetch_one(&mut *tx).await?;
+                if mine && !theirs {
+                    sqlx::query("update counter_code set merchant_id = $2, terminal_id = $3, account = $4, updated_at = $5 where md5 = $1")
+                        .bind(&md5)
+                        .bind(merchant_id)
+                        .bind(terminal_id)
+                        .bind(account)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

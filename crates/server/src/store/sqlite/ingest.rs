@@ -153,7 +153,7 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
         None
     };
     let Some(charge) = found else {
-        if let Some(counter) = counter_of(tx, new.md5.as_deref())? {
+        if let Some(counter) = counter_of(tx, new)? {
             return record_counter_sale(tx, new, counter);
         }
         return record_unmatched(tx, new);
@@ -231,27 +231,20 @@ fn append_event(
     Ok(event)
 }
 
-/// The (merchant, counter) whose static code has this md5, when that merchant's payee account
-/// is theirs beyond doubt: verified, or claimed by no other merchant. Otherwise a merchant who
-/// copied another's profile (account, name, city, labels) and showed the same code first would
-/// see the other's sales: such a payment takes the claims path instead (held until verified).
-fn counter_of(tx: &Connection, md5: Option<&str>) -> StoreResult<Option<(String, String)>> {
-    let Some(md5) = md5 else {
+/// The (merchant, counter) whose static code has this md5 and pays the notified account
+/// (`store::payments::counter_of_sql`).
+fn counter_of(tx: &Connection, new: &NewPayment) -> StoreResult<Option<(String, String)>> {
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(crate::store::payments::counter_of_sql);
+    let Some(md5) = new.md5.as_deref() else {
         return Ok(None);
     };
     Ok(tx
-        .prepare_cached(
-            "select c.merchant_id, c.terminal_id from counter_code c \
-             join merchant m on m.merchant_id = c.merchant_id \
-             where c.md5 = ?1 and ( \
-               exists (select 1 from account_verification v where v.merchant_id = m.merchant_id \
-                       and v.account in (m.bakong_account_id, m.upi_account, substr(m.upi_account, 17))) \
-               or not exists (select 1 from merchant o where o.merchant_id <> m.merchant_id \
-                       and (o.bakong_account_id = m.bakong_account_id or o.upi_account = m.upi_account)))",
-        )?
-        .query_row(params![md5.to_ascii_lowercase()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached(&SQL)?
+        .query_row(
+            params![md5.to_ascii_lowercase(), new.merchant_account.as_deref()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?)
 }
 
