@@ -150,6 +150,14 @@ impl Settings {
         }
     }
 
+    /// Where the web app comes from: the folder of `--static-dir`, else the binary.
+    pub fn web_source(&self) -> crate::web::Source {
+        match &self.static_dir {
+            Some(dir) => crate::web::Source::Dir(dir.clone()),
+            None => crate::web::Source::Embedded,
+        }
+    }
+
     /// SQLite file inside the data dir.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(DATABASE_FILE)

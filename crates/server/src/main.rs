@@ -284,10 +284,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     };
     tracing::info!(?settings, "starting");
     tonle_server::serve::raise_open_files(settings.limits.max_connections);
-    let web = match &settings.static_dir {
-        Some(dir) => tonle_server::web::Source::Dir(dir.clone()),
-        None => tonle_server::web::Source::Embedded,
-    };
+    let web = settings.web_source();
     if !web.has_app() {
         tracing::warn!(source = ?web, "no web app; serving the API only (build it with scripts/build-web.sh, then rebuild tonle or pass --static-dir dist)");
     }

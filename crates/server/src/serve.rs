@@ -61,13 +61,8 @@ impl Drop for Place {
     fn drop(&mut self) {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         open.total = open.total.saturating_sub(1);
-        if let Some(ip) = self.ip
-            && let Some(n) = open.per_ip.get_mut(&ip)
-        {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                open.per_ip.remove(&ip);
-            }
+        if let Some(ip) = self.ip {
+            crate::sockets::give_back(&mut open.per_ip, &ip);
         }
     }
 }

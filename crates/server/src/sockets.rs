@@ -77,7 +77,8 @@ impl Sockets {
     }
 }
 
-fn give_back<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: &K) {
+/// Takes one from `key`'s count, forgetting the key at zero (the connection and websocket caps).
+pub(crate) fn give_back<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: &K) {
     if let Some(n) = map.get_mut(key) {
         *n = n.saturating_sub(1);
         if *n == 0 {

@@ -48,10 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         // Inside routing, where the matched template is known: the metrics read it.
         .route_layer(axum::middleware::from_fn(mark_route));
-    let source = match &state.settings.static_dir {
-        Some(dir) => crate::web::Source::Dir(dir.clone()),
-        None => crate::web::Source::Embedded,
-    };
+    let source = state.settings.web_source();
     if source.has_app() {
         let web = crate::web::WebApp::new(source);
         app = app.fallback(any(move |req: Request| {

@@ -40,7 +40,15 @@ struct Stored {
 impl Source {
     /// Whether this source has the app (an `index.html`).
     pub fn has_app(&self) -> bool {
-        self.get("index.html").is_some()
+        self.has("index.html")
+    }
+
+    /// Whether `path` is here, without reading it.
+    fn has(&self, path: &str) -> bool {
+        match self {
+            Self::Embedded => Dist::get(path).is_some(),
+            Self::Dir(dir) => safe_join(dir, path).is_some(),
+        }
     }
 
     fn get(&self, path: &str) -> Option<Stored> {
@@ -134,7 +142,7 @@ impl WebApp {
         let path = uri.path().trim_start_matches('/');
         let (path, page) = if path.is_empty() {
             ("index.html".to_owned(), true)
-        } else if self.source.get(path).is_some() {
+        } else if self.source.has(path) {
             (path.to_owned(), path.ends_with(".html"))
         } else if path
             .rsplit('/')
@@ -146,7 +154,7 @@ impl WebApp {
         } else {
             let bundle = Bundle::for_path(uri.path());
             let html = bundle.html();
-            let html = if self.source.get(&html).is_some() {
+            let html = if self.source.has(&html) {
                 html
             } else {
                 "index.html".to_owned()

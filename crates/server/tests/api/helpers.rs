@@ -11,6 +11,8 @@ use tonle_server::startup::Application;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// the metrics listener, when the settings turned it on
+    pub metrics: Option<SocketAddr>,
     pub http: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     /// PostgreSQL when the suite runs on it (`TONLE_TEST_DATABASE_URL`), else SQLite in `data_dir`
@@ -58,12 +60,14 @@ pub async fn start(settings: Settings, data_dir: tempfile::TempDir) -> TestApp {
     let database_url = settings.database_url.clone();
     let app = Application::build(settings).await.unwrap();
     let addr = app.addr().unwrap();
+    let metrics = app.metrics_addr();
     let (stop, rx) = oneshot::channel::<()>();
     let done = tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
     TestApp {
         addr,
+        metrics,
         http: reqwest::Client::new(),
         data_dir,
         database_url,

@@ -1,25 +1,13 @@
 //! What an operator watches: `/readyz` beside `/healthz`, and Prometheus text on the metrics
 //! listener with the documented names, base units, and no merchant, user or email in a label.
 
-use tokio::sync::oneshot;
-
-use crate::helpers::get_with;
-use tonle_server::config::Settings;
-use tonle_server::startup::Application;
+use crate::helpers::{get_with, spawn_app_with};
 
 #[tokio::test]
 async fn readyz_and_metrics_answer_with_no_personal_data_in_labels() {
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(data_dir.path().to_path_buf());
-    settings.metrics_addr = Some(([127, 0, 0, 1], 0).into());
-    let app = Application::build(settings).await.unwrap();
-    let addr = app.addr().unwrap();
-    let metrics = app.metrics_addr().expect("a metrics listener");
-    let (_stop, rx) = oneshot::channel::<()>();
-    tokio::spawn(app.run(async move {
-        let _ = rx.await;
-    }));
-    let http = reqwest::Client::new();
+    let app = spawn_app_with(|s| s.metrics_addr = Some(([127, 0, 0, 1], 0).into())).await;
+    let (addr, http) = (app.addr, app.http.clone());
+    let metrics = app.metrics.expect("a metrics listener");
     let res = get_with(&http, &format!("http://{addr}/readyz"), &[]).await;
     assert_eq!(res.status(), 200);
     let health: serde_json::Value = get_with(&http, &format!("http://{addr}/healthz"), &[])
@@ -30,39 +18,14 @@ async fn readyz_and_metrics_answer_with_no_personal_data_in_labels() {
     assert_eq!(health["sandbox"], true);
     assert!(!health["commit"].as_str().unwrap().is_empty());
 
-    // Traffic with an email in it, a wrong sign-in, a charge.
+    // Traffic with an email in it and a charge read by its id.
     let email = "metrics-owner@shop.kh";
-    let res = http
-        .post(format!("http://{addr}/api/v1/merchants"))
-        .json(&serde_json::json!({
-            "email": email, "password": "0123456789abc", "business_name": "Sokha Noodles",
-            "merchant_city": "Phnom Penh", "bakong_account_id": "metrics@aclb"
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let res = http
-        .post(format!("http://{addr}/api/v1/charges"))
-        .header("cookie", &cookie)
-        .json(&serde_json::json!({"amount": "5000", "currency": "KHR"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let charge: serde_json::Value = res.json().await.unwrap();
-    let id = charge["id"].as_str().unwrap().to_owned();
+    let m = app.register(email, "metrics@aclb").await;
+    let id = app.charge(&m, "5000", "KHR").await.id.to_string();
     let res = get_with(
         &http,
         &format!("http://{addr}/api/v1/charges/{id}"),
-        &[("cookie", &cookie)],
+        &[("cookie", &m.cookie)],
     )
     .await;
     assert_eq!(res.status(), 200);

@@ -1,17 +1,12 @@
 //! The built web app is served beside the API: its client-side routes are pages (200 with the
 //! HTML of the bundle that owns them), its files are files, and an unknown API path stays a JSON 404.
 
-use tokio::sync::oneshot;
-
-use crate::helpers::get_with;
-use tonle_server::config::Settings;
-use tonle_server::startup::Application;
+use crate::helpers::{get_with, spawn_app_with};
 
 #[tokio::test]
 async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(data_dir.path().to_path_buf());
-    let dist = data_dir.path().join("dist");
+    let site = tempfile::tempdir().unwrap();
+    let dist = site.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
@@ -38,14 +33,8 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     std::fs::write(dist.join(wasm), vec![0u8; 4096]).unwrap();
     std::fs::write(dist.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
     std::fs::write(dist.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
-    settings.static_dir = Some(dist);
-    let app = Application::build(settings).await.unwrap();
-    let addr = app.addr().unwrap();
-    let (_stop, rx) = oneshot::channel::<()>();
-    tokio::spawn(app.run(async move {
-        let _ = rx.await;
-    }));
-    let http = reqwest::Client::new();
+    let app = spawn_app_with(|s| s.static_dir = Some(dist)).await;
+    let (addr, http) = (app.addr, app.http.clone());
     for (path, title) in [
         ("/", "<title>tonle</title>"),
         ("/charge", "<title>tonle</title>"),
@@ -139,16 +128,8 @@ async fn the_built_in_app_is_served_without_a_folder() {
         eprintln!("no dist/: build it with scripts/build-web.sh");
         return;
     }
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(data_dir.path().to_path_buf());
-    settings.static_dir = None;
-    let app = Application::build(settings).await.unwrap();
-    let addr = app.addr().unwrap();
-    let (_stop, rx) = oneshot::channel::<()>();
-    tokio::spawn(app.run(async move {
-        let _ = rx.await;
-    }));
-    let http = reqwest::Client::new();
+    let app = spawn_app_with(|s| s.static_dir = None).await;
+    let (addr, http) = (app.addr, app.http.clone());
     let res = get_with(&http, &format!("http://{addr}/charge"), &[]).await;
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap();

@@ -117,10 +117,10 @@ async fn receipt_and_charge(
 }
 
 /// The (merchant, counter) whose static code has this md5 and pays the notified account
-/// (`store::payments::counter_of_sql`).
+/// (`store::counters::counter_of_sql`).
 async fn counter_of(tx: &mut EventTx, new: &NewPayment) -> StoreResult<Option<(String, String)>> {
     static SQL: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(crate::store::payments::counter_of_sql);
+        std::sync::LazyLock::new(crate::store::counters::counter_of_sql);
     let Some(md5) = new.md5.as_deref() else {
         return Ok(None);
     };

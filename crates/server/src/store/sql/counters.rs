@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use super::*;
-use crate::store::payments::holds_account;
+use crate::store::counters::holds_account;
 
 #[async_trait]
 impl CounterStore for Backend {

@@ -232,10 +232,10 @@ fn append_event(
 }
 
 /// The (merchant, counter) whose static code has this md5 and pays the notified account
-/// (`store::payments::counter_of_sql`).
+/// (`store::counters::counter_of_sql`).
 fn counter_of(tx: &Connection, new: &NewPayment) -> StoreResult<Option<(String, String)>> {
     static SQL: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(crate::store::payments::counter_of_sql);
+        std::sync::LazyLock::new(crate::store::counters::counter_of_sql);
     let Some(md5) = new.md5.as_deref() else {
         return Ok(None);
     };
