@@ -64,3 +64,50 @@ async fn readyz_and_metrics_answer_with_no_personal_data_in_labels() {
     let res = get_with(&http, &format!("http://{addr}/metrics"), &[]).await;
     assert_ne!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn https_through_a_trusted_proxy_makes_cookies_secure_and_origins_https() {
+    let app = spawn_app_with(|s| s.forwarding.trusted = "127.0.0.1".parse().unwrap()).await;
+    let body = serde_json::json!({
+        "email": "tls@shop.kh", "password": "0123456789abc", "business_name": "Sokha Noodles",
+        "merchant_city": "Phnom Penh", "bakong_account_id": "tls@aclb"
+    });
+    let signup = |proto: &'static str, email: &'static str| {
+        let mut body = body.clone();
+        body["email"] = serde_json::json!(email);
+        app.http
+            .post(app.url("/api/v1/merchants"))
+            .header("x-forwarded-for", "198.51.100.7")
+            .header("x-forwarded-proto", proto)
+            .json(&body)
+            .send()
+    };
+    let res = signup("https", "tls@shop.kh").await.unwrap();
+    assert_eq!(res.status(), 201);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    let plain = signup("http", "plain@shop.kh").await.unwrap();
+    assert!(
+        !plain.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
+    // A cookie write that came over https must carry the https origin.
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let host = app.addr.to_string();
+    let write = |origin: String| {
+        app.http
+            .post(app.url("/api/v1/charges"))
+            .header("cookie", &session)
+            .header("x-forwarded-proto", "https")
+            .header("origin", origin)
+            .json(&serde_json::json!({"amount": "5000", "currency": "KHR"}))
+            .send()
+    };
+    assert_eq!(write(format!("http://{host}")).await.unwrap().status(), 403);
+    assert_eq!(
+        write(format!("https://{host}")).await.unwrap().status(),
+        201
+    );
+}
