@@ -334,6 +334,44 @@ pub async fn invite(body: &api::InviteStaff) -> Result<api::Invitation, ClientEr
     post("/api/v1/staff/invitations", body, None).await
 }
 
+/// `PATCH /api/v1/staff/{id}`: a new role (and a cashier's counter).
+pub async fn update_staff(
+    id: &str,
+    body: &api::UpdateStaff,
+) -> Result<api::StaffMember, ClientError> {
+    patch(&format!("/api/v1/staff/{id}"), body).await
+}
+
+/// `DELETE /api/v1/staff/{id}`: removes a member; their screens sign out at once.
+pub async fn remove_staff(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/staff/{id}")).await
+}
+
+/// `GET /api/v1/staff/invitations`: the invitations still open.
+pub async fn invitations() -> Result<Vec<api::PendingInvitation>, ClientError> {
+    get("/api/v1/staff/invitations").await
+}
+
+/// `DELETE /api/v1/staff/invitations/{id}`: the link stops working.
+pub async fn revoke_invitation(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/staff/invitations/{id}")).await
+}
+
+/// `GET /api/v1/sessions`: where the signed-in person is signed in.
+pub async fn sessions() -> Result<Vec<api::SessionInfo>, ClientError> {
+    get("/api/v1/sessions").await
+}
+
+/// `DELETE /api/v1/sessions/{id}`: signs one of them out.
+pub async fn end_session(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/sessions/{id}")).await
+}
+
+/// `DELETE /api/v1/sessions`: signs out everywhere, this browser too.
+pub async fn end_all_sessions() -> Result<(), ClientError> {
+    delete("/api/v1/sessions").await
+}
+
 /// `POST /api/v1/invitations/{token}/accept`: the invitee sets a password and is signed in.
 pub async fn accept_invitation(
     token: &str,

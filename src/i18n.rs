@@ -333,6 +333,26 @@ impl Key {
         "តំណប្រើម្តង៖ ចែករំលែកទៅពួកគេ",
         "一次性链接：请发给对方",
     ]);
+    pub const InviteEmailed: Key = Key([
+        "Invitation emailed: opening it proves the address is theirs",
+        "បានផ្ញើការអញ្ជើញតាមអ៊ីមែល៖ ការបើកវាបញ្ជាក់ថាអាសយដ្ឋាននោះជារបស់ពួកគេ",
+        "邀请已发送到邮箱：打开链接即证明邮箱属于对方",
+    ]);
+    pub const Unverified: Key = Key(["email not confirmed", "អ៊ីមែលមិនទាន់បញ្ជាក់", "邮箱未验证"]);
+    pub const RemoveStaff: Key = Key(["Remove", "ដកចេញ", "移除"]);
+    pub const OpenInvitations: Key = Key([
+        "Invitations not yet accepted",
+        "ការអញ្ជើញដែលមិនទាន់ទទួល",
+        "尚未接受的邀请",
+    ]);
+    pub const ValidUntil: Key = Key(["valid until", "មានសុពលភាពដល់", "有效期至"]);
+    pub const SessionsTitle: Key =
+        Key(["Where you are signed in", "កន្លែងដែលអ្នកបានចូល", "您的登录设备"]);
+    pub const ThisDevice: Key = Key(["this device", "ឧបករណ៍នេះ", "本设备"]);
+    pub const LastUsed: Key = Key(["last used", "ប្រើចុងក្រោយ", "最近使用"]);
+    pub const UnknownBrowser: Key = Key(["Unknown browser", "កម្មវិធីរុករកមិនស្គាល់", "未知浏览器"]);
+    pub const SignOutEverywhere: Key =
+        Key(["Sign out everywhere", "ចាកចេញពីគ្រប់កន្លែង", "退出所有设备"]);
     pub const JoinTitle: Key = Key([
         "Join your team on tonle",
         "ចូលរួមក្រុមរបស់អ្នកនៅ tonle",

@@ -173,6 +173,24 @@ async fn run(rt: Realtime) {
                         rt.status.set(LinkStatus::Reconnecting);
                         return;
                     }
+                    // Signed out (here or everywhere, removed from the shop, a new password,
+                    // expired): to the sign-in page.
+                    Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
+                        if ev.code == api::close::UNAUTHORIZED =>
+                    {
+                        rt.status.set(LinkStatus::Reconnecting);
+                        crate::router::sign_in_and_return();
+                        return;
+                    }
+                    // A new role or counter: the page starts again in it.
+                    Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
+                        if ev.code == api::close::ACCESS_CHANGED =>
+                    {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().reload();
+                        }
+                        return;
+                    }
                     Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
                         if ev.code == api::close::SHUTDOWN =>
                     {

@@ -12,6 +12,7 @@ mod bakong;
 mod counters;
 mod displays;
 mod profile;
+mod sessions;
 mod staff;
 
 pub use profile::{ProfileDraft, ProfileForm};
@@ -33,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <p>{email.clone()}" · "{move || t(lang.get(), Key::RoleCashier)}</p>
                 <LangSwitch/>
             </section>
+            <sessions::SessionsSection/>
         }
     };
     view! {
@@ -58,6 +60,7 @@ fn ManagerCards(
         <bakong::BakongSection owner=owner/>
         <counters::StoresSection data=counters/>
         <staff::StaffSection data=counters/>
+        <sessions::SessionsSection/>
         <IntegrationsLink/>
     }
 }

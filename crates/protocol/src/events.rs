@@ -114,7 +114,10 @@ pub mod close {
     pub const SHUTDOWN: u16 = 1012;
     /// the client fell behind the live stream, or left too much unread; reconnect with `since`
     pub const LAGGED: u16 = 4000;
-    /// credentials no longer valid
+    /// what this person may see changed (a new role or counter): reconnect with `since`
+    pub const ACCESS_CHANGED: u16 = 4002;
+    /// credentials no longer valid: the session ended (signed out, here or everywhere; removed
+    /// from the shop; a new password; expired or idle); sign in again
     pub const UNAUTHORIZED: u16 = 4501;
     /// this device was revoked from settings; pair again
     pub const REVOKED: u16 = 4503;

@@ -23,6 +23,7 @@ pub const API_KEY_PREFIX: &str = "tk_";
 
 /// Session lifetime.
 pub const SESSION_DAYS: i64 = 30;
+pub use crate::store::{SESSION_IDLE_MS, SESSION_TOUCH_MS};
 
 /// An authenticated caller. Handlers take this; they never read tokens themselves.
 #[derive(Debug, Clone)]
@@ -39,6 +40,10 @@ pub enum Caller {
         role: crate::api::StaffRole,
         /// hash of the session token (for logout)
         token_hash: String,
+        /// the session's id (what ends it alone)
+        session_id: String,
+        /// when the session ends at the latest
+        expires_at: i64,
         /// a cashier's terminal
         terminal_id: Option<String>,
     },
@@ -73,12 +78,18 @@ impl Caller {
         }
     }
 
-    /// What a revocation names to end this caller's open websockets: a device or an API key.
-    pub fn revocable_id(&self) -> Option<&str> {
+    /// Whether a revocation naming `id` ends this caller's open websockets: a device, an API
+    /// key, a session, or every session of a person (removed, new role, new password, signed out
+    /// everywhere).
+    pub fn ended_by(&self, id: &str) -> bool {
         match self {
-            Self::Staff { .. } => None,
-            Self::Device { device_id, .. } => Some(device_id),
-            Self::ApiKey { key_id, .. } => Some(key_id),
+            Self::Staff {
+                session_id,
+                user_id,
+                ..
+            } => id == session_id || id == user_id,
+            Self::Device { device_id, .. } => id == device_id,
+            Self::ApiKey { key_id, .. } => id == key_id,
         }
     }
 
@@ -256,13 +267,18 @@ impl FromRequestParts<AppState> for Caller {
         let session = state.store.session(&hash, now_ms()).await?;
         let s = session
             .ok_or_else(|| ApiError::Unauthorized("session expired; sign in again".into()))?;
-        let role = s.role;
+        let now = now_ms();
+        if now - s.last_seen_at >= SESSION_TOUCH_MS {
+            state.store.touch_session(&hash, now).await?;
+        }
         Ok(Self::Staff {
             user_id: s.user_id,
             merchant_id: s.merchant_id.into(),
             email: s.email,
-            role,
+            role: s.role,
             token_hash: hash,
+            session_id: s.session_id,
+            expires_at: s.expires_at,
             terminal_id: s.terminal_id,
         })
     }

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     api_keys, charges, devices, events, integrations, merchants, notifications, password_resets,
-    payments, session, staff, stores, webhooks,
+    payments, session, sessions, staff, stores, webhooks,
 };
 use crate::state::AppState;
 
@@ -19,12 +19,14 @@ use crate::state::AppState;
     paths(
         merchants::register, merchants::show, merchants::update,
         session::login, session::current, session::logout,
+        sessions::list, sessions::end_one, sessions::end_all,
         password_resets::request, password_resets::reset,
         charges::create, charges::show, charges::cancel, charges::resolve,
         payments::list, payments::show, payments::resolve, payments::list_charges, payments::csv_export, payments::daily,
         notifications::receive, events::upgrade,
         stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,
         staff::invite, staff::list, staff::preview, staff::accept,
+        staff::update, staff::remove, staff::invitations, staff::revoke_invitation,
         devices::open_pairing, devices::pair, devices::list, devices::revoke,
         integrations::show, integrations::save, integrations::remove, integrations::check_now,
         webhooks::create, webhooks::list, webhooks::show, webhooks::update, webhooks::remove,

@@ -3,10 +3,12 @@
 //! the event stream asks `sees_event`.
 //!
 //! - owner: everything;
-//! - manager: everything but payout details and inviting managers;
+//! - manager: everything but payout details, API keys, Bakong, and inviting, changing or
+//!   removing managers (they manage cashiers);
 //! - cashier: charges at their own counter (a cashier invited without a counter works the
 //!   counter-less till), that counter's day and its totals; no exports, staff, devices or
 //!   settings;
+//! - every person: their own sessions (list, end one, sign out everywhere);
 //! - paired device: watches its counter (its charges, its counter QR, its events, whether payments
 //!   can be checked) and may ask Bakong about its counter's charge now; changes nothing;
 //! - API key: what its scopes say, at every counter (`charges:read`, `charges:write`,
@@ -48,8 +50,12 @@ pub enum Action {
     CounterQr,
     /// see staff
     ReadStaff,
-    /// invite a member of staff with this role
+    /// invite a member of staff with this role, or revoke such an invitation
     Invite(api::StaffRole),
+    /// change the role of, or remove, a member of staff who has (or is given) this role
+    ManageStaff(api::StaffRole),
+    /// list and end one's own sessions (sign out everywhere)
+    OwnSessions,
     /// pair, list and revoke customer displays
     ManageDevices,
     /// the live event stream
@@ -85,6 +91,8 @@ pub fn scope_for(action: Action) -> Option<api::Scope> {
         | A::EditCounters
         | A::ReadStaff
         | A::Invite(_)
+        | A::ManageStaff(_)
+        | A::OwnSessions
         | A::ManageDevices
         | A::ManageIntegrations
         | A::ManageWebhooks
@@ -136,10 +144,10 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
             A::ReadCharges | A::CounterQr | A::WatchEvents | A::ReadIntegrations | A::CheckCharge
         ),
         Caller::Staff { role, .. } => match (role, action) {
-            (Role::Owner, A::Invite(api::StaffRole::Owner)) => false,
+            (Role::Owner, A::Invite(Role::Owner) | A::ManageStaff(Role::Owner)) => false,
             (Role::Owner, _) => true,
             (Role::Manager, A::EditPayout | A::ManageIntegrations | A::ManageApiKeys) => false,
-            (Role::Manager, A::Invite(r)) => r == api::StaffRole::Cashier,
+            (Role::Manager, A::Invite(r) | A::ManageStaff(r)) => r == Role::Cashier,
             (Role::Manager, _) => true,
             (Role::Cashier, a) => matches!(
                 a,
@@ -154,6 +162,7 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
                     | A::WatchEvents
                     | A::ReadIntegrations
                     | A::CheckCharge
+                    | A::OwnSessions
             ),
         },
     };
@@ -171,6 +180,10 @@ fn refusal(caller: &Caller, action: Action) -> &'static str {
             "a merchant has one owner; invite a manager or a cashier"
         }
         (_, Action::Invite(_)) => "your role cannot invite this role",
+        (_, Action::ManageStaff(api::StaffRole::Owner)) => {
+            "the owner stays the owner: they cannot be removed or given another role"
+        }
+        (_, Action::ManageStaff(_)) => "your role cannot change or remove this member",
         (_, Action::EditPayout) => "only the owner changes payout details",
         (_, Action::ManageIntegrations) => "only the owner connects Bakong",
         (_, Action::ManageApiKeys) => "only the owner makes and revokes API keys",
@@ -239,6 +252,8 @@ mod tests {
             email: "e@x.com".into(),
             role,
             token_hash: "h".into(),
+            session_id: "s".into(),
+            expires_at: i64::MAX,
             terminal_id: terminal.map(str::to_owned),
         }
     }

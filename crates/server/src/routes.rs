@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod password_resets;
 pub mod payments;
 pub mod session;
+pub mod sessions;
 pub mod staff;
 pub mod stores;
 pub mod webhooks;
@@ -24,6 +25,7 @@ pub fn api() -> Router<AppState> {
     let v1 = Router::new()
         .merge(merchants::router())
         .merge(session::router())
+        .merge(sessions::router())
         .merge(password_resets::router())
         .merge(charges::router())
         .merge(payments::router())

@@ -18,6 +18,7 @@ mod errors;
 mod events;
 mod health;
 mod payments;
+mod people;
 pub mod postgres;
 pub mod sqlite;
 mod throttles;
@@ -37,6 +38,7 @@ pub use devices::{DeviceRow, DeviceStore};
 pub use events::EventStore;
 pub use health::HealthStore;
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
+pub use people::{NewSession, PeopleStore, SESSION_IDLE_MS, SESSION_TOUCH_MS, SessionListRow};
 pub use throttles::ThrottleStore;
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
 
@@ -84,6 +86,7 @@ pub trait Store:
     + WebhookStore
     + ApiKeyStore
     + ThrottleStore
+    + PeopleStore
     + 'static
 {
 }
@@ -101,6 +104,7 @@ impl<
         + WebhookStore
         + ApiKeyStore
         + ThrottleStore
+        + PeopleStore
         + 'static,
 > Store for T
 {
@@ -110,6 +114,6 @@ impl<
 pub mod prelude {
     pub use super::{
         AccountStore, ApiKeyStore, BakongStore, ChargeStore, ClaimStore, CounterStore, DeviceStore,
-        EventStore, HealthStore, PaymentStore, ThrottleStore, WebhookStore,
+        EventStore, HealthStore, PaymentStore, PeopleStore, ThrottleStore, WebhookStore,
     };
 }

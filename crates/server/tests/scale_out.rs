@@ -3,7 +3,8 @@
 //! wrong pairing codes spread over both count together; one is killed with
 //! SIGKILL while notifications pour into both and nothing acknowledged is lost or doubled (what
 //! the dead one never answered is retried on the survivor, as a network retries); the Bakong
-//! poller keeps polling from the survivor once the dead one's lease lapses.
+//! poller keeps polling from the survivor once the dead one's lease lapses; a member of staff
+//! removed on one instance is signed out on the other at once, event stream included.
 // reason: test code: a failed step should panic and fail the test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -293,4 +294,102 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     }
     let holder_b = poll_holder(&pool).await.unwrap();
     assert_ne!(holder_b, holder_a, "b holds the lease now");
+}
+
+/// The close code a socket ends with, waiting up to `within`.
+async fn close_code(ws: &mut support::Ws, within: Duration) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            other => panic!("socket ended without a close frame: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_removed_on_one_instance_are_signed_out_on_the_other_at_once() {
+    let db = database_url();
+    let data_dir = tempfile::tempdir().unwrap();
+    let bakong = "http://127.0.0.1:9";
+    let http = reqwest::Client::new();
+    let a = start(data_dir.path(), &db, bakong).await;
+    let b = start(data_dir.path(), &db, bakong).await;
+    let owner = support::register(&http, &a.base, "gone-owner@shop.kh").await;
+    let with = |at: &Instance, cookie: &str, method: &str, path: &str| {
+        http.request(method.parse().unwrap(), at.url(path))
+            .header("cookie", cookie)
+    };
+    let inv: Value = with(&a, &owner, "POST", "/api/v1/staff/invitations")
+        .json(&json!({"email": "gone-mgr@shop.kh", "role": "manager"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let joined = http
+        .post(b.url(&format!(
+            "/api/v1/invitations/{}/accept",
+            inv["token"].as_str().unwrap()
+        )))
+        .json(&json!({"password": "0123456789abc"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), 201);
+    let manager = joined.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    // The manager invites someone on b, and watches the stream on b.
+    let theirs: Value = with(&b, &manager, "POST", "/api/v1/staff/invitations")
+        .json(&json!({"email": "gone-later@shop.kh", "role": "cashier"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (mut ws, _) = support::connect(&b.addr, &manager, 0).await.unwrap();
+    let staff = get(&http, &a, &owner, "/api/v1/staff").await;
+    let id = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "gone-mgr@shop.kh")
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .unwrap();
+
+    // Removed on a: b's socket closes, b refuses the session and the invitation.
+    let removed = with(&a, &owner, "DELETE", &format!("/api/v1/staff/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(3)).await,
+        Some(api::close::UNAUTHORIZED)
+    );
+    let session = with(&b, &manager, "GET", "/api/v1/session")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), 401);
+    let link = http
+        .get(b.url(&format!(
+            "/api/v1/invitations/{}",
+            theirs["token"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 404);
 }

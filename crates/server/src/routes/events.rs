@@ -24,6 +24,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::api;
 use crate::auth::Caller;
 use crate::client::ClientAddr;
+use crate::clock::now_ms;
 use crate::error::{ApiError, AppQuery};
 use crate::policy::{self, Action};
 use crate::state::AppState;
@@ -288,11 +289,20 @@ async fn catch_up(
     }
 }
 
-/// Whether a device is still paired, or a key unrevoked (people's sessions end by expiry).
+/// Whether a device is still paired, a key unrevoked, or a person's session live.
 async fn still_valid(state: &AppState, caller: &Caller) -> anyhow::Result<bool> {
     let merchant = caller.merchant_id();
     Ok(match caller {
-        Caller::Staff { .. } => true,
+        Caller::Staff {
+            token_hash,
+            role,
+            terminal_id,
+            ..
+        } => state
+            .store
+            .session(token_hash, now_ms())
+            .await?
+            .is_some_and(|s| s.role == *role && s.terminal_id == *terminal_id),
         Caller::Device { device_id, .. } => state
             .store
             .devices(merchant)
@@ -307,6 +317,27 @@ async fn still_valid(state: &AppState, caller: &Caller) -> anyhow::Result<bool> 
             .any(|k| &k.key_id == key_id),
     })
 }
+
+/// How a revoked caller's stream ends: a device or key revoked; a person's session ended (sign
+/// in again) or still live with new access (reconnect in it).
+async fn ended(state: &AppState, caller: &Caller) -> anyhow::Result<Ended> {
+    Ok(match caller {
+        Caller::Staff { token_hash, .. } => {
+            match state.store.session(token_hash, now_ms()).await? {
+                Some(_) => {
+                    Ended::Code(api::close::ACCESS_CHANGED, "your access changed; reconnect")
+                }
+                None => Ended::Code(api::close::UNAUTHORIZED, "signed out"),
+            }
+        }
+        _ => Ended::Code(api::close::REVOKED, "revoked"),
+    })
+}
+
+/// How often an open stream notes its session as used.
+const TOUCH_EVERY: Duration = Duration::from_millis(crate::auth::SESSION_TOUCH_MS as u64);
+/// How often an open stream of a person looks whether their session is still live.
+const RECHECK_EVERY: Duration = Duration::from_secs(60);
 
 async fn run_session(
     link: &mut Link,
@@ -324,6 +355,16 @@ async fn run_session(
     let mut last = catch_up(link, state, caller, since.unwrap_or(head).min(head)).await?;
     let mut beat = tokio::time::interval(HEARTBEAT);
     beat.reset();
+    // A person's session ends at its expiry at the latest, and its stream with it.
+    let session_left = match caller {
+        Caller::Staff { expires_at, .. } => {
+            Duration::from_millis(u64::try_from(expires_at - now_ms()).unwrap_or(0))
+        }
+        _ => Duration::MAX,
+    };
+    let session_left = tokio::time::sleep(session_left.min(Duration::from_secs(86_400 * 365)));
+    tokio::pin!(session_left);
+    let (mut touched, mut checked) = (Instant::now(), Instant::now());
     let ended = loop {
         tokio::select! {
             msg = live.recv() => match msg {
@@ -349,17 +390,33 @@ async fn run_session(
             },
             _ = beat.tick() => {
                 link.overdue()?;
+                // An open stream is a screen in use: its session does not end for being idle.
+                // Now and then it also looks whether the session ended where no revocation
+                // could reach this instance (an operator's reset on the command line).
+                if let Caller::Staff { token_hash, .. } = caller {
+                    if touched.elapsed() >= TOUCH_EVERY {
+                        state.store.touch_session(token_hash, now_ms()).await?;
+                        touched = Instant::now();
+                    }
+                    if checked.elapsed() >= RECHECK_EVERY {
+                        checked = Instant::now();
+                        if !still_valid(state, caller).await? {
+                            break ended(state, caller).await?;
+                        }
+                    }
+                }
                 link.send(&api::ServerMsg::Heartbeat { head: last }).await?;
                 link.ping().await?;
             }
             gone = revoked.recv() => match gone {
-                Ok(id) if caller.revocable_id() == Some(id.as_str()) => break Ended::Code(api::close::REVOKED, "revoked"),
-                // Missed revocations: check this device or key is still valid.
+                Ok(id) if caller.ended_by(&id) => break ended(state, caller).await?,
+                // Missed revocations: check this device, key or session is still valid.
                 Ok(id) if id != crate::bus::RECHECK => {}
                 Ok(_) | Err(_) => if !still_valid(state, caller).await? {
-                    break Ended::Code(api::close::REVOKED, "revoked");
+                    break ended(state, caller).await?;
                 },
             },
+            _ = &mut session_left => break Ended::Code(api::close::UNAUTHORIZED, "session expired; sign in again"),
             _ = state.shutdown_signal() => break Ended::Code(api::close::SHUTDOWN, "server restarting; reconnect"),
         }
     };

@@ -135,6 +135,7 @@ fn new_merchant(req: &api::RegisterMerchant) -> MerchantRow {
 async fn register(
     State(state): State<AppState>,
     client: ClientAddr,
+    agent: super::sessions::UserAgent,
     AppJson(req): AppJson<api::RegisterMerchant>,
 ) -> Result<Response, ApiError> {
     // Cheap checks first; a password is hashed only for a sign-up that can succeed.
@@ -172,7 +173,16 @@ async fn register(
         .user_by_email(&email)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user vanished after register")))?;
-    super::session::start_session(&state, user, &merchant, StatusCode::CREATED, &client, now).await
+    super::session::start_session(
+        &state,
+        user,
+        &merchant,
+        StatusCode::CREATED,
+        &client,
+        &agent,
+        now,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/merchant", tag = "merchants", responses((status = 200, body = api::MerchantView), (status = 401, description = "not signed in", body = api::ErrorBody)))]

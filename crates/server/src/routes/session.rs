@@ -6,13 +6,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
+use super::sessions::UserAgent;
 use crate::api;
 use crate::auth::{self, Caller};
 use crate::client::ClientAddr;
 use crate::clock::now_ms;
 use crate::error::{ApiError, AppJson};
 use crate::state::AppState;
-use crate::store::{MerchantRow, UserRow};
+use crate::store::{MerchantRow, NewSession, UserRow};
 use crate::throttle;
 
 /// `POST|GET|DELETE /session`
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
 async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
+    agent: UserAgent,
     AppJson(req): AppJson<api::Login>,
 ) -> Result<Response, ApiError> {
     // Cheap checks first: no hashing, no lookup for what cannot be an account.
@@ -53,7 +55,16 @@ async fn login(
     state.throttles.signin_succeeded(&email, ip);
     throttle::signin_shared_succeeded(state.store.as_ref(), &shared).await?;
     let merchant = state.store.merchant(&user.merchant_id).await?;
-    start_session(&state, user, &merchant, StatusCode::OK, &client, now_ms()).await
+    start_session(
+        &state,
+        user,
+        &merchant,
+        StatusCode::OK,
+        &client,
+        &agent,
+        now_ms(),
+    )
+    .await
 }
 
 /// Signs `user` in: stores a new session and answers `status` with the session and its cookie.
@@ -64,18 +75,19 @@ pub(crate) async fn start_session(
     merchant: &MerchantRow,
     status: StatusCode,
     client: &ClientAddr,
+    agent: &UserAgent,
     now: i64,
 ) -> Result<Response, ApiError> {
     let token = auth::new_token();
-    state
-        .store
-        .create_session(
-            &auth::token_hash(&token),
-            &user,
-            now + auth::SESSION_DAYS * 86_400_000,
-            now,
-        )
-        .await?;
+    let session_id = format!("ses_{}", uuid::Uuid::new_v4().simple());
+    let session = NewSession {
+        token_hash: &auth::token_hash(&token),
+        session_id: &session_id,
+        user: &user,
+        user_agent: agent.0.as_deref(),
+        expires_at: now + auth::SESSION_DAYS * 86_400_000,
+    };
+    state.store.create_session(&session, now).await?;
     let body = api::SessionView {
         email: user.email,
         role: user.role.into(),

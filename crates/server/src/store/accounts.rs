@@ -50,11 +50,19 @@ pub struct UserRow {
     pub password_hash: String,
     /// owner, manager, cashier
     pub role: api::StaffRole,
+    /// whether they proved the address (an emailed invitation or reset link)
+    pub email_verified: bool,
 }
 
 /// A live session.
 #[derive(Debug, Clone)]
 pub struct SessionRow {
+    /// id (what a revocation names to end this session alone)
+    pub session_id: String,
+    /// ends at the latest at
+    pub expires_at: i64,
+    /// last used at (written at most every few minutes)
+    pub last_seen_at: i64,
     /// user
     pub user_id: String,
     /// merchant
@@ -70,6 +78,8 @@ pub struct SessionRow {
 /// An invitation as stored (the token itself is never stored, only its hash).
 #[derive(Debug, Clone)]
 pub struct InvitationRow {
+    /// id, to list and revoke it
+    pub invitation_id: String,
     /// SHA-256 of the token
     pub token_hash: String,
     /// merchant
@@ -84,6 +94,10 @@ pub struct InvitationRow {
     pub invited_by: String,
     /// valid until
     pub expires_at: i64,
+    /// made at
+    pub created_at: i64,
+    /// whether the link was emailed (accepting it proves the address)
+    pub emailed: bool,
 }
 
 /// A member of staff as stored.
@@ -97,6 +111,8 @@ pub struct StaffRow {
     pub role: api::StaffRole,
     /// terminal
     pub terminal_id: Option<String>,
+    /// whether they proved the address
+    pub email_verified: bool,
 }
 
 /// A new merchant with its owner.
@@ -123,12 +139,19 @@ pub trait AccountStore: Send + Sync {
     async fn merchant(&self, merchant_id: &str) -> StoreResult<MerchantRow>;
     /// Replaces a merchant's editable profile (everything but id and bill prefix).
     async fn update_merchant(&self, m: &MerchantRow, now: i64) -> StoreResult<()>;
-    /// Stores an invitation.
-    async fn create_invitation(&self, inv: &InvitationRow, now: i64) -> StoreResult<()>;
+    /// Stores an invitation unless the merchant already has `max_open` open ones (counted and
+    /// inserted under the merchant's lock); false when it has.
+    async fn create_invitation(
+        &self,
+        inv: &InvitationRow,
+        max_open: usize,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// An unexpired, unused invitation (a read: nothing is used up).
     async fn invitation(&self, token_hash: &str, now: i64) -> StoreResult<Option<InvitationRow>>;
-    /// Uses an unexpired, unused invitation once: creates its user. NotFound when it is not
-    /// (or no longer) valid; Conflict("email") when the email already has an account.
+    /// Uses an unexpired, unused, unrevoked invitation once: creates its user, with the address
+    /// proved when the link was emailed. NotFound when it is not (or no longer) valid;
+    /// Conflict("email") when the email already has an account.
     async fn accept_invitation(
         &self,
         token_hash: &str,
@@ -138,20 +161,15 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<UserRow>;
     /// A merchant's staff.
     async fn staff(&self, merchant_id: &str) -> StoreResult<Vec<StaffRow>>;
-    /// Replaces a user's password hash and ends every session of theirs; NotFound when no user
-    /// has the (lowercased) email.
+    /// Replaces a user's password hash and ends every session of theirs (their websockets
+    /// close); NotFound when no user has the (lowercased) email.
     async fn reset_password(&self, email: &str, password_hash: &str, now: i64) -> StoreResult<()>;
-    /// Stores a session token hash.
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        user: &UserRow,
-        expires_at: i64,
-        now: i64,
-    ) -> StoreResult<()>;
-    /// A live session by token hash.
+    /// Stores a session.
+    async fn create_session(&self, session: &NewSession<'_>, now: i64) -> StoreResult<()>;
+    /// A live session by token hash: unexpired, used within `SESSION_IDLE_MS`, of a
+    /// member not removed.
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionRow>>;
-    /// Ends a session.
+    /// Ends a session (its websockets close).
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Keeps an emailed password-reset link (its token's hash) for `email` until `expires_at`.
     async fn create_password_reset(
@@ -163,7 +181,8 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The email a reset link is for, while it is unused and unexpired.
     async fn password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<String>>;
-    /// Spends a reset link: sets its account's password and signs the account out everywhere.
+    /// Spends a reset link: sets its account's password, marks its address proved and signs the
+    /// account out everywhere (its websockets close).
     /// `NotFound` when the link is wrong, used or expired (or its account is gone).
     async fn use_password_reset(
         &self,

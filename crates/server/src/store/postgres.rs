@@ -48,6 +48,8 @@ mod ingest;
 mod listen;
 #[path = "sql/payments.rs"]
 mod payments;
+#[path = "sql/people.rs"]
+mod people;
 #[path = "sql/rows.rs"]
 mod rows;
 #[path = "sql/throttles.rs"]

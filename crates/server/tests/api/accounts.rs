@@ -8,7 +8,7 @@ use crate::helpers::{Merchant, TestApp, spawn_app, spawn_app_with, uuid_like};
 use tonle_server::config::MailSettings;
 
 /// A one-connection-at-a-time SMTP sink; every message body is sent down the channel.
-async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("smtp://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -47,7 +47,7 @@ async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
     (url, rx)
 }
 
-fn token_in(mail: &str) -> String {
+pub fn token_in(mail: &str) -> String {
     mail.lines()
         .find_map(|l| l.trim().strip_prefix("https://pay.shop.example/reset/"))
         .unwrap_or_else(|| panic!("no link in {mail}"))

@@ -230,6 +230,21 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
     )
     .await;
     let hook = hook["id"].as_str().unwrap();
+    let staff = json_of(send(&f.app, &f.callers[1].1, "GET", "/api/v1/staff", None).await).await;
+    let id_of = |email: &str| {
+        staff
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let (owner_id, manager_id, cashier0_id) = (
+        id_of("authz-owner@shop.kh"),
+        id_of("authz-mgr@shop.kh"),
+        id_of("authz-c0@shop.kh"),
+    );
     // Expected status per caller, in CALLERS order:
     //            nobody owner manager cashier1 cashier0 device1 stranger
     let table: Vec<(&str, String, Option<Value>, [u16; 8])> = vec![
@@ -529,6 +544,63 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
             "/api/v1/api-keys/no-such-key".into(),
             None,
             [401, 404, 403, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/staff/invitations".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 200, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/staff/invitations/no-such-invitation".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        // The same role again: allowed to whoever manages that role; another shop's member is
+        // not there.
+        (
+            "PATCH",
+            format!("/api/v1/staff/{cashier0_id}"),
+            Some(json!({"role": "cashier"})),
+            [401, 200, 200, 403, 403, 403, 404, 403],
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/staff/{manager_id}"),
+            Some(json!({"role": "manager"})),
+            [401, 200, 403, 403, 403, 403, 404, 403],
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/staff/{owner_id}"),
+            None,
+            [401, 403, 403, 403, 403, 403, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/staff/no-such-member".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/sessions".into(),
+            None,
+            [401, 200, 200, 200, 200, 403, 200, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/sessions/no-such-session".into(),
+            None,
+            [401, 404, 404, 404, 404, 403, 404, 403],
+        ),
+        // Last: it signs each person out.
+        (
+            "DELETE",
+            "/api/v1/sessions".into(),
+            None,
+            [401, 204, 204, 204, 204, 403, 204, 403],
         ),
     ];
     let mut wrong = Vec::new();

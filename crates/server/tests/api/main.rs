@@ -15,6 +15,7 @@ mod merchants;
 mod notifications;
 mod openapi;
 mod ops;
+mod people;
 mod session;
 mod staff;
 mod stores;

@@ -202,8 +202,8 @@ async fn roles_bound_who_may_invite_whom() {
             .status(),
         422
     );
-    // An email that has an account is invited like any other: the answer does not tell a
-    // stranger which emails have accounts; the invitee learns it when opening the link.
+    // An email that has an account is invited like any other, and its link is refused as a
+    // wrong one is: neither answer tells the inviter which emails have accounts.
     let taken = post(&owner, json!({"email": "boss2@shop.kh", "role": "manager"}))
         .await
         .unwrap();
@@ -219,7 +219,7 @@ async fn roles_bound_who_may_invite_whom() {
         .send()
         .await
         .unwrap();
-    assert_eq!(accepted.status(), 409);
+    assert_eq!(accepted.status(), 404);
     let inv: Value = post(&owner, json!({"email": "mgr@shop.kh", "role": "manager"}))
         .await
         .unwrap()

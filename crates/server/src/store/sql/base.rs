@@ -178,14 +178,19 @@ pub(crate) async fn set_password(
     conn: &mut Conn,
     email: &str,
     password_hash: &str,
+    proved: bool,
     now: i64,
-) -> StoreResult<()> {
+) -> StoreResult<String> {
+    // A reset by emailed link proves the address; one by the operator does not.
     let user: Option<String> = sqlx::query_scalar(
-        "update app_user set password_hash = $2, updated_at = $3 where email = $1 returning user_id",
+        "update app_user set password_hash = $2, updated_at = $3, \
+         email_verified_at = case when $4 then coalesce(email_verified_at, $3) else email_verified_at end \
+         where email = $1 and removed_at is null returning user_id",
     )
     .bind(email)
     .bind(password_hash)
     .bind(now)
+    .bind(proved)
     .fetch_optional(&mut *conn)
     .await?;
     let user = user.ok_or(StoreError::NotFound)?;
@@ -193,7 +198,7 @@ pub(crate) async fn set_password(
         .bind(&user)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(user)
 }
 
 pub(crate) async fn set_charge_status(
