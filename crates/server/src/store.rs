@@ -40,7 +40,7 @@ pub use health::HealthStore;
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
 pub use people::{NewSession, PeopleStore, SESSION_IDLE_MS, SESSION_TOUCH_MS, SessionListRow};
 pub use throttles::ThrottleStore;
-pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, WebhookStore};
+pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, Share, WebhookStore};
 
 use khqr::{Currency, Money};
 

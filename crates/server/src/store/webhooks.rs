@@ -87,6 +87,17 @@ pub struct AttemptOutcome {
 }
 
 /// Webhook endpoints and their outbox.
+/// How many deliveries may be in flight at once (over every worker): per endpoint (a failing one
+/// gets one, its probe) and per merchant (over all its endpoints), so no account holds up the
+/// others' webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    /// one endpoint
+    pub per_endpoint: u32,
+    /// one merchant
+    pub per_merchant: u32,
+}
+
 #[async_trait::async_trait]
 pub trait WebhookStore: Send + Sync {
     /// Adds a webhook endpoint unless its merchant has `max` already (counted and inserted under
@@ -130,15 +141,15 @@ pub trait WebhookStore: Send + Sync {
         delivery_id: &str,
         now: i64,
     ) -> StoreResult<DeliveryRow>;
-    /// Takes up to `limit` deliveries due at `now` of enabled endpoints, at most `per_endpoint`
-    /// of one endpoint, soonest due first, leasing each until `lease_until` so no other worker
-    /// sends it meanwhile (a crash mid-send retries after it).
+    /// Takes up to `limit` deliveries due at `now` of enabled endpoints not paused, in fair
+    /// shares (see [`Share`]), round the merchants and soonest due first, leasing each until
+    /// `lease_until` so no other worker sends it meanwhile (a crash mid-send retries after it).
     async fn claim_webhook_deliveries(
         &self,
         now: i64,
         lease_until: i64,
         limit: u32,
-        per_endpoint: u32,
+        share: Share,
     ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>>;
     /// Records an attempt on its delivery and endpoint.
     async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()>;

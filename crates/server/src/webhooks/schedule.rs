@@ -20,6 +20,24 @@ pub const RETRY_DELAYS: [Duration; 7] = [
 /// An endpoint whose every attempt has failed for this long is turned off.
 pub const DISABLE_AFTER: Duration = Duration::from_secs(5 * 24 * 3600);
 
+/// The first pause of an endpoint after a failed attempt; each failure in a row doubles it, up
+/// to [`MAX_PAUSE`]. Never longer than a lone delivery's own wait, so one delivery keeps its
+/// schedule.
+pub const FIRST_PAUSE: Duration = Duration::from_secs(5);
+/// The longest an endpoint is paused between probes.
+pub const MAX_PAUSE: Duration = Duration::from_secs(10 * 60);
+
+/// How long an endpoint rests after `failures` attempts failed in a row (0: not at all).
+pub fn pause(failures: u64) -> Duration {
+    match failures {
+        0 => Duration::ZERO,
+        n => {
+            let doublings = u32::try_from(n - 1).unwrap_or(u32::MAX).min(16);
+            FIRST_PAUSE.saturating_mul(1 << doublings).min(MAX_PAUSE)
+        }
+    }
+}
+
 /// What follows from one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Next {
@@ -85,6 +103,20 @@ mod tests {
         assert_eq!(waits, [5, 300, 1800, 7200, 18_000, 36_000, 36_000]);
         // A person's retry of a failed delivery is one more attempt, not a new schedule.
         assert_eq!(after(8, false, Some(at), at, "x").attempt_at, None);
+    }
+
+    #[test]
+    fn a_failing_endpoint_rests_longer_each_time_but_never_past_a_deliverys_own_wait() {
+        let rests: Vec<u64> = (0..12).map(|n| pause(n).as_secs()).collect();
+        assert_eq!(rests, [0, 5, 10, 20, 40, 80, 160, 320, 600, 600, 600, 600]);
+        for (i, wait) in RETRY_DELAYS.iter().enumerate() {
+            assert!(
+                pause(i as u64 + 1) <= *wait,
+                "pause after {} failures",
+                i + 1
+            );
+        }
+        assert_eq!(pause(u64::MAX), MAX_PAUSE);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{schedule, target};
 use crate::clock::{millis, now_ms};
 use crate::signing::WebhookSecret;
 use crate::state::AppState;
-use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow};
+use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow, Share};
 
 /// How long a receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,9 +20,15 @@ const LEASE: Duration = Duration::from_secs(60);
 /// How long delivered and failed deliveries stay in the log.
 pub const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
-const PARALLEL: usize = 16;
-/// Slots one endpoint may get in one hand-out (see `run`).
-pub const PER_ENDPOINT: u32 = 4;
+/// Attempts in flight at once on one instance: they mostly wait on the network, so many are
+/// cheap, and it takes eight accounts each at its share to fill them.
+pub const PARALLEL: usize = 64;
+/// Deliveries in flight at once: per endpoint (one while it is failing) and per merchant (so
+/// a merchant's slow endpoint leaves room for its other ones, and for everyone else).
+pub const SHARE: Share = Share {
+    per_endpoint: 4,
+    per_merchant: 8,
+};
 
 /// The HTTP client deliveries go out with: no redirects, no proxy, public addresses only
 /// (unless allowed), 10 s per attempt.
@@ -38,9 +44,10 @@ pub fn client(allow_private: bool) -> anyhow::Result<reqwest::Client> {
 }
 
 /// Runs until shutdown, then lets the attempts in flight finish and be recorded. Up to
-/// `PARALLEL` attempts run at once; a slow receiver holds one slot for at most 10 s, and one
-/// endpoint gets at most `PER_ENDPOINT` of the slots handed out at a time, so it cannot hold up
-/// the others.
+/// `PARALLEL` attempts run at once; a slow receiver holds one slot for at most 10 s; one merchant
+/// holds at most `SHARE.per_merchant` slots however many endpoints it has, and slots go round
+/// the merchants; an endpoint that fails is paused as a whole (longer each time, see
+/// `schedule::pause`) and then probed with one delivery, not tried once per queued delivery.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let http = match client(state.settings.webhook_allow_private) {
         Ok(c) => c,
@@ -74,7 +81,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             let limit = u32::try_from(free).unwrap_or(u32::MAX);
             let claimed = state
                 .store
-                .claim_webhook_deliveries(now, lease, limit, PER_ENDPOINT)
+                .claim_webhook_deliveries(now, lease, limit, SHARE)
                 .await;
             match claimed {
                 Ok(due) => {

@@ -497,6 +497,52 @@ async fn a_receiver_that_never_answers_does_not_hold_up_another_endpoint() {
     );
 }
 
+#[tokio::test]
+async fn one_account_with_ten_silent_endpoints_does_not_hold_up_another_merchants_webhooks() {
+    let (app, _) = app_with_clock(true).await;
+    // A free account points its ten endpoints (the cap) at a host that accepts and never
+    // answers, and makes 40 charges: 400 deliveries, each worth a 10-second wait.
+    let greedy = app.register("greedy@free.kh", "greedy@aclb").await;
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}/hook", silent.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = silent.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            held.push(sock);
+        }
+    });
+    for _ in 0..10 {
+        endpoint(&app, &greedy, &silent_url, json!(["charge.created"])).await;
+    }
+    for _ in 0..40 {
+        app.charge(&greedy, "100", "KHR").await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Another shop's webhook goes at once.
+    let shop = app.register("patient@shop.kh", "patient@aclb").await;
+    let mut rx = Receiver::start(0).await;
+    endpoint(&app, &shop, &rx.url, json!(["charge.paid"])).await;
+    let started = std::time::Instant::now();
+    paid_charge(&app, &shop, "fair-other").await;
+    assert_eq!(rx.next().await.json()["type"], "charge.paid");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "another account's 400 stalled deliveries held this one up for {:?}",
+        started.elapsed()
+    );
+    // The silent endpoints rest as a whole after their first timeouts: over 12 s the host saw
+    // a handful of attempts (the account's share, then one probe per endpoint), not hundreds.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    let tries = accepted.load(Ordering::SeqCst);
+    assert!(
+        (1..=20).contains(&tries),
+        "{tries} attempts reached the silent host in 12 s"
+    );
+}
+
 /// Broken, oversized and wrongly typed input to the integration routes is a 4xx naming what is
 /// wrong, never a 500.
 #[tokio::test]

@@ -7,7 +7,8 @@ use sqlx::Row;
 
 use super::other;
 use crate::api;
-use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow, StoreError, StoreResult};
+use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow, Share, StoreError, StoreResult};
+use crate::webhooks::schedule;
 
 const ENDPOINT_COLS: &str = "endpoint_id, merchant_id, url, description, events, secret_sealed, previous_secret_sealed, previous_secret_until, enabled, disabled_reason, failing_since, created_at";
 const DELIVERY_COLS: &str = "delivery_id, endpoint_id, merchant_id, seq, event_type, body, status, attempts, next_attempt_at, last_status_code, last_error, delivered_at, created_at";
@@ -216,7 +217,13 @@ pub(super) async fn retry(
     .bind(now)
     .fetch_one(pool)
     .await?;
-    delivery(&r)
+    let d = delivery(&r)?;
+    // A person's retry is the probe: it goes now, even while the endpoint rests.
+    sqlx::query("update webhook_endpoint set paused_until = null where endpoint_id = $1")
+        .bind(&d.endpoint_id)
+        .execute(pool)
+        .await?;
+    Ok(d)
 }
 
 pub(super) async fn claim(
@@ -224,28 +231,42 @@ pub(super) async fn claim(
     now: i64,
     lease_until: i64,
     limit: u32,
-    per_endpoint: u32,
+    share: Share,
 ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
     let mut tx = pool.begin_with(dialect::BEGIN).await?;
+    // Fair shares: an endpoint that is failing gets one probe, and only once its pause is over;
+    // a healthy one up to `per_endpoint` at once; a merchant up to `per_merchant` over all its
+    // endpoints; and slots go round the merchants (everyone's first, then everyone's second).
     let due = sqlx::query(&format!(
-        "update webhook_delivery set leased_until = $2 where delivery_id in ( \
-           select delivery_id from ( \
-             select d.delivery_id, d.next_attempt_at, \
+        "with busy_e as (select endpoint_id, count(*) as n from webhook_delivery \
+             where status = 'pending' and leased_until > $1 group by endpoint_id), \
+         busy_m as (select merchant_id, count(*) as n from webhook_delivery \
+             where status = 'pending' and leased_until > $1 group by merchant_id), \
+         ranked as (select d.delivery_id, d.merchant_id, d.next_attempt_at, \
                row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.delivery_id) \
-                 + (select count(*) from webhook_delivery b where b.endpoint_id = d.endpoint_id \
-                      and b.status = 'pending' and b.leased_until > $1) as nth \
-             from webhook_delivery d join webhook_endpoint e using (endpoint_id) \
+                 + coalesce(be.n, 0) as nth, \
+               case when e.failures > 0 then 1 else $4 end as cap \
+             from webhook_delivery d join webhook_endpoint e on e.endpoint_id = d.endpoint_id \
+             left join busy_e be on be.endpoint_id = d.endpoint_id \
              where d.status = 'pending' and d.next_attempt_at <= $1 \
                and (d.leased_until is null or d.leased_until <= $1) \
-               and e.enabled = 1 and e.deleted_at is null) ranked \
-           where nth <= $4 order by next_attempt_at limit $3) \
+               and e.enabled = 1 and e.deleted_at is null \
+               and (e.paused_until is null or e.paused_until <= $1)), \
+         fair as (select r.delivery_id, r.next_attempt_at, \
+               row_number() over (partition by r.merchant_id order by r.next_attempt_at, r.delivery_id) \
+                 + coalesce(bm.n, 0) as mth \
+             from ranked r left join busy_m bm on bm.merchant_id = r.merchant_id \
+             where r.nth <= r.cap) \
+         update webhook_delivery set leased_until = $2 where delivery_id in ( \
+           select delivery_id from fair where mth <= $5 order by mth, next_attempt_at, delivery_id limit $3) \
          and (leased_until is null or leased_until <= $1) \
          returning {DELIVERY_COLS}"
     ))
     .bind(now)
     .bind(lease_until)
     .bind(i64::from(limit))
-    .bind(i64::from(per_endpoint))
+    .bind(i64::from(share.per_endpoint))
+    .bind(i64::from(share.per_merchant))
     .fetch_all(&mut *tx)
     .await?
     .iter()
@@ -286,16 +307,31 @@ pub(super) async fn finish(pool: &Pool, o: &AttemptOutcome) -> StoreResult<()> {
     .bind(o.now)
     .execute(&mut *tx)
     .await?;
+    // In a row: a failure pauses the whole endpoint, longer each time; a success ends it.
+    let failed_before: i64 =
+        sqlx::query_scalar("select failures from webhook_endpoint where endpoint_id = $1")
+            .bind(&o.endpoint_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
+    let failures = if o.delivered { 0 } else { failed_before + 1 };
+    let paused_until = (!o.delivered).then(|| {
+        o.now.saturating_add(crate::clock::millis(schedule::pause(
+            failures.unsigned_abs(),
+        )))
+    });
     sqlx::query(
         "update webhook_endpoint set failing_since = case when $2 is null then null else case when failing_since < $2 then failing_since else $2 end end, \
            enabled = case when $3 is null then enabled else 0 end, \
-           disabled_reason = coalesce($3, disabled_reason), updated_at = $4 \
+           disabled_reason = coalesce($3, disabled_reason), failures = $5, paused_until = $6, updated_at = $4 \
          where endpoint_id = $1",
     )
     .bind(&o.endpoint_id)
     .bind(o.failing_since)
     .bind(&o.disable_reason)
     .bind(o.now)
+    .bind(failures)
+    .bind(paused_until)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -372,9 +408,9 @@ impl WebhookStore for Backend {
         now: i64,
         lease_until: i64,
         limit: u32,
-        per_endpoint: u32,
+        share: Share,
     ) -> StoreResult<Vec<(DeliveryRow, EndpointRow)>> {
-        claim(&self.writer, now, lease_until, limit, per_endpoint).await
+        claim(&self.writer, now, lease_until, limit, share).await
     }
 
     async fn finish_webhook_attempt(&self, outcome: &AttemptOutcome) -> StoreResult<()> {
