@@ -87,6 +87,10 @@ pub struct Limits {
     pub hashing_threads: usize,
     /// sign-ups allowed from one address per 15 minutes
     pub registrations_per_ip: usize,
+    /// charges one merchant may make per minute
+    pub charges_per_minute: usize,
+    /// charges one API key may make per minute
+    pub charges_per_key_minute: usize,
 }
 
 impl Default for Limits {
@@ -100,6 +104,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             hashing_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             registrations_per_ip: 10,
+            charges_per_minute: crate::throttle::CHARGES_PER_MERCHANT_MINUTE,
+            charges_per_key_minute: crate::throttle::CHARGES_PER_KEY_MINUTE,
         }
     }
 }
@@ -130,6 +136,9 @@ impl Settings {
                 max_websockets_per_ip: 20_000,
                 max_websockets_per_merchant: 20_000,
                 registrations_per_ip: 10_000,
+                // Suites make charges by the thousand; the rate's own tests set it.
+                charges_per_minute: 1_000_000,
+                charges_per_key_minute: 1_000_000,
                 ..Limits::default()
             },
             // Nothing listens on the discard port: tests that poll point this at a stand-in.

@@ -1,5 +1,6 @@
 //! The named background task that moves pending charges past their expiry to `expired`, and
-//! once an hour forgets shared throttle counters whose window has ended.
+//! once an hour forgets shared throttle counters whose window has ended and sign-in material
+//! that can no longer be used (ended sessions, spent pairing codes, reset links, invitations).
 
 use std::time::Duration;
 
@@ -23,6 +24,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             let before = now_ms() - crate::throttle::WINDOW_MS;
             if let Err(e) = state.store.prune_throttles(before).await {
                 tracing::warn!(error = ?e, "pruning throttle counters failed");
+            }
+            match state.store.prune_spent(now_ms()).await {
+                Ok(gone) if gone > 0 => {
+                    tracing::info!(rows = gone, "forgot spent sessions, codes and links")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "pruning spent sessions and codes failed"),
             }
         }
         // The store tells the screens once the expiries are committed.

@@ -160,7 +160,10 @@ impl Application {
             }
             None => None,
         };
-        let throttles = Throttles::new(settings.limits.registrations_per_ip);
+        let throttles = Throttles::new(settings.limits.registrations_per_ip).with_charge_rates(
+            settings.limits.charges_per_minute,
+            settings.limits.charges_per_key_minute,
+        );
         let hasher = Hasher::start(settings.limits.hashing_threads)?;
         let secrets =
             crate::secrets::SecretBox::load(settings.secret_key.as_deref(), &settings.data_dir)?;

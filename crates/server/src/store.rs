@@ -34,11 +34,14 @@ pub use bakong::{BakongRow, BakongStore, PollCharge, PollLease};
 pub use charges::{ChargeQuery, ChargeStore, NewCharge};
 pub use claims::{AccountClaim, ClaimStore, UnassignedPayment};
 pub use counters::{CounterStore, StoreRow, TerminalRow};
-pub use devices::{DeviceRow, DeviceStore};
+pub use devices::{DeviceRow, DeviceStore, MAX_OPEN_PAIRINGS};
 pub use events::EventStore;
 pub use health::HealthStore;
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
-pub use people::{NewSession, PeopleStore, SESSION_IDLE_MS, SESSION_TOUCH_MS, SessionListRow};
+pub use people::{
+    INVITATIONS_KEEP_MS, NewSession, PeopleStore, SESSION_IDLE_MS, SESSION_TOUCH_MS, SPENT_KEEP_MS,
+    SessionListRow,
+};
 pub use throttles::ThrottleStore;
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, Share, WebhookStore};
 

@@ -1,5 +1,5 @@
 //! Throttles for everything a stranger can try without an account: sign-in, pairing codes,
-//! registration and invitation links. Each throttle is its own sliding window with its own key
+//! registration and invitation links; and the rate at which an account makes charges. Each throttle is its own sliding window with its own key
 //! type, so no request can spend or forge another throttle's keys.
 //!
 //! Sign-in never hands a lockout to a stranger: a pair (account, address) that keeps failing is
@@ -37,20 +37,32 @@ pub const INVITE_PER_IP: usize = 20;
 pub const RESET_PER_IP: usize = 10;
 /// Reset emails to one address per window: nobody's inbox is flooded through tonle.
 pub const RESET_PER_EMAIL: usize = 3;
+/// Charges one merchant may make per minute (every person, display and key together): a
+/// department store's busiest hour is far below it; a script making thousands is not.
+pub const CHARGES_PER_MERCHANT_MINUTE: usize = 120;
+/// Charges one API key may make per minute: a runaway POS script leaves the counters room.
+pub const CHARGES_PER_KEY_MINUTE: usize = 60;
 /// Keys one throttle remembers at most (expired windows are dropped first when full).
 const MAX_KEYS: usize = 100_000;
 
 /// Hits per key in a sliding window.
 pub struct Window<K> {
     limit: usize,
+    span: i64,
     hits: Mutex<HashMap<K, VecDeque<i64>>>,
 }
 
 impl<K: Hash + Eq + Clone> Window<K> {
     /// A window allowing `limit` hits per key per `WINDOW_MS`.
     pub fn new(limit: usize) -> Self {
+        Self::spanning(limit, WINDOW_MS)
+    }
+
+    /// A window allowing `limit` hits per key per `span_ms`.
+    pub fn spanning(limit: usize, span_ms: i64) -> Self {
         Self {
             limit,
+            span: span_ms,
             hits: Mutex::new(HashMap::new()),
         }
     }
@@ -59,7 +71,7 @@ impl<K: Hash + Eq + Clone> Window<K> {
     pub fn count(&self, key: &K, now: i64) -> usize {
         let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         map.get_mut(key).map_or(0, |q| {
-            while q.front().is_some_and(|t| *t <= now - WINDOW_MS) {
+            while q.front().is_some_and(|t| *t <= now - self.span) {
                 q.pop_front();
             }
             q.len()
@@ -74,7 +86,7 @@ impl<K: Hash + Eq + Clone> Window<K> {
         let map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         let oldest = map.get(key).and_then(|q| q.front().copied()).unwrap_or(now);
         Some(
-            ((oldest + WINDOW_MS - now).max(0) as u64)
+            ((oldest + self.span - now).max(0) as u64)
                 .div_ceil(1000)
                 .max(1),
         )
@@ -88,14 +100,14 @@ impl<K: Hash + Eq + Clone> Window<K> {
             return Err(secs);
         }
         let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        make_room(&mut map, &key, now);
+        make_room(&mut map, &key, now, self.span);
         let q = map.entry(key).or_default();
-        while q.front().is_some_and(|t| *t <= now - WINDOW_MS) {
+        while q.front().is_some_and(|t| *t <= now - self.span) {
             q.pop_front();
         }
         if q.len() >= self.limit {
             let oldest = q.front().copied().unwrap_or(now);
-            return Err(((oldest + WINDOW_MS - now).max(0) as u64)
+            return Err(((oldest + self.span - now).max(0) as u64)
                 .div_ceil(1000)
                 .max(1));
         }
@@ -114,7 +126,7 @@ impl<K: Hash + Eq + Clone> Window<K> {
     /// Records a hit.
     pub fn hit(&self, key: K, now: i64) {
         let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        make_room(&mut map, &key, now);
+        make_room(&mut map, &key, now, self.span);
         let q = map.entry(key).or_default();
         q.push_back(now);
         // A key never needs more history than its limit (plus one to know it is over).
@@ -135,11 +147,16 @@ impl<K: Hash + Eq + Clone> Window<K> {
 /// Before a new key goes in: at `MAX_KEYS`, expired keys go first, then, when every key is
 /// recent (a flood from many addresses), the least recently seen tenth. Memory stays bounded;
 /// what is forgotten is the oldest evidence.
-fn make_room<K: Hash + Eq + Clone>(map: &mut HashMap<K, VecDeque<i64>>, key: &K, now: i64) {
+fn make_room<K: Hash + Eq + Clone>(
+    map: &mut HashMap<K, VecDeque<i64>>,
+    key: &K,
+    now: i64,
+    span: i64,
+) {
     if map.len() < MAX_KEYS || map.contains_key(key) {
         return;
     }
-    map.retain(|_, q| q.back().is_some_and(|t| *t > now - WINDOW_MS));
+    map.retain(|_, q| q.back().is_some_and(|t| *t > now - span));
     if map.len() < MAX_KEYS {
         return;
     }
@@ -163,6 +180,8 @@ pub struct Throttles {
     invite_ip: Window<IpAddr>,
     reset_ip: Window<IpAddr>,
     reset_email: Window<String>,
+    charges_merchant: Window<String>,
+    charges_key: Window<String>,
 }
 
 impl Throttles {
@@ -179,7 +198,16 @@ impl Throttles {
             invite_ip: Window::new(INVITE_PER_IP),
             reset_ip: Window::new(RESET_PER_IP),
             reset_email: Window::new(RESET_PER_EMAIL),
+            charges_merchant: Window::spanning(CHARGES_PER_MERCHANT_MINUTE, 60_000),
+            charges_key: Window::spanning(CHARGES_PER_KEY_MINUTE, 60_000),
         }
+    }
+
+    /// These throttles with other charge rates (per merchant, per API key, each a minute).
+    pub fn with_charge_rates(mut self, per_merchant: usize, per_key: usize) -> Self {
+        self.charges_merchant = Window::spanning(per_merchant, 60_000);
+        self.charges_key = Window::spanning(per_key, 60_000);
+        self
     }
 
     /// Before a sign-in: refused when this address failed too often (on this account or
@@ -269,6 +297,32 @@ impl Throttles {
             crate::metrics::throttled("password_reset");
             ApiError::rate_limited("too many password resets from this address", secs)
         })
+    }
+
+    /// Before a charge is made: counts it for its merchant and (when an API key makes it) for
+    /// the key, or refuses it past either's rate.
+    pub fn charge(
+        &self,
+        merchant_id: &str,
+        key_id: Option<&str>,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let refused = |secs| {
+            crate::metrics::throttled("charges");
+            ApiError::rate_limited("too many charges a minute; wait a moment", secs)
+        };
+        if let Some(key) = key_id {
+            self.charges_key
+                .try_hit(key.to_owned(), now)
+                .map_err(refused)?;
+        }
+        if let Err(secs) = self.charges_merchant.try_hit(merchant_id.to_owned(), now) {
+            if let Some(key) = key_id {
+                self.charges_key.unhit(&key.to_owned());
+            }
+            return Err(refused(secs));
+        }
+        Ok(())
     }
 
     /// Whether another reset email may go to `email` now (answered the same either way).

@@ -18,8 +18,8 @@ use tonle_server::store::postgres::PgStore;
 use tonle_server::store::prelude::*;
 use tonle_server::store::sqlite::SqliteStore;
 use tonle_server::store::{
-    ChargeRow, MerchantRow, NewCharge, NewMerchant, NewPayment, PaymentOutcome, Store, StoreError,
-    StoreRow, TerminalRow,
+    ChargeRow, MerchantRow, NewCharge, NewMerchant, NewPayment, NewSession, PaymentOutcome,
+    SESSION_IDLE_MS, SPENT_KEEP_MS, Store, StoreError, StoreRow, TerminalRow,
 };
 
 const NOW: i64 = 1_790_000_000_000;
@@ -136,12 +136,12 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         merchant_id: "m1".into(),
         name: "Riverside".into(),
     };
-    store.create_store(&shop, NOW).await.unwrap();
+    assert!(store.create_store(&shop, 100, NOW).await.unwrap());
     let again = StoreRow {
         store_id: "st2".into(),
         ..shop.clone()
     };
-    assert_eq!(conflict(store.create_store(&again, NOW).await), "name");
+    assert_eq!(conflict(store.create_store(&again, 100, NOW).await), "name");
     let till = |id: &str| TerminalRow {
         terminal_id: id.into(),
         merchant_id: "m1".into(),
@@ -149,9 +149,9 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         store_name: "Riverside".into(),
         label: "Till 1".into(),
     };
-    store.create_terminal(&till("t1"), NOW).await.unwrap();
+    assert!(store.create_terminal(&till("t1"), 500, NOW).await.unwrap());
     assert_eq!(
-        conflict(store.create_terminal(&till("t2"), NOW).await),
+        conflict(store.create_terminal(&till("t2"), 500, NOW).await),
         "label"
     );
 
@@ -285,6 +285,80 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
     assert_eq!(expired.len(), 1);
     assert_eq!(expired[0].0, "m2");
     assert!(store.expire_due(NOW + 302_000).await.unwrap().is_empty());
+
+    // Caps are counted under the merchant's lock: at the cap, nothing more is made.
+    let other = StoreRow {
+        store_id: "st3".into(),
+        merchant_id: "m1".into(),
+        name: "Airport".into(),
+    };
+    assert!(!store.create_store(&other, 1, NOW).await.unwrap());
+    let mut till2 = till("t3");
+    till2.label = "Till 3".into();
+    assert!(!store.create_terminal(&till2, 1, NOW).await.unwrap());
+
+    // A pairing code drawn twice conflicts on "code"; a counter keeps its newest three open.
+    let later = NOW + 400_000;
+    store
+        .create_pairing("p1", "m1", "t1", later + 600_000, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        conflict(
+            store
+                .create_pairing("p1", "m1", "t1", later + 600_000, later)
+                .await
+        ),
+        "code"
+    );
+    for (n, code) in ["p2", "p3", "p4"].into_iter().enumerate() {
+        let at = later + 1 + n as i64;
+        store
+            .create_pairing(code, "m1", "t1", at + 600_000, at)
+            .await
+            .unwrap();
+    }
+    let paired = store
+        .pair_device("p1", "d-old", "Kiosk", "tok-old", later + 10)
+        .await;
+    assert!(
+        matches!(paired, Err(StoreError::NotFound)),
+        "the oldest code ended"
+    );
+    store
+        .pair_device("p4", "d-new", "Kiosk", "tok-new", later + 10)
+        .await
+        .unwrap();
+
+    // Spent sign-in material is forgotten: ended codes a day after, idle sessions at once.
+    let user = store.user_by_email("m1@shop.kh").await.unwrap().unwrap();
+    let session = NewSession {
+        token_hash: "sess-hash",
+        session_id: "ses-1",
+        user: &user,
+        user_agent: None,
+        expires_at: later + 86_400_000,
+    };
+    store.create_session(&session, later).await.unwrap();
+    assert!(
+        store
+            .session("sess-hash", later + 1)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let much_later = later + SESSION_IDLE_MS + SPENT_KEEP_MS + 700_000;
+    assert!(
+        store
+            .session("sess-hash", much_later)
+            .await
+            .unwrap()
+            .is_none(),
+        "idle"
+    );
+    let gone = store.prune_spent(much_later).await.unwrap();
+    assert!(gone >= 5, "the session and four pairing codes went: {gone}");
+    assert_eq!(store.prune_spent(much_later).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -125,6 +125,9 @@ impl Instance {
             .arg(data_dir)
             .args(extra)
             .env("RUST_LOG", "warn")
+            // Load and crash runs measure the server's capacity, not an account's charge rate.
+            .env("TONLE_CHARGES_PER_MINUTE", "100000000")
+            .env("TONLE_CHARGES_PER_KEY_MINUTE", "100000000")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         if let Some(db) = db {

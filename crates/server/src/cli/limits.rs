@@ -33,6 +33,12 @@ pub struct LimitArgs {
     /// Sign-ups allowed from one address per 15 minutes.
     #[arg(long, env = "TONLE_REGISTRATIONS_PER_IP", default_value_t = Limits::default().registrations_per_ip)]
     pub registrations_per_ip: usize,
+    /// Charges one merchant may make per minute (everyone of it together).
+    #[arg(long, env = "TONLE_CHARGES_PER_MINUTE", default_value_t = Limits::default().charges_per_minute)]
+    pub charges_per_minute: usize,
+    /// Charges one API key may make per minute.
+    #[arg(long, env = "TONLE_CHARGES_PER_KEY_MINUTE", default_value_t = Limits::default().charges_per_key_minute)]
+    pub charges_per_key_minute: usize,
 }
 
 impl LimitArgs {
@@ -50,6 +56,8 @@ impl LimitArgs {
             request_timeout: Duration::from_secs(self.request_timeout_secs),
             hashing_threads: self.hashing_threads.max(1),
             registrations_per_ip: self.registrations_per_ip,
+            charges_per_minute: self.charges_per_minute.max(1),
+            charges_per_key_minute: self.charges_per_key_minute.max(1),
         })
     }
 }

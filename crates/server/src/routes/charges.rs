@@ -156,6 +156,12 @@ async fn create(
     }
     payee_ready(&merchant)?;
     let now = now_ms();
+    // Counted once the charge is sure to be new (a replay above costs nothing).
+    let key_id = match &caller {
+        Caller::ApiKey { key_id, .. } => Some(key_id.as_str()),
+        _ => None,
+    };
+    state.throttles.charge(caller.merchant_id(), key_id, now)?;
     let expires = now + i64::from(merchant.qr_lifetime_secs) * 1000;
     let bill = state
         .store

@@ -63,18 +63,27 @@ async fn open_pairing(
             other => other.into(),
         })?;
     let now = now_ms();
-    let code = new_code();
     let expires_at = now + PAIRING_TTL_MS;
-    state
-        .store
-        .create_pairing(
-            &auth::token_hash(&code),
-            caller.merchant_id(),
-            &terminal_id,
-            expires_at,
-            now,
-        )
-        .await?;
+    // Eight digits are one space for every merchant: a code drawn twice is drawn again.
+    let mut tries = 0;
+    let code = loop {
+        let code = new_code();
+        let made = state
+            .store
+            .create_pairing(
+                &auth::token_hash(&code),
+                caller.merchant_id(),
+                &terminal_id,
+                expires_at,
+                now,
+            )
+            .await;
+        match made {
+            Ok(()) => break code,
+            Err(StoreError::Conflict("code")) if tries < 8 => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
     Ok((
         StatusCode::CREATED,
         Json(api::PairingCode {

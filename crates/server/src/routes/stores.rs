@@ -30,6 +30,18 @@ fn label(text: &str, field: &str) -> Result<String, ApiError> {
     Ok(t.to_owned())
 }
 
+/// Stores one merchant may have.
+pub const MAX_STORES: usize = 100;
+/// Counters one merchant may have, over all its stores.
+pub const MAX_COUNTERS: usize = 500;
+
+fn at_most(max: usize, what: &str) -> ApiError {
+    ApiError::Conflict {
+        field: None,
+        message: format!("a merchant has at most {max} {what}; ask the operator for more"),
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/stores", tag = "stores", request_body = api::CreateStore, responses((status = 201, body = api::StoreView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody), (status = 409, description = "conflict", body = api::ErrorBody)))]
 async fn create_store(
     State(state): State<AppState>,
@@ -42,7 +54,9 @@ async fn create_store(
         merchant_id: caller.merchant_id().to_string(),
         name: label(&req.name, "name")?,
     };
-    state.store.create_store(&row, now_ms()).await?;
+    if !state.store.create_store(&row, MAX_STORES, now_ms()).await? {
+        return Err(at_most(MAX_STORES, "stores"));
+    }
     Ok((
         StatusCode::CREATED,
         Json(api::StoreView {
@@ -97,7 +111,13 @@ async fn create_terminal(
         store_name: store.name,
         label: label(&req.label, "label")?,
     };
-    state.store.create_terminal(&row, now_ms()).await?;
+    if !state
+        .store
+        .create_terminal(&row, MAX_COUNTERS, now_ms())
+        .await?
+    {
+        return Err(at_most(MAX_COUNTERS, "counters"));
+    }
     Ok((StatusCode::CREATED, Json(terminal_view(row))))
 }
 

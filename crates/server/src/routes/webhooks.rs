@@ -147,6 +147,7 @@ async fn create(
         enabled: true,
         disabled_reason: None,
         failing_since: None,
+        failures: 0,
         created_at: now,
     };
     if !state

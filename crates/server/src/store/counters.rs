@@ -31,12 +31,14 @@ pub struct TerminalRow {
 /// Stores, their counters (terminals), and the counters' printed codes.
 #[async_trait::async_trait]
 pub trait CounterStore: Send + Sync {
-    /// Creates a store. Conflict("name") when the merchant has one so named.
-    async fn create_store(&self, s: &StoreRow, now: i64) -> StoreResult<()>;
+    /// Creates a store unless the merchant has `max` (counted and inserted under its lock);
+    /// false when it has. Conflict("name") when the merchant has one so named.
+    async fn create_store(&self, s: &StoreRow, max: usize, now: i64) -> StoreResult<bool>;
     /// A merchant's stores.
     async fn stores(&self, merchant_id: &str) -> StoreResult<Vec<StoreRow>>;
-    /// Creates a terminal. Conflict("label") when the merchant has one so labelled.
-    async fn create_terminal(&self, t: &TerminalRow, now: i64) -> StoreResult<()>;
+    /// Creates a terminal unless the merchant has `max`; false when it has.
+    /// Conflict("label") when the merchant has one so labelled.
+    async fn create_terminal(&self, t: &TerminalRow, max: usize, now: i64) -> StoreResult<bool>;
     /// A merchant's terminals.
     async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>>;
     /// One terminal of a merchant.

@@ -20,9 +20,14 @@ pub struct DeviceRow {
 }
 
 /// Paired customer displays and their pairing codes.
+/// Pairing codes one counter may have open at once.
+pub const MAX_OPEN_PAIRINGS: usize = 3;
+
 #[async_trait::async_trait]
 pub trait DeviceStore: Send + Sync {
-    /// Stores a one-time pairing code (by hash) for a terminal of the merchant.
+    /// Stores a one-time pairing code (by hash) for a terminal of the merchant; past
+    /// `MAX_OPEN_PAIRINGS` open codes of the terminal the oldest ends. Conflict("code") when
+    /// another open or spent code has the same hash (draw another).
     async fn create_pairing(
         &self,
         code_hash: &str,

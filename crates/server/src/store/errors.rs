@@ -20,6 +20,8 @@ fn conflict_field(constraint: &str) -> Option<&'static str> {
         "merchant_bill_prefix_key" | "merchant.bill_prefix" => "bill_prefix",
         "store_name_key" | "store.merchant_id, store.name" => "name",
         "terminal_label_key" | "terminal.merchant_id, terminal.label" => "label",
+        // A drawn pairing code that is taken: the caller draws another.
+        "pairing_pkey" | "pairing.code_hash" => "code",
         _ => return None,
     })
 }

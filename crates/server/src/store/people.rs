@@ -8,6 +8,10 @@ use super::*;
 pub const SESSION_IDLE_MS: i64 = 7 * 86_400_000;
 /// How often a session's last use is written: at most every five minutes, so reads stay reads.
 pub const SESSION_TOUCH_MS: i64 = 5 * 60_000;
+/// How long spent pairing codes and reset links are kept after they end (then forgotten).
+pub const SPENT_KEEP_MS: i64 = 86_400_000;
+/// How long used, revoked and expired invitations are kept after they end.
+pub const INVITATIONS_KEEP_MS: i64 = 30 * 86_400_000;
 
 /// A session as its owner sees it listed.
 #[derive(Debug, Clone)]
@@ -80,4 +84,8 @@ pub trait PeopleStore: Send + Sync {
     /// their email is free again (kept aside on the row for the record). NotFound when the
     /// merchant has no such member.
     async fn remove_staff(&self, merchant_id: &str, user_id: &str, now: i64) -> StoreResult<()>;
+    /// Forgets what can no longer be used: ended sessions (expired or idle) at once, pairing
+    /// codes and reset links `SPENT_KEEP_MS` after they end, invitations `INVITATIONS_KEEP_MS`
+    /// after. Returns how many rows went.
+    async fn prune_spent(&self, now: i64) -> StoreResult<u64>;
 }

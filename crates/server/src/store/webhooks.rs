@@ -28,6 +28,8 @@ pub struct EndpointRow {
     pub disabled_reason: Option<String>,
     /// since when every attempt has failed, epoch ms
     pub failing_since: Option<i64>,
+    /// attempts failed in a row (it rests between them)
+    pub failures: u32,
     /// created, epoch ms
     pub created_at: i64,
 }
@@ -82,11 +84,14 @@ pub struct AttemptOutcome {
     pub failing_since: Option<i64>,
     /// set when this failure turns the endpoint off
     pub disable_reason: Option<String>,
+    /// the endpoint's failures in a row after this attempt
+    pub failures: u32,
+    /// nothing more goes to the endpoint before this (after a failure)
+    pub paused_until: Option<i64>,
     /// now, epoch ms
     pub now: i64,
 }
 
-/// Webhook endpoints and their outbox.
 /// How many deliveries may be in flight at once (over every worker): per endpoint (a failing one
 /// gets one, its probe) and per merchant (over all its endpoints), so no account holds up the
 /// others' webhooks.

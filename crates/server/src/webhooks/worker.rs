@@ -190,6 +190,14 @@ async fn attempt(
         now,
         error.as_deref().unwrap_or_default(),
     );
+    // A failure rests the whole endpoint, longer each time in a row; a success ends it.
+    let failures = if delivered {
+        0
+    } else {
+        e.failures.saturating_add(1)
+    };
+    let paused_until =
+        (!delivered).then(|| now.saturating_add(millis(schedule::pause(u64::from(failures)))));
     if let Some(reason) = &next.disable_reason {
         tracing::warn!(endpoint = %e.endpoint_id, %reason, "webhook endpoint turned off");
     }
@@ -202,6 +210,8 @@ async fn attempt(
         next_attempt_at: next.attempt_at,
         failing_since: next.failing_since,
         disable_reason: next.disable_reason,
+        failures,
+        paused_until,
         now,
     }
 }

@@ -11,6 +11,7 @@ mod devices;
 mod events;
 mod helpers;
 mod history;
+mod limits;
 mod merchants;
 mod notifications;
 mod openapi;

@@ -137,7 +137,7 @@ impl ChargeStore for Backend {
     async fn expire_due(&self, now: i64) -> StoreResult<Vec<(String, api::Event)>> {
         let mut tx = self.begin().await?;
         let due: Vec<ChargeRow> = sqlx::query(&format!(
-            "select {CHARGE_COLS} from charge where status = 'pending' and expires_at <= $1 order by merchant_id limit 500{}",
+            "select {CHARGE_COLS} from charge where status = 'pending' and expires_at <= $1 order by expires_at, charge_id limit 500{}",
             dialect::LOCK_SKIP
         ))
         .bind(now)

@@ -7,15 +7,20 @@ use crate::store::counters::holds_account;
 
 #[async_trait]
 impl CounterStore for Backend {
-    async fn create_store(&self, st: &StoreRow, now: i64) -> StoreResult<()> {
+    async fn create_store(&self, st: &StoreRow, max: usize, now: i64) -> StoreResult<bool> {
+        let mut tx = self.writer.begin_with(dialect::BEGIN).await?;
+        if locked_count(&mut tx, &st.merchant_id, "store", "1 = 1").await? >= max {
+            return Ok(false);
+        }
         sqlx::query("insert into store (store_id, merchant_id, name, created_at, updated_at) values ($1, $2, $3, $4, $4)")
             .bind(&st.store_id)
             .bind(&st.merchant_id)
             .bind(&st.name)
             .bind(now)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn stores(&self, merchant_id: &str) -> StoreResult<Vec<StoreRow>> {
@@ -36,16 +41,21 @@ impl CounterStore for Backend {
             .collect()
     }
 
-    async fn create_terminal(&self, t: &TerminalRow, now: i64) -> StoreResult<()> {
+    async fn create_terminal(&self, t: &TerminalRow, max: usize, now: i64) -> StoreResult<bool> {
+        let mut tx = self.writer.begin_with(dialect::BEGIN).await?;
+        if locked_count(&mut tx, &t.merchant_id, "terminal", "1 = 1").await? >= max {
+            return Ok(false);
+        }
         sqlx::query("insert into terminal (terminal_id, merchant_id, store_id, label, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
             .bind(&t.terminal_id)
             .bind(&t.merchant_id)
             .bind(&t.store_id)
             .bind(&t.label)
             .bind(now)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn terminals(&self, merchant_id: &str) -> StoreResult<Vec<TerminalRow>> {

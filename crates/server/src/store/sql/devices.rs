@@ -2,6 +2,8 @@
 
 use super::*;
 
+use crate::store::MAX_OPEN_PAIRINGS;
+
 #[async_trait]
 impl DeviceStore for Backend {
     async fn create_pairing(
@@ -12,14 +14,34 @@ impl DeviceStore for Backend {
         expires_at: i64,
         now: i64,
     ) -> StoreResult<()> {
+        let mut tx = self.writer.begin_with(dialect::BEGIN).await?;
+        // A counter has at most `MAX_OPEN_PAIRINGS` codes open: a new one ends the oldest.
+        locked_count(&mut tx, merchant_id, "pairing", "1 = 0").await?;
+        let open: Vec<String> = sqlx::query_scalar(
+            "select code_hash from pairing where merchant_id = $1 and terminal_id = $2 \
+             and used_at is null and expires_at > $3 order by created_at desc, code_hash",
+        )
+        .bind(merchant_id)
+        .bind(terminal_id)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        for old in open.iter().skip(MAX_OPEN_PAIRINGS.saturating_sub(1)) {
+            sqlx::query("update pairing set expires_at = $2, updated_at = $2 where code_hash = $1")
+                .bind(old)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("insert into pairing (code_hash, merchant_id, terminal_id, expires_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
             .bind(code_hash)
             .bind(merchant_id)
             .bind(terminal_id)
             .bind(expires_at)
             .bind(now)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 

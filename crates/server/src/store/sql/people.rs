@@ -172,4 +172,41 @@ impl PeopleStore for Backend {
         tx.commit().await?;
         revoked(self, user_id).await
     }
+
+    async fn prune_spent(&self, now: i64) -> StoreResult<u64> {
+        let spent = now - crate::store::SPENT_KEEP_MS;
+        let invitations = now - crate::store::INVITATIONS_KEEP_MS;
+        let statements: [(&str, i64, i64); 4] = [
+            (
+                "delete from session where expires_at <= $1 or coalesce(last_seen_at, created_at) <= $2",
+                now,
+                now - crate::store::SESSION_IDLE_MS,
+            ),
+            (
+                "delete from pairing where expires_at <= $1 or used_at <= $2",
+                spent,
+                spent,
+            ),
+            (
+                "delete from password_reset where expires_at <= $1 or used_at <= $2",
+                spent,
+                spent,
+            ),
+            (
+                "delete from invitation where expires_at <= $1 or used_at <= $2 or revoked_at <= $2",
+                invitations,
+                invitations,
+            ),
+        ];
+        let mut gone = 0;
+        for (sql, a, b) in statements {
+            gone += sqlx::query(sql)
+                .bind(a)
+                .bind(b)
+                .execute(&self.writer)
+                .await?
+                .rows_affected();
+        }
+        Ok(gone)
+    }
 }

@@ -8,9 +8,8 @@ use sqlx::Row;
 use super::other;
 use crate::api;
 use crate::store::{AttemptOutcome, DeliveryRow, EndpointRow, Share, StoreError, StoreResult};
-use crate::webhooks::schedule;
 
-const ENDPOINT_COLS: &str = "endpoint_id, merchant_id, url, description, events, secret_sealed, previous_secret_sealed, previous_secret_until, enabled, disabled_reason, failing_since, created_at";
+const ENDPOINT_COLS: &str = "endpoint_id, merchant_id, url, description, events, secret_sealed, previous_secret_sealed, previous_secret_until, enabled, disabled_reason, failing_since, failures, created_at";
 const DELIVERY_COLS: &str = "delivery_id, endpoint_id, merchant_id, seq, event_type, body, status, attempts, next_attempt_at, last_status_code, last_error, delivered_at, created_at";
 
 fn events_json(events: &[api::WebhookEvent]) -> StoreResult<String> {
@@ -31,6 +30,7 @@ fn endpoint(r: &DbRow) -> StoreResult<EndpointRow> {
         enabled: r.try_get::<i64, _>("enabled")? != 0,
         disabled_reason: r.try_get("disabled_reason")?,
         failing_since: r.try_get("failing_since")?,
+        failures: u32::try_from(r.try_get::<i64, _>("failures")?).unwrap_or(u32::MAX),
         created_at: r.try_get("created_at")?,
     })
 }
@@ -307,19 +307,6 @@ pub(super) async fn finish(pool: &Pool, o: &AttemptOutcome) -> StoreResult<()> {
     .bind(o.now)
     .execute(&mut *tx)
     .await?;
-    // In a row: a failure pauses the whole endpoint, longer each time; a success ends it.
-    let failed_before: i64 =
-        sqlx::query_scalar("select failures from webhook_endpoint where endpoint_id = $1")
-            .bind(&o.endpoint_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .unwrap_or(0);
-    let failures = if o.delivered { 0 } else { failed_before + 1 };
-    let paused_until = (!o.delivered).then(|| {
-        o.now.saturating_add(crate::clock::millis(schedule::pause(
-            failures.unsigned_abs(),
-        )))
-    });
     sqlx::query(
         "update webhook_endpoint set failing_since = case when $2 is null then null else case when failing_since < $2 then failing_since else $2 end end, \
            enabled = case when $3 is null then enabled else 0 end, \
@@ -330,8 +317,8 @@ pub(super) async fn finish(pool: &Pool, o: &AttemptOutcome) -> StoreResult<()> {
     .bind(o.failing_since)
     .bind(&o.disable_reason)
     .bind(o.now)
-    .bind(failures)
-    .bind(paused_until)
+    .bind(i64::from(o.failures))
+    .bind(o.paused_until)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
