@@ -27,14 +27,15 @@ fn profile_field(codec_field: &str) -> &str {
     }
 }
 
-/// Text a person typed for a QR, a receipt or a screen: no control characters (NUL, line
-/// breaks, tabs) and at most `max` characters. The codec judges what a QR can carry; this is what
-/// no field may carry at all, checked before anything else looks at it.
+/// Text a person typed for a QR, a receipt, a screen or a log: no control characters (NUL, line
+/// breaks, tabs, ANSI escapes), no direction overrides (which make `100` read as `001`) and at
+/// most `max` characters. The codec judges what a QR can carry; this is what no field may carry
+/// at all, checked before anything else looks at it. Every typed one-line field goes through it.
 pub fn plain_text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
-    if value.chars().any(char::is_control) {
+    if value.chars().any(protocol::text::is_unsafe) {
         return Err(ApiError::field(
             field,
-            "line breaks, tabs and control characters are not allowed",
+            "line breaks, tabs, control and text-direction characters are not allowed",
         ));
     }
     if value.chars().count() > max {

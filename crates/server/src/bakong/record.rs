@@ -16,7 +16,7 @@ pub(super) async fn record(
 ) -> anyhow::Result<()> {
     let now = now_ms();
     let Some(money) = tx.money else {
-        tracing::warn!(hash = %tx.hash, amount = %tx.amount_text, "bakong transaction with an unreadable amount");
+        tracing::warn!(hash = ?tx.hash, amount = ?tx.amount_text, "bakong transaction with an unreadable amount");
         return Ok(());
     };
     // Only fields Bakong never changes go into the receipt's hash, so seeing the same transaction
@@ -59,7 +59,11 @@ pub(super) async fn record(
                 .as_deref()
                 .map(|r| api::text::clean_one_line(r, 128)),
         },
-        paid_at: tx.created_date_ms.unwrap_or(now),
+        // Bakong's own time, unless it is implausible: then when this server found it.
+        paid_at: tx
+            .created_date_ms
+            .filter(|t| crate::domain::payment::plausible_paid_at(*t, now))
+            .unwrap_or(now),
         now,
         webhook_id: format!("poll:{}", tx.hash),
         body_hash: Sha256::digest(stable.as_bytes())
@@ -69,11 +73,11 @@ pub(super) async fn record(
     };
     match store.record_payment(new).await? {
         PaymentOutcome::Recorded { event, .. } => {
-            tracing::info!(hash = %tx.hash, seq = event.seq, "payment found on Bakong");
+            tracing::info!(hash = ?tx.hash, seq = event.seq, "payment found on Bakong");
         }
         PaymentOutcome::Duplicate { .. } => {}
         other => {
-            tracing::warn!(hash = %tx.hash, outcome = ?other, "bakong transaction not recorded")
+            tracing::warn!(hash = ?tx.hash, outcome = ?other, "bakong transaction not recorded")
         }
     }
     Ok(())

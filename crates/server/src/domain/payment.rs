@@ -4,6 +4,20 @@ use khqr::Money;
 
 use crate::api;
 
+/// How far before now a network may say a payment was made: a week covers a poller catching up
+/// after an outage; older is a broken clock or a forged field.
+pub const PAID_AT_PAST_MS: i64 = 7 * 86_400_000;
+/// How far after now it may say so (clocks drift; a payment is never made in the future).
+pub const PAID_AT_FUTURE_MS: i64 = 10 * 60_000;
+
+/// Whether a network's `paid_at` is a plausible time for a payment received `now`. The
+/// network's clock decides paid against paid late (its time is signed); this server's clock
+/// decides what is plausible.
+pub fn plausible_paid_at(paid_at: i64, now: i64) -> bool {
+    paid_at >= now.saturating_sub(PAID_AT_PAST_MS)
+        && paid_at <= now.saturating_add(PAID_AT_FUTURE_MS)
+}
+
 /// A payment as stored.
 #[derive(Debug, Clone)]
 pub struct PaymentRow {

@@ -60,6 +60,7 @@ async fn create(
             format!("name the key after what uses it (1 to {MAX_NAME} characters)"),
         ));
     }
+    crate::profile::plain_text("name", name, MAX_NAME)?;
     let mut scopes = body.scopes;
     scopes.sort();
     scopes.dedup();

@@ -82,11 +82,8 @@ fn parse_request(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
-    if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-        return Err(ApiError::field(
-            "note",
-            format!("at most {NOTE_MAX} characters"),
-        ));
+    if let Some(n) = &note {
+        crate::profile::plain_text("note", n, NOTE_MAX)?;
     }
     Ok((money, note))
 }

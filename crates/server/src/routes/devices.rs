@@ -100,9 +100,7 @@ fn device_name(asked: Option<&str>) -> Result<&str, ApiError> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .unwrap_or("Kiosk");
-    if name.chars().count() > 40 || name.chars().any(char::is_control) {
-        return Err(ApiError::field("name", "at most 40 printable characters"));
-    }
+    crate::profile::plain_text("name", name, 40)?;
     Ok(name)
 }
 

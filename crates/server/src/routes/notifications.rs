@@ -67,6 +67,12 @@ async fn receive(
     let money = n
         .validate()
         .map_err(|e| ApiError::field(e.field, e.message))?;
+    if !crate::domain::payment::plausible_paid_at(n.paid_at_ms, now) {
+        return Err(ApiError::field(
+            "paid_at_ms",
+            "must be within the last 7 days and at most 10 minutes ahead of this server's clock",
+        ));
+    }
     let new = NewPayment {
         payment_id: uuid::Uuid::new_v4().to_string(),
         network,
@@ -119,7 +125,7 @@ fn answer(
             charge,
             event,
         } => {
-            tracing::info!(network, transaction_id = %payment.transaction_id, seq = event.seq, "payment recorded");
+            tracing::info!(network, transaction_id = ?payment.transaction_id, seq = event.seq, "payment recorded");
             let status = charge.map(|c| c.status);
             Ok((
                 StatusCode::OK,

@@ -24,9 +24,10 @@ pub fn router() -> Router<AppState> {
 /// A label that fits tag 62 (≤ 25 characters, printable).
 fn label(text: &str, field: &str) -> Result<String, ApiError> {
     let t = text.trim();
-    if t.is_empty() || t.chars().count() > 25 || t.chars().any(char::is_control) {
+    if t.is_empty() || t.chars().count() > 25 {
         return Err(ApiError::field(field, "1 to 25 characters"));
     }
+    crate::profile::plain_text(field, t, 25)?;
     Ok(t.to_owned())
 }
 

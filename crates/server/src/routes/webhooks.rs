@@ -86,13 +86,8 @@ async fn check_url(state: &AppState, url: &str) -> Result<String, ApiError> {
 
 fn check_description(d: Option<String>) -> Result<Option<String>, ApiError> {
     let d = d.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
-    if d.as_ref()
-        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
-    {
-        return Err(ApiError::field(
-            "description",
-            format!("at most {MAX_DESCRIPTION} characters"),
-        ));
+    if let Some(d) = &d {
+        crate::profile::plain_text("description", d, MAX_DESCRIPTION)?;
     }
     Ok(d)
 }

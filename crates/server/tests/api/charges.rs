@@ -134,3 +134,38 @@ async fn registration_refuses_bad_profiles_field_by_field() {
         .unwrap();
     assert_eq!(res.status(), 409);
 }
+
+#[tokio::test]
+async fn notes_and_names_refuse_control_and_direction_characters() {
+    let app = spawn_app().await;
+    let m = app.register("text@shop.kh", "text@aclb").await;
+    for bad in ["table 4\nVIP", "a\0b", "pay \u{202E}001", "\u{1b}[31mred"] {
+        let res = app
+            .create_charge(
+                &m,
+                serde_json::json!({"amount": "1000", "currency": "KHR", "note": bad}),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{bad:?}");
+        let v: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(v["error"]["field"], "note", "{bad:?}");
+        let res = app
+            .post_as(
+                &m.cookie,
+                "/api/v1/stores",
+                serde_json::json!({"name": bad}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "store name {bad:?}");
+    }
+    let ok = app
+        .create_charge(
+            &m,
+            serde_json::json!({"amount": "1000", "currency": "KHR", "note": "តុ ៤ · 4号桌"}),
+            None,
+        )
+        .await;
+    assert_eq!(ok.status(), 201);
+}

@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{Value, json};
 use tonle_server::signing::WebhookSecret;
 
 use crate::helpers::{payment_for, spawn_app};
@@ -65,7 +65,7 @@ async fn unknown_payloads_and_networks_get_clear_4xx() {
     let res = app
         .notify(&json!({
             "transaction_id": "tx-3", "md5": "00000000000000000000000000000000", "amount": "1000", "currency": "KHR",
-            "paid_at_ms": 0, "payer": {"wallet": "W", "country": "CN"}
+            "paid_at_ms": tonle_server::clock::now_ms(), "payer": {"wallet": "W", "country": "CN"}
         }))
         .await;
     assert_eq!(res.status(), 422);
@@ -200,7 +200,7 @@ async fn concurrent_notifications_grouped_into_one_commit_keep_every_outcome_apa
     }
     for i in 0..5 {
         bodies.push(json!({"transaction_id": format!("grp-unknown-{i}"), "md5": "ffffffffffffffffffffffffffffffff",
-                           "amount": "1", "currency": "KHR", "paid_at_ms": 0, "payer": {"wallet": "W", "country": "CN"}}));
+                           "amount": "1", "currency": "KHR", "paid_at_ms": tonle_server::clock::now_ms(), "payer": {"wallet": "W", "country": "CN"}}));
     }
     let results = futures::future::join_all(bodies.iter().map(|b| app.notify(b))).await;
     let mut credited = 0;
@@ -244,7 +244,7 @@ async fn a_payment_matching_no_charge_is_held_until_its_account_is_verified_then
     // Anyone may claim the same account in their profile: a claim alone routes nothing.
     let squatter = app.register("squat@shop.kh", "payee@aclb").await;
     let body = json!({
-        "transaction_id": "static-1", "amount": "7000", "currency": "KHR", "paid_at_ms": 0,
+        "transaction_id": "static-1", "amount": "7000", "currency": "KHR", "paid_at_ms": tonle_server::clock::now_ms(),
         "bill_number": "PAID-FROM-A-POSTER", "merchant_account": "payee@aclb",
         "payer": {"wallet": "ABA", "country": "KH"}
     });
@@ -354,4 +354,35 @@ async fn a_late_payment_waits_in_the_queue_until_the_merchant_resolves_it_once()
         "only late payments"
     );
     assert_eq!(resolve("maybe", c.id.clone()).await.unwrap().status(), 422);
+}
+
+#[tokio::test]
+async fn a_payment_time_far_from_now_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let m = app.register("when@shop.kh", "when@aclb").await;
+    let c = app.charge(&m, "1000", "KHR").await;
+    let now = tonle_server::clock::now_ms();
+    for (at, why) in [
+        (-99_999_999_999_999, "before 1970"),
+        (now - 8 * 86_400_000, "eight days ago"),
+        (now + 3_600_000, "an hour ahead"),
+    ] {
+        let mut body = payment_for(&c, &format!("when-{at}"));
+        body["paid_at_ms"] = json!(at);
+        let res = app.notify(&body).await;
+        assert_eq!(res.status(), 422, "{why}");
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(v["error"]["field"], "paid_at_ms", "{why}");
+    }
+    let charge: tonle_server::api::ChargeView = app
+        .get_json(&m.cookie, &format!("/api/v1/charges/{}", c.id))
+        .await;
+    assert_eq!(
+        charge.status,
+        tonle_server::api::ChargeStatus::Pending,
+        "nothing settled it"
+    );
+    // Within the window: credited.
+    let res = app.notify(&payment_for(&c, "when-ok")).await;
+    assert_eq!(res.status(), 200);
 }
