@@ -307,6 +307,13 @@ impl Key {
         "នាទីដែល QR អាចបង់បាន",
         "二维码有效分钟数",
     ]);
+    pub const MaxCharge: Key = Key([
+        "Largest amount one charge may ask (empty: no limit)",
+        "ចំនួនទឹកប្រាក់ធំបំផុតក្នុងការគិតប្រាក់ម្តង (ទទេ៖ គ្មានកំណត់)",
+        "单笔收款上限（留空：不限）",
+    ]);
+    pub const MaxChargeKhr: Key = Key(["In riel (KHR)", "ជាប្រាក់រៀល (KHR)", "瑞尔（KHR）"]);
+    pub const MaxChargeUsd: Key = Key(["In dollars (USD)", "ជាប្រាក់ដុល្លារ (USD)", "美元（USD）"]);
     pub const Save: Key = Key(["Save", "រក្សាទុក", "保存"]);
     pub const Saved: Key = Key(["Saved", "បានរក្សាទុក", "已保存"]);
     pub const StoresTitle: Key = Key(["Stores and counters", "ហាង និងតុគិតលុយ", "门店与收银台"]);

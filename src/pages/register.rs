@@ -87,6 +87,7 @@ pub fn RegisterPage() -> impl IntoView {
             alternate: None,
             default_currency: khqr::Currency::Khr,
             qr_lifetime_secs: 300,
+            max_charge: Vec::new(),
         })
     });
     // A field is judged live once the merchant has typed in it; the server's word wins after submit.

@@ -102,6 +102,20 @@ pub struct MerchantProfile {
     /// seconds a dynamic QR stays payable (60–3600)
     #[serde(default = "default_lifetime")]
     pub qr_lifetime_secs: u32,
+    /// the largest amount one charge may ask, per currency (a mistyped extra zero is refused
+    /// at the counter); none for a currency: up to what a QR can carry
+    #[serde(default)]
+    pub max_charge: Vec<ChargeCap>,
+}
+
+/// The largest amount one charge may ask in one currency.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeCap {
+    /// the currency
+    pub currency: khqr::Currency,
+    /// in major units, e.g. `"500"` or `"2000000"`
+    pub amount: String,
 }
 
 fn default_mcc() -> String {

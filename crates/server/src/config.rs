@@ -47,6 +47,8 @@ pub struct Settings {
     pub webhook_allow_private: bool,
     /// the clock webhook retries are scheduled on (tests move it)
     pub clock: crate::clock::Clock,
+    /// origins besides this one that may show the app in a frame (`frame-ancestors`)
+    pub frame_ancestors: Vec<String>,
 }
 
 /// Where email goes out, and the address links in it point at.
@@ -147,6 +149,7 @@ impl Settings {
             mail: None,
             webhook_allow_private: true,
             clock: crate::clock::Clock::default(),
+            frame_ancestors: Vec::new(),
         }
     }
 

@@ -131,6 +131,21 @@ struct ServeArgs {
     /// addresses (a LAN install, tests). Off: public https only.
     #[arg(long, env = "TONLE_WEBHOOK_ALLOW_PRIVATE")]
     webhook_allow_private: bool,
+    /// Origins besides tonle's own that may show it in a frame (a POS web shell, a kiosk
+    /// manager), comma-separated: `https://pos.example,https://kiosk.example:8443`.
+    #[arg(long, env = "TONLE_FRAME_ANCESTORS", value_delimiter = ',', value_parser = frame_ancestor)]
+    frame_ancestors: Vec<String>,
+}
+
+fn frame_ancestor(v: &str) -> Result<String, String> {
+    let v = v.trim().trim_end_matches('/');
+    if tonle_server::web::csp::valid_ancestor(v) {
+        Ok(v.to_owned())
+    } else {
+        Err(format!(
+            "{v:?}: an origin such as https://pos.example[:port]"
+        ))
+    }
 }
 
 /// Which database: SQLite in the data dir, or PostgreSQL.
@@ -281,6 +296,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         },
         webhook_allow_private: a.webhook_allow_private,
         clock: tonle_server::clock::Clock::default(),
+        frame_ancestors: a.frame_ancestors,
     };
     tracing::info!(?settings, "starting");
     tonle_server::serve::raise_open_files(settings.limits.max_connections);

@@ -126,7 +126,24 @@ pub fn apply(current: &MerchantRow, p: &api::MerchantProfile) -> Result<Merchant
             "km (Khmer) or zh (Chinese)",
         ));
     }
+    let mut max_charge = Vec::new();
+    for cap in &p.max_charge {
+        if !currencies.contains(&cap.currency)
+            || max_charge
+                .iter()
+                .any(|m: &khqr::Money| m.currency == cap.currency)
+        {
+            return Err(ApiError::field(
+                "max_charge",
+                "one largest amount per currency this country charges in",
+            ));
+        }
+        let money = khqr::Money::parse(&cap.amount, cap.currency)
+            .map_err(|e| ApiError::field("max_charge", e.to_string()))?;
+        max_charge.push(money);
+    }
     let row = MerchantRow {
+        max_charge,
         business_name: name.to_owned(),
         merchant_city: city.to_owned(),
         country: p.country,
@@ -262,6 +279,14 @@ pub fn view(m: &MerchantRow) -> api::MerchantView {
             alternate,
             default_currency: m.default_currency,
             qr_lifetime_secs: m.qr_lifetime_secs,
+            max_charge: m
+                .max_charge
+                .iter()
+                .map(|cap| api::ChargeCap {
+                    currency: cap.currency,
+                    amount: cap.to_decimal_string(),
+                })
+                .collect(),
         },
     }
 }

@@ -50,7 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(mark_route));
     let source = state.settings.web_source();
     if source.has_app() {
-        let web = crate::web::WebApp::new(source);
+        let web = crate::web::WebApp::new(source, state.settings.frame_ancestors.clone());
         app = app.fallback(any(move |req: Request| {
             let web = web.clone();
             async move { web.answer(req.method(), req.uri(), req.headers()) }

@@ -42,6 +42,10 @@ pub const RESET_PER_EMAIL: usize = 3;
 pub const CHARGES_PER_MERCHANT_MINUTE: usize = 120;
 /// Charges one API key may make per minute: a runaway POS script leaves the counters room.
 pub const CHARGES_PER_KEY_MINUTE: usize = 60;
+/// Settings saves that call out (a Bakong token is tried on Bakong, a webhook address is looked
+/// up in DNS) one merchant may make per window: Bakong limits this server's address, so one
+/// account's saves must not spend everyone's.
+pub const OUTBOUND_PER_MERCHANT: usize = 60;
 /// Keys one throttle remembers at most (expired windows are dropped first when full).
 const MAX_KEYS: usize = 100_000;
 
@@ -182,6 +186,7 @@ pub struct Throttles {
     reset_email: Window<String>,
     charges_merchant: Window<String>,
     charges_key: Window<String>,
+    outbound_merchant: Window<String>,
 }
 
 impl Throttles {
@@ -200,6 +205,7 @@ impl Throttles {
             reset_email: Window::new(RESET_PER_EMAIL),
             charges_merchant: Window::spanning(CHARGES_PER_MERCHANT_MINUTE, 60_000),
             charges_key: Window::spanning(CHARGES_PER_KEY_MINUTE, 60_000),
+            outbound_merchant: Window::new(OUTBOUND_PER_MERCHANT),
         }
     }
 
@@ -323,6 +329,19 @@ impl Throttles {
             return Err(refused(secs));
         }
         Ok(())
+    }
+
+    /// Before a settings save that calls out of the server for `merchant_id`.
+    pub fn outbound(&self, merchant_id: &str, now: i64) -> Result<(), ApiError> {
+        self.outbound_merchant
+            .try_hit(merchant_id.to_owned(), now)
+            .map_err(|secs| {
+                crate::metrics::throttled("outbound");
+                ApiError::rate_limited(
+                    "too many checks with Bakong or webhook addresses; wait a little",
+                    secs,
+                )
+            })
     }
 
     /// Whether another reset email may go to `email` now (answered the same either way).

@@ -16,6 +16,8 @@ use protocol::web::Bundle;
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
 
+pub mod csp;
+
 /// `dist/` at build time. A release build carries it; a debug build reads it from the checkout.
 #[derive(RustEmbed)]
 #[folder = "$CARGO_MANIFEST_DIR/../../dist"]
@@ -124,13 +126,15 @@ fn is_hashed(path: &str) -> bool {
 #[derive(Clone)]
 pub struct WebApp {
     source: Arc<Source>,
+    frame_ancestors: Arc<Vec<String>>,
 }
 
 impl WebApp {
-    /// Serves `source`.
-    pub fn new(source: Source) -> Self {
+    /// Serves `source`; its pages may be framed by this origin and `frame_ancestors`.
+    pub fn new(source: Source, frame_ancestors: Vec<String>) -> Self {
         Self {
             source: Arc::new(source),
+            frame_ancestors: Arc::new(frame_ancestors),
         }
     }
 
@@ -216,6 +220,16 @@ impl WebApp {
             .header(header::CONTENT_LENGTH, stored.bytes.len());
         if let Some(coding) = coding {
             res = res.header(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        if page {
+            // Hashed from the page as built (never a compressed variant's bytes).
+            let plain = self.source.get(path).map(|s| s.bytes).unwrap_or_default();
+            let hashes = csp::inline_script_hashes(&String::from_utf8_lossy(&plain));
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+            let policy = csp::policy(&hashes, host, &self.frame_ancestors);
+            if let Ok(v) = HeaderValue::from_str(&policy) {
+                res = res.header(header::CONTENT_SECURITY_POLICY, v);
+            }
         }
         let body = if head {
             Body::empty()

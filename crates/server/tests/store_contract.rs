@@ -52,6 +52,7 @@ fn merchant(id: &str, prefix: &str) -> NewMerchant {
             alt_language: None,
             alt_name: None,
             alt_city: None,
+            max_charge: Vec::new(),
         },
         user_id: format!("u_{id}"),
         email: format!("{id}@shop.kh"),

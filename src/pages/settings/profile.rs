@@ -39,6 +39,18 @@ pub struct ProfileDraft {
     pub currency: Currency,
     /// a dynamic QR's lifetime, in minutes
     pub minutes: String,
+    /// the largest riel charge, empty for none
+    pub max_khr: String,
+    /// the largest dollar charge, empty for none
+    pub max_usd: String,
+}
+
+fn cap_of(p: &api::MerchantProfile, currency: Currency) -> String {
+    p.max_charge
+        .iter()
+        .find(|c| c.currency == currency)
+        .map(|c| c.amount.clone())
+        .unwrap_or_default()
 }
 
 fn text(s: &str) -> Option<String> {
@@ -62,6 +74,8 @@ impl ProfileDraft {
             upi_merchant: upi.map(|u| u.merchant_id.clone()).unwrap_or_default(),
             currency: p.default_currency,
             minutes: (p.qr_lifetime_secs / 60).to_string(),
+            max_khr: cap_of(p, Currency::Khr),
+            max_usd: cap_of(p, Currency::Usd),
         }
     }
 
@@ -87,6 +101,15 @@ impl ProfileDraft {
                 }),
             default_currency: self.currency,
             qr_lifetime_secs: self.lifetime_minutes().unwrap_or(0).saturating_mul(60),
+            max_charge: [
+                (Currency::Khr, &self.max_khr),
+                (Currency::Usd, &self.max_usd),
+            ]
+            .into_iter()
+            .filter_map(|(currency, amount)| {
+                text(amount).map(|amount| api::ChargeCap { currency, amount })
+            })
+            .collect(),
             ..base.clone()
         }
     }
@@ -198,6 +221,11 @@ pub fn ProfileForm() -> impl IntoView {
                         }).collect_view()}
                     </select>
                     <Field label=Key::QrMinutes value=Bound::field(draft, |d| &mut d.minutes) testid="profile-qr-minutes" kind="number" error=lifetime_err/>
+                    <fieldset class="max-charge">
+                        <legend>{tr(Key::MaxCharge)}</legend>
+                        <Field label=Key::MaxChargeKhr value=Bound::field(draft, |d| &mut d.max_khr) testid="profile-max-khr" error=err_for("max_charge")/>
+                        <Field label=Key::MaxChargeUsd value=Bound::field(draft, |d| &mut d.max_usd) testid="profile-max-usd" error=no_error()/>
+                    </fieldset>
                 </div>
                 <Show when=move || live.with(Result::is_ok) fallback=|| ()>
                     <figure class="qr-preview" data-testid="profile-preview">
@@ -233,6 +261,7 @@ mod tests {
             alternate: None,
             default_currency: khqr::Currency::Khr,
             qr_lifetime_secs: 600,
+            max_charge: Vec::new(),
         }
     }
 

@@ -76,6 +76,16 @@ fn parse_request(
     }
     let money = Money::parse(&req.amount, req.currency)
         .map_err(|e| ApiError::field("amount", e.to_string()))?;
+    if let Some(cap) = merchant
+        .max_charge
+        .iter()
+        .find(|cap| cap.currency == money.currency && money.amount.get() > cap.amount.get())
+    {
+        return Err(ApiError::field(
+            "amount",
+            format!("above this shop's largest charge, {cap}"),
+        ));
+    }
     let note = req
         .note
         .as_deref()

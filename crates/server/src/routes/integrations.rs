@@ -99,6 +99,7 @@ async fn save(
     policy::allow(&caller, Action::ManageIntegrations)?;
     let token = check_token(&req.token)?;
     let merchant_id = caller.merchant_id();
+    state.throttles.outbound(merchant_id, now_ms())?;
     // Ask Bakong about an md5 no code has: a token it accepts answers "not found".
     let probe = state
         .bakong

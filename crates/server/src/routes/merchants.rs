@@ -105,6 +105,7 @@ fn bill_prefix() -> String {
 /// A new merchant's profile from its sign-up, with a fresh id and bill prefix.
 fn new_merchant(req: &api::RegisterMerchant) -> MerchantRow {
     MerchantRow {
+        max_charge: Vec::new(),
         merchant_id: uuid::Uuid::new_v4().to_string(),
         business_name: req.business_name.trim().to_owned(),
         merchant_city: req.merchant_city.trim().to_owned(),

@@ -77,7 +77,12 @@ fn not_found(e: StoreError) -> ApiError {
     }
 }
 
-async fn check_url(state: &AppState, url: &str) -> Result<String, ApiError> {
+async fn check_url(state: &AppState, merchant: &str, url: &str) -> Result<String, ApiError> {
+    // The address is looked up in DNS: what is wrong on its face is refused first, free; a
+    // lookup is counted per merchant.
+    target::parse(url, state.settings.webhook_allow_private)
+        .map_err(|r| ApiError::field("url", r.0))?;
+    state.throttles.outbound(merchant, crate::clock::now_ms())?;
     target::check(url, state.settings.webhook_allow_private)
         .await
         .map(|u| u.to_string())
@@ -126,7 +131,7 @@ async fn create(
         return Err(too_many_endpoints());
     }
     let description = check_description(body.description)?;
-    let url = check_url(&state, &body.url).await?;
+    let url = check_url(&state, merchant_id, &body.url).await?;
     let now = now_ms();
     let endpoint_id = format!("we_{}", uuid::Uuid::new_v4().simple());
     let secret = WebhookSecret::generate();
@@ -202,7 +207,7 @@ async fn update(
         .await
         .map_err(not_found)?;
     if let Some(url) = body.url {
-        row.url = check_url(&state, &url).await?;
+        row.url = check_url(&state, caller.merchant_id(), &url).await?;
     }
     if let Some(events) = body.events {
         row.events = event_filter(events);

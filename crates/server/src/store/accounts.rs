@@ -35,6 +35,8 @@ pub struct MerchantRow {
     pub alt_name: Option<String>,
     /// alternate city
     pub alt_city: Option<String>,
+    /// the largest amount one charge may ask, per currency
+    pub max_charge: Vec<khqr::Money>,
 }
 
 /// A user who can sign in.

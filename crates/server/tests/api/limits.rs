@@ -178,3 +178,72 @@ async fn a_counter_keeps_its_three_newest_pairing_codes_open() {
         "the newest works"
     );
 }
+
+#[tokio::test]
+async fn a_shop_sets_its_largest_charge_and_a_larger_one_is_refused() {
+    let app = spawn_app().await;
+    let owner = app.register("cap@shop.kh", "cap@aclb").await;
+    let mut profile: Value = app.get_json(&owner.cookie, "/api/v1/merchant").await;
+    profile.as_object_mut().unwrap().remove("id");
+    profile["max_charge"] =
+        json!([{"currency": "USD", "amount": "500"}, {"currency": "KHR", "amount": "2000000"}]);
+    let saved = app
+        .http
+        .put(app.url("/api/v1/merchant"))
+        .header("cookie", &owner.cookie)
+        .json(&profile)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let shown: Value = saved.json().await.unwrap();
+    assert_eq!(shown["max_charge"][0]["amount"], "500.00");
+    let over = post(
+        &app,
+        &owner,
+        "/api/v1/charges",
+        json!({"amount": "5000", "currency": "USD"}),
+    )
+    .await;
+    assert_eq!(over.status(), 422, "an extra zero typed at the counter");
+    let v: Value = over.json().await.unwrap();
+    assert_eq!(v["error"]["field"], "amount");
+    let ok = post(
+        &app,
+        &owner,
+        "/api/v1/charges",
+        json!({"amount": "500", "currency": "USD"}),
+    )
+    .await;
+    assert_eq!(ok.status(), 201);
+    assert_eq!(
+        post(
+            &app,
+            &owner,
+            "/api/v1/charges",
+            json!({"amount": "2000100", "currency": "KHR"})
+        )
+        .await
+        .status(),
+        422
+    );
+    // A cap in a currency the country does not charge in, or twice in one, names the field.
+    for bad in [
+        json!([{"currency": "CNY", "amount": "1"}]),
+        json!([{"currency": "USD", "amount": "1"}, {"currency": "USD", "amount": "2"}]),
+        json!([{"currency": "USD", "amount": "-1"}]),
+    ] {
+        profile["max_charge"] = bad;
+        let res = app
+            .http
+            .put(app.url("/api/v1/merchant"))
+            .header("cookie", &owner.cookie)
+            .json(&profile)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(v["error"]["field"], "max_charge");
+    }
+}

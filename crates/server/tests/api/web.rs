@@ -148,3 +148,50 @@ async fn the_built_in_app_is_served_without_a_folder() {
         "public, max-age=31536000, immutable"
     );
 }
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_that_allows_only_their_own_inline_scripts() {
+    let site = tempfile::tempdir().unwrap();
+    let dist = site.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    let inline = "import init from '/app.js'; await init();";
+    std::fs::write(
+        dist.join("index.html"),
+        format!("<!doctype html><script type=\"module\">{inline}</script><script src=\"/x.js\"></script>"),
+    )
+    .unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef.js"), "// app").unwrap();
+    let app = spawn_app_with(|s| {
+        s.static_dir = Some(dist);
+        s.frame_ancestors = vec!["https://pos.example".into()];
+    })
+    .await;
+    let page = get_with(&app.http, &format!("http://{}/charge", app.addr), &[]).await;
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    use base64::Engine;
+    use sha2::Digest;
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inline.as_bytes()));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    assert!(
+        csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"),
+        "{csp}"
+    );
+    assert!(
+        csp.ends_with("frame-ancestors 'self' https://pos.example"),
+        "{csp}"
+    );
+    let file = get_with(
+        &app.http,
+        &format!("http://{}/app-0123456789abcdef.js", app.addr),
+        &[],
+    )
+    .await;
+    assert!(
+        file.headers().get("content-security-policy").is_none(),
+        "only pages carry it"
+    );
+}

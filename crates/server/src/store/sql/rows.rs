@@ -72,6 +72,10 @@ pub(super) fn merchant_row(r: &DbRow) -> Result<MerchantRow, StoreError> {
         alt_language: r.try_get("alt_language")?,
         alt_name: r.try_get("alt_name")?,
         alt_city: r.try_get("alt_city")?,
+        max_charge: match r.try_get::<Option<String>, _>("max_charge")? {
+            Some(json) => serde_json::from_str(&json).map_err(other)?,
+            None => Vec::new(),
+        },
     })
 }
 
