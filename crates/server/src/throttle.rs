@@ -31,6 +31,12 @@ pub const SIGNIN_SLOW_AFTER: usize = 5;
 pub const SIGNIN_MAX_DELAY: Duration = Duration::from_secs(4);
 /// Wrong pairing codes allowed per address per window.
 pub const PAIRING_PER_IP: usize = 20;
+/// Wrong pairing codes allowed per wider network (an IPv4 /24, an IPv6 /48: what one
+/// customer or one cloud tenant gets) per window.
+pub const PAIRING_PER_NETWORK: usize = 200;
+/// Wrong pairing codes from everywhere in a window before every pairing starts to wait (a
+/// growing delay, never a refusal: a shop pairing its display still gets in).
+pub const PAIRING_SLOW_AFTER: usize = 1_000;
 /// Wrong or used invitation links allowed per address per window.
 pub const INVITE_PER_IP: usize = 20;
 /// Password-reset requests from one address per window (each may send an email).
@@ -180,6 +186,8 @@ pub struct Throttles {
     signin_ip: Window<IpAddr>,
     signin_account: Window<String>,
     pairing_ip: Window<IpAddr>,
+    pairing_network: Window<IpAddr>,
+    pairing_all: Window<()>,
     register_ip: Window<IpAddr>,
     invite_ip: Window<IpAddr>,
     reset_ip: Window<IpAddr>,
@@ -199,6 +207,9 @@ impl Throttles {
             // Counted far past the point where the delay stops growing.
             signin_account: Window::new(1_000),
             pairing_ip: Window::new(PAIRING_PER_IP),
+            pairing_network: Window::new(PAIRING_PER_NETWORK),
+            // Counted far past the point where the delay stops growing.
+            pairing_all: Window::new(PAIRING_SLOW_AFTER * 100),
             register_ip: Window::new(registrations_per_ip),
             invite_ip: Window::new(INVITE_PER_IP),
             reset_ip: Window::new(RESET_PER_IP),
@@ -248,20 +259,32 @@ impl Throttles {
         self.signin_account.unhit(&email.to_owned());
     }
 
-    /// Before a pairing attempt.
-    pub fn pairing(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
-        match self.pairing_ip.retry_after(&ip, now) {
-            Some(secs) => {
-                crate::metrics::throttled("pairing");
-                Err(ApiError::rate_limited("too many wrong codes", secs))
-            }
-            None => Ok(()),
+    /// Before a pairing attempt: refused when this address or its wider network failed too
+    /// often; otherwise how long to wait first, which grows once wrong codes pour in from
+    /// everywhere (many networks guessing together get slower, none is locked out).
+    pub fn pairing(&self, ip: IpAddr, now: i64) -> Result<Duration, ApiError> {
+        let refused = |secs| {
+            crate::metrics::throttled("pairing");
+            ApiError::rate_limited("too many wrong codes", secs)
+        };
+        if let Some(secs) = self.pairing_ip.retry_after(&ip, now) {
+            return Err(refused(secs));
         }
+        if let Some(secs) = self.pairing_network.retry_after(&network_of(ip), now) {
+            return Err(refused(secs));
+        }
+        let all = self.pairing_all.count(&(), now);
+        Ok(match all.checked_sub(PAIRING_SLOW_AFTER) {
+            Some(over) => signin_delay(SIGNIN_SLOW_AFTER + over / 100),
+            None => Duration::ZERO,
+        })
     }
 
     /// Records a wrong pairing code.
     pub fn pairing_failed(&self, ip: IpAddr, now: i64) {
         self.pairing_ip.hit(ip, now);
+        self.pairing_network.hit(network_of(ip), now);
+        self.pairing_all.hit((), now);
     }
 
     /// Before a registration that will hash a password: counts it, or refuses it.
@@ -347,6 +370,20 @@ impl Throttles {
     /// Whether another reset email may go to `email` now (answered the same either way).
     pub fn reset_email(&self, email: &str, now: i64) -> bool {
         self.reset_email.try_hit(email.to_owned(), now).is_ok()
+    }
+}
+
+/// The wider network of an address: its IPv4 /24 or IPv6 /48.
+pub fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, 0))
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0))
+        }
     }
 }
 

@@ -21,6 +21,8 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tonle_server::signing::WebhookSecret;
 
+#[path = "attacks/accounts.rs"]
+mod accounts;
 #[path = "attacks/probes.rs"]
 mod probes;
 
@@ -746,6 +748,13 @@ async fn attacks_are_refused_and_the_server_stays_up() {
     )
     .await;
     probes::cross_tenant(&mut t, &s, &charge_owner, &tenant_b).await;
+
+    // 11. The third list (attacks/accounts.rs).
+    accounts::greedy_account(&mut t, &s).await;
+    accounts::ex_employee(&mut t, &s).await;
+    accounts::enumeration(&mut t, &s, &charge_owner).await;
+    accounts::raw_text_and_times(&mut t, &s, &charge_owner).await;
+    accounts::pairing_spread(&mut t, &s).await;
 
     let report = format!(
         "attacks: {} tried, {} refused, {} let through; hashing flood: 232 requests in {flood_secs:.1} s \

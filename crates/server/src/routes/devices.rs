@@ -112,7 +112,11 @@ async fn pair(
 ) -> Result<Response, ApiError> {
     let ip = client.key;
     let now = now_ms();
-    state.throttles.pairing(ip, now)?;
+    let delay = state.throttles.pairing(ip, now)?;
+    if !delay.is_zero() {
+        // Wrong codes pour in from everywhere: every try waits a little.
+        tokio::time::sleep(delay).await;
+    }
     let code: String = req.code.chars().filter(char::is_ascii_digit).collect();
     if code.len() != 8 {
         return Err(ApiError::field("code", "the 8 digits shown in settings"));

@@ -119,3 +119,33 @@ fn registrations_per_address_are_counted_before_any_hashing() {
     ));
     assert!(t.register(ip("203.0.113.10"), 10).is_ok());
 }
+
+#[test]
+fn pairing_guesses_spread_over_a_network_are_cut_off_and_a_flood_from_everywhere_slows_everyone() {
+    let t = Throttles::new(10);
+    // One /48 with a fresh /64 for every 19 guesses: the /48 stops them.
+    let mut refused_at = None;
+    for n in 0..400u16 {
+        let addr: IpAddr = format!("2001:db8:7:{n:x}::1").parse().unwrap();
+        if t.pairing(addr, 100).is_err() {
+            refused_at = Some(n);
+            break;
+        }
+        t.pairing_failed(addr, 100);
+    }
+    assert_eq!(refused_at, Some(PAIRING_PER_NETWORK as u16));
+    // Another network is not refused for it, and waits nothing yet.
+    let shop = ip("198.51.100.7");
+    assert_eq!(t.pairing(shop, 100).unwrap(), Duration::ZERO);
+    // Wrong codes from thousands of networks: a shop's try waits, and is never refused.
+    for n in 0..(PAIRING_SLOW_AFTER as u32 * 2) {
+        let far = IpAddr::V4(std::net::Ipv4Addr::from(0x0A00_0000 + (n << 8)));
+        t.pairing_failed(far, 200);
+    }
+    let wait = t.pairing(shop, 200).unwrap();
+    assert!(
+        wait > Duration::ZERO && wait <= SIGNIN_MAX_DELAY,
+        "{wait:?}"
+    );
+    assert_eq!(network_of(ip("203.0.113.9")), ip("203.0.113.0"));
+}
