@@ -1,6 +1,8 @@
 //! Settings: the profile checked by the codec as it is typed (alternate name, UnionPay account)
 //! with a live QR preview; stores, counters and the printable poster; a cashier invited by link
-//! who joins and sees no payout settings.
+//! who joins and sees no payout settings but their sessions; the owner's team (role, counter,
+//! removal) and sessions at every width and language; removing the cashier; signing out
+//! everywhere.
 
 use crate::support::browser::Browser;
 use crate::support::server::Server;
@@ -89,6 +91,71 @@ async fn settings(b: &Browser, server: &Server) -> Result<(), String> {
     {
         return Err("a cashier sees stores or staff settings".into());
     }
+    // A cashier sees where they are signed in.
+    b.wait_count("session-row", 1).await?;
+    b.find("session-current").await?;
+    b.screenshot_at("sessions-section", "settings-sessions-cashier-en")
+        .await;
+
+    // The owner sees the team, with the cashier's role, counter and removal, at every width.
+    b.click("sign-out").await?;
+    b.fill("login-email", "owner@mekong-books.kh").await?;
+    b.fill("login-password", "a long enough password").await?;
+    b.click("login-submit").await?;
+    b.find("charge-form").await?;
+    b.goto(&format!("{}/settings", server.url)).await?;
+    b.wait_count("staff-row", 2).await?;
+    b.find("staff-role-select").await?;
+    b.find("staff-unverified").await?;
+    for (w, h) in [
+        (360, 740),
+        (390, 844),
+        (768, 1024),
+        (1024, 768),
+        (1366, 1024),
+    ] {
+        b.client
+            .set_window_size(w, h)
+            .await
+            .map_err(|e| format!("resize: {e}"))?;
+        for (lang, _) in crate::screens::LANGS {
+            b.click(&format!("lang-{lang}")).await?;
+            let fits: bool = b
+                .client
+                .execute(
+                    "return ['staff-section', 'sessions-section'].every(id => {\
+                       const el = document.querySelector(`[data-testid=${id}]`);\
+                       return !!el && el.getBoundingClientRect().right <= window.innerWidth + 1;\
+                     }) && document.documentElement.scrollWidth <= window.innerWidth + 1;",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?
+                .as_bool()
+                .unwrap_or(false);
+            if !fits {
+                return Err(format!("staff or sessions overflow at {w}px in {lang}"));
+            }
+            b.screenshot_at("staff-section", &format!("settings-staff-{lang}-{w}"))
+                .await;
+            b.screenshot_at("sessions-section", &format!("settings-sessions-{lang}-{w}"))
+                .await;
+        }
+    }
+    b.client
+        .set_window_size(1366, 1024)
+        .await
+        .map_err(|e| format!("resize: {e}"))?;
+    b.click("lang-en").await?;
+    b.axe("settings staff and sessions").await?;
+    // Removed: two taps, and the row is gone.
+    b.click("staff-remove").await?;
+    b.click("staff-remove").await?;
+    b.wait_count("staff-row", 1).await?;
+    // Signed out everywhere: back to sign-in.
+    b.click("sessions-end-all").await?;
+    b.click("sessions-end-all").await?;
+    b.find("login-form").await?;
     Ok(())
 }
 
