@@ -289,15 +289,11 @@ impl Throttles {
 
     /// Before a registration that will hash a password: counts it, or refuses it.
     pub fn register(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
-        if let Some(secs) = self.register_ip.retry_after(&ip, now) {
+        // Checked and counted under one lock: concurrent sign-ups cannot all pass the check.
+        self.register_ip.try_hit(ip, now).map_err(|secs| {
             crate::metrics::throttled("registration");
-            return Err(ApiError::rate_limited(
-                "too many sign-ups from this address",
-                secs,
-            ));
-        }
-        self.register_ip.hit(ip, now);
-        Ok(())
+            ApiError::rate_limited("too many sign-ups from this address", secs)
+        })
     }
 
     /// Before accepting an invitation.
