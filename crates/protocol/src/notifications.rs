@@ -138,3 +138,54 @@ pub struct NotificationAck {
     #[serde(default)]
     pub held: bool,
 }
+
+/// The wallet a sandbox test payment plays.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestWallet {
+    /// a Bakong wallet in Cambodia, paying in the charge's currency
+    Bakong,
+    /// a UnionPay wallet from China, paying in yuan at a rate
+    Unionpay,
+}
+
+impl TestWallet {
+    /// Both wallets, as the screens offer them.
+    pub const ALL: [TestWallet; 2] = [Self::Bakong, Self::Unionpay];
+
+    /// The name a merchant sees for the payer's wallet.
+    pub const fn wallet_name(self) -> &'static str {
+        match self {
+            Self::Bakong => "Bakong",
+            Self::Unionpay => "UnionPay",
+        }
+    }
+}
+
+/// Units of `credited` one yuan buys when a test wallet from China pays (what a wallet's own
+/// rate of the day is near; the merchant may type another).
+pub const fn default_cny_rate(credited: khqr::Currency) -> &'static str {
+    match credited {
+        khqr::Currency::Khr => "565",
+        khqr::Currency::Usd => "0.1385",
+        _ => "1",
+    }
+}
+
+/// `POST /api/v1/charges/{id}/test-payment`, on a server started with `--sandbox` only: pays the
+/// charge's QR as a test wallet would, signed and ingested as any notification.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestPayment {
+    /// which wallet pays
+    pub wallet: TestWallet,
+    /// UnionPay only: units of the charge's currency per yuan (decimal; 565 for riel, 0.1385
+    /// for dollars when absent)
+    #[serde(default)]
+    pub rate: Option<String>,
+    /// pay a QR that has expired (a wallet that scanned it in time and paid late), to see a
+    /// late payment; without it an expired QR is refused as a wallet would
+    #[serde(default)]
+    pub after_expiry: bool,
+}

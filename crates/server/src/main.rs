@@ -304,9 +304,15 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     if !web.has_app() {
         tracing::warn!(source = ?web, "no web app; serving the API only (build it with scripts/build-web.sh, then rebuild tonle or pass --static-dir dist)");
     }
+    let sandbox = settings.sandbox;
     let app = Application::build(settings).await?;
     let addr = app.addr()?;
     println!("tonle listening on http://{addr}");
+    if sandbox {
+        println!(
+            "sandbox mode: no real money; pay a QR with \"Pay as a test wallet\" beside it, or `tonle simulate pay`"
+        );
+    }
     app.run(shutdown()).await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     api_keys, charges, devices, events, integrations, merchants, notifications, password_resets,
-    payments, session, sessions, staff, stores, webhooks,
+    payments, session, sessions, staff, stores, test_payments, webhooks,
 };
 use crate::state::AppState;
 
@@ -21,7 +21,7 @@ use crate::state::AppState;
         session::login, session::current, session::logout,
         sessions::list, sessions::end_one, sessions::end_all,
         password_resets::request, password_resets::reset,
-        charges::create, charges::show, charges::cancel, charges::resolve,
+        charges::create, charges::show, charges::cancel, charges::resolve, test_payments::pay,
         payments::list, payments::show, payments::resolve, payments::list_charges, payments::csv_export, payments::daily,
         notifications::receive, events::upgrade,
         stores::create_store, stores::list_stores, stores::create_terminal, stores::list_terminals, stores::static_qr,

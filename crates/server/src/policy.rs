@@ -10,7 +10,10 @@
 //!   settings;
 //! - every person: their own sessions (list, end one, sign out everywhere);
 //! - paired device: watches its counter (its charges, its counter QR, its events, whether payments
-//!   can be checked) and may ask Bakong about its counter's charge now; changes nothing;
+//!   can be checked) and may ask Bakong about its counter's charge now; changes nothing (on a
+//!   sandbox server its merchant controls may pay its counter's charge as a test wallet);
+//! - on a sandbox server, whoever may make a charge at a counter may pay it as a test wallet
+//!   (a paired display too, behind its long press);
 //! - API key: what its scopes say, at every counter (`charges:read`, `charges:write`,
 //!   `payments:read`, `events:read`); never staff, settings, devices, webhooks or keys.
 
@@ -66,6 +69,8 @@ pub enum Action {
     ManageIntegrations,
     /// ask Bakong about a charge now ("check now")
     CheckCharge,
+    /// pay a charge as a test wallet (a server in sandbox mode only)
+    TestPayment,
     /// add, change and delete webhook endpoints, see and retry their deliveries
     ManageWebhooks,
     /// make, list and revoke API keys
@@ -76,7 +81,7 @@ pub enum Action {
 pub fn scope_for(action: Action) -> Option<api::Scope> {
     use Action as A;
     match action {
-        A::CreateCharge | A::CancelCharge => Some(api::Scope::ChargesWrite),
+        A::CreateCharge | A::CancelCharge | A::TestPayment => Some(api::Scope::ChargesWrite),
         A::ReadCharges
         | A::CheckCharge
         | A::ReadCounters
@@ -141,7 +146,12 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
         Caller::ApiKey { .. } => false,
         Caller::Device { .. } => matches!(
             action,
-            A::ReadCharges | A::CounterQr | A::WatchEvents | A::ReadIntegrations | A::CheckCharge
+            A::ReadCharges
+                | A::CounterQr
+                | A::WatchEvents
+                | A::ReadIntegrations
+                | A::CheckCharge
+                | A::TestPayment
         ),
         Caller::Staff { role, .. } => match (role, action) {
             (Role::Owner, A::Invite(Role::Owner) | A::ManageStaff(Role::Owner)) => false,
@@ -162,6 +172,7 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
                     | A::WatchEvents
                     | A::ReadIntegrations
                     | A::CheckCharge
+                    | A::TestPayment
                     | A::OwnSessions
             ),
         },

@@ -14,15 +14,16 @@ pub mod session;
 pub mod sessions;
 pub mod staff;
 pub mod stores;
+pub mod test_payments;
 pub mod webhooks;
 
 use axum::Router;
 
 use crate::state::AppState;
 
-/// Every API route.
-pub fn api() -> Router<AppState> {
-    let v1 = Router::new()
+/// Every API route; with `sandbox`, the test wallet's too.
+pub fn api(sandbox: bool) -> Router<AppState> {
+    let mut v1 = Router::new()
         .merge(merchants::router())
         .merge(session::router())
         .merge(sessions::router())
@@ -37,5 +38,8 @@ pub fn api() -> Router<AppState> {
         .merge(integrations::router())
         .merge(webhooks::router())
         .merge(api_keys::router());
+    if sandbox {
+        v1 = v1.merge(test_payments::router());
+    }
     Router::new().nest("/api/v1", v1).merge(health::router())
 }

@@ -43,7 +43,7 @@ async fn api_not_found() -> ApiError {
 /// client-side route).
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.settings.limits.request_timeout;
-    let mut app = crate::routes::api()
+    let mut app = crate::routes::api(state.sandbox_secret.is_some())
         .merge(crate::openapi::router())
         .route("/api/{*rest}", any(api_not_found))
         // Inside routing, where the matched template is known: the metrics read it.
@@ -144,8 +144,17 @@ impl Application {
             None => Arc::new(SqliteStore::open(&settings.database_path(), bus.clone()).await?),
         };
         let sandbox_secret = if settings.sandbox {
+            tracing::warn!(
+                "SANDBOX MODE: test wallets and whoever holds {} can mark charges paid; no real money (every screen says so)",
+                settings.data_dir.join(signing::SANDBOX_SECRET_FILE).display()
+            );
             Some(signing::load_or_create_sandbox_secret(&settings.data_dir)?)
         } else {
+            if store.holds_sandbox_payments().await? {
+                tracing::warn!(
+                    "this database holds sandbox (test) payments, and --sandbox is off: its history mixes test money with real; start a shop on a fresh data dir"
+                );
+            }
             None
         };
         let (shutdown_tx, shutdown) = watch::channel(false);

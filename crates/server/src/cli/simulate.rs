@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use khqr::{Currency, MinorUnits, Money};
+use anyhow::Context;
+use khqr::Currency;
 
 use crate::api;
+use crate::domain::test_wallet::{self, Refusal, Wallet};
 use crate::signing::{self, WebhookSecret};
 
 /// What to simulate.
@@ -45,117 +46,23 @@ pub struct PayArgs {
     pub now_ms: i64,
 }
 
-/// Default rate: credited currency units per one unit of the payer's currency.
-fn default_rate(credited: Currency, payer: Currency) -> &'static str {
-    match (credited, payer) {
-        (Currency::Khr, Currency::Cny) => "565",
-        (Currency::Usd, Currency::Cny) => "0.1385",
-        (Currency::Cny, Currency::Khr) => "0.00177",
-        (Currency::Cny, Currency::Usd) => "7.22",
-        (Currency::Khr, Currency::Usd) => "4010",
-        (Currency::Usd, Currency::Khr) => "0.000249",
-        _ => "1",
-    }
-}
-
-/// Parses a positive decimal rate into millionths.
-fn rate_micros(rate: &str) -> anyhow::Result<u128> {
-    let (int, frac) = rate.trim().split_once('.').unwrap_or((rate.trim(), ""));
-    if int.is_empty() && frac.is_empty()
-        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
-        || frac.len() > 6
-    {
-        bail!("--rate must be a positive decimal with at most 6 decimals, like 565 or 0.1385");
-    }
-    let whole: u128 = if int.is_empty() { 0 } else { int.parse()? };
-    let f: u128 = format!("{frac:0<6}").parse()?;
-    let micros = whole * 1_000_000 + f;
-    if micros == 0 {
-        bail!("--rate must be greater than zero");
-    }
-    Ok(micros)
-}
-
-/// What the payer pays: credited / rate, rounded up to the payer currency's minor unit.
-pub fn payer_amount(credited: Money, payer: Currency, rate: &str) -> anyhow::Result<Money> {
-    let micros = rate_micros(rate)?;
-    let num = u128::from(credited.amount.get()) * 10u128.pow(payer.minor_digits()) * 1_000_000;
-    let den = micros * 10u128.pow(credited.currency.minor_digits());
-    let minor = num.div_ceil(den);
-    let minor = u64::try_from(minor).context("payer amount overflows")?;
-    Ok(Money::new(MinorUnits::new(minor), payer))
-}
-
 /// Builds the notification for a payload.
 pub fn notification(args: &PayArgs) -> anyhow::Result<api::PaymentNotification> {
-    let decoded =
-        khqr::decode_any(args.payload.trim()).map_err(|e| anyhow::anyhow!("payload: {e}"))?;
-    if !decoded.crc_valid {
-        bail!("payload: CRC does not match; the QR is damaged or altered");
-    }
-    let f = &decoded.fields;
-    if let Some(exp) = f.expires_at_ms
-        && (exp as i64) < args.now_ms
-        && !args.allow_expired
-    {
-        bail!(
-            "payload: this QR expired at {}; a wallet would refuse it (use --allow-expired to pay anyway)",
-            crate::clock::rfc3339(exp as i64)
-        );
-    }
-    let currency = f
-        .currency
-        .as_deref()
-        .and_then(Currency::from_code)
-        .context("payload: tag 53 is not a currency tonle knows")?;
-    let written = f
-        .amount
-        .clone()
-        .or_else(|| args.amount.clone())
-        .context("payload: static QR without an amount; pass --amount")?;
-    let credited =
-        Money::parse(&written, currency).map_err(|e| anyhow::anyhow!("amount {written:?}: {e}"))?;
-    let (payer_amount, payer_currency, rate) = if args.payer_currency == currency {
-        (None, None, None)
-    } else {
-        let rate = args
-            .rate
-            .clone()
-            .unwrap_or_else(|| default_rate(currency, args.payer_currency).to_owned());
-        let paid = payer_amount(credited, args.payer_currency, &rate)?;
-        (
-            Some(paid.to_decimal_string()),
-            Some(args.payer_currency),
-            Some(rate),
-        )
+    let wallet = Wallet {
+        wallet: args.wallet.clone(),
+        institution: args.institution.clone(),
+        payer_country: args.payer_country.clone(),
+        payer_currency: args.payer_currency,
+        rate: args.rate.clone(),
+        transaction_id: args.transaction_id.clone(),
+        amount: args.amount.clone(),
+        allow_expired: args.allow_expired,
     };
-    Ok(api::PaymentNotification {
-        transaction_id: args
-            .transaction_id
-            .clone()
-            .unwrap_or_else(|| format!("sim-{}", uuid::Uuid::new_v4().simple())),
-        md5: Some(khqr::khqr::md5_hex(args.payload.trim())),
-        bill_number: f.bill_number.clone(),
-        // The payee the wallet paid: the Bakong account, or the UnionPay merchant id.
-        merchant_account: f.bakong_account_id.clone().or_else(|| {
-            f.upi_merchant_account
-                .as_deref()
-                .and_then(|u| khqr::unionpay::UpiAccount::parse(u).ok())
-                .map(|a| a.merchant_id().to_owned())
-        }),
-        amount: credited.to_decimal_string(),
-        currency,
-        paid_at_ms: args.now_ms,
-        payer: api::Payer {
-            wallet: args.wallet.clone(),
-            institution: args.institution.clone(),
-            country: args.payer_country.to_ascii_uppercase(),
-            amount: payer_amount,
-            currency: payer_currency,
-            rate,
-            account: None,
-            reference: None,
-        },
+    test_wallet::notification(&args.payload, &wallet, args.now_ms).map_err(|e| match e {
+        Refusal::Expired(_) => anyhow::anyhow!("payload: {e} (use --allow-expired to pay anyway)"),
+        Refusal::NoAmount => anyhow::anyhow!("payload: static QR without an amount; pass --amount"),
+        Refusal::Rate(_) => anyhow::anyhow!("--rate: {e}"),
+        other => anyhow::anyhow!("{}: {other}", other.field()),
     })
 }
 
@@ -215,29 +122,4 @@ pub async fn pay(args: &PayArgs) -> anyhow::Result<(u16, String)> {
     let status = res.status().as_u16();
     let text = res.text().await.unwrap_or_default();
     Ok((status, text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn converts_at_the_stated_rate_rounding_up() {
-        let khr = Money::parse("48000", Currency::Khr).unwrap();
-        assert_eq!(
-            payer_amount(khr, Currency::Cny, "565")
-                .unwrap()
-                .to_decimal_string(),
-            "84.96"
-        );
-        let usd = Money::parse("12.50", Currency::Usd).unwrap();
-        assert_eq!(
-            payer_amount(usd, Currency::Cny, "0.1385")
-                .unwrap()
-                .to_decimal_string(),
-            "90.26"
-        );
-        assert!(payer_amount(khr, Currency::Cny, "0").is_err());
-        assert!(payer_amount(khr, Currency::Cny, "abc").is_err());
-    }
 }

@@ -49,20 +49,39 @@ async fn receive(
             "unknown network {network:?}; use bakong, unionpay or sandbox"
         ))
     })?;
+    let signed = Signed {
+        id: header(&headers, "webhook-id"),
+        timestamp: header(&headers, "webhook-timestamp"),
+        signature: header(&headers, "webhook-signature"),
+    };
+    ingest(&state, network, signed, &body).await
+}
+
+/// A notification's Standard Webhooks headers, as they came.
+pub(crate) struct Signed<'a> {
+    /// `webhook-id`
+    pub id: Option<&'a str>,
+    /// `webhook-timestamp`
+    pub timestamp: Option<&'a str>,
+    /// `webhook-signature`
+    pub signature: Option<&'a str>,
+}
+
+/// Every notification's one way in, from a network or from the sandbox's test wallet: the
+/// signature is checked, the body read and validated, and the payment recorded exactly once.
+pub(crate) async fn ingest(
+    state: &AppState,
+    network: api::Network,
+    signed: Signed<'_>,
+    body: &[u8],
+) -> Result<(StatusCode, Json<api::NotificationAck>), ApiError> {
     let received = std::time::Instant::now();
-    let secret = secret_for(&state, network)?;
+    let secret = secret_for(state, network)?;
     let now = now_ms();
-    let webhook_id = header(&headers, "webhook-id");
     secret
-        .verify(
-            webhook_id,
-            header(&headers, "webhook-timestamp"),
-            header(&headers, "webhook-signature"),
-            &body,
-            now / 1000,
-        )
+        .verify(signed.id, signed.timestamp, signed.signature, body, now / 1000)
         .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-    let n: api::PaymentNotification = serde_json::from_slice(&body)
+    let n: api::PaymentNotification = serde_json::from_slice(body)
         .map_err(|e| ApiError::BadRequest(format!("notification body: {e}")))?;
     let money = n
         .validate()
@@ -84,8 +103,8 @@ async fn receive(
         payer: n.payer.clone(),
         paid_at: n.paid_at_ms,
         now,
-        webhook_id: webhook_id.unwrap_or_default().to_owned(),
-        body_hash: crate::auth::token_hash_bytes(&body),
+        webhook_id: signed.id.unwrap_or_default().to_owned(),
+        body_hash: crate::auth::token_hash_bytes(body),
     };
     let outcome = state.store.record_payment(new).await?;
     crate::metrics::notification_committed(network.as_str(), received.elapsed());

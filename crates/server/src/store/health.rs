@@ -10,6 +10,9 @@ pub trait HealthStore: Send + Sync {
     async fn ready(&self) -> StoreResult<()>;
     /// Webhook deliveries pending (due or waiting for their next attempt), all merchants.
     async fn outbox_depth(&self) -> StoreResult<u64>;
+    /// Whether any payment came from the sandbox network (a server started without
+    /// `--sandbox` on such data warns: its history mixes test money with real).
+    async fn holds_sandbox_payments(&self) -> StoreResult<bool>;
     /// Connections open, and idle among them, over the store's pools.
     fn pool_stats(&self) -> (u32, usize);
 }

@@ -473,6 +473,20 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
             None,
             [401, 200, 200, 404, 404, 404, 404, 200],
         ),
+        // The sandbox's test wallet (this server runs with --sandbox): whoever works the counter,
+        // its paired display (behind the kiosk's long press) and a charges:write key.
+        (
+            "POST",
+            format!("/api/v1/charges/{c1}/test-payment"),
+            Some(json!({"wallet": "unionpay"})),
+            [401, 200, 200, 200, 404, 200, 404, 200],
+        ),
+        (
+            "POST",
+            format!("/api/v1/charges/{c2}/test-payment"),
+            Some(json!({"wallet": "bakong"})),
+            [401, 200, 200, 404, 404, 404, 404, 200],
+        ),
         (
             "DELETE",
             "/api/v1/devices/no-such-device".into(),

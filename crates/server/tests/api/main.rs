@@ -20,5 +20,6 @@ mod people;
 mod session;
 mod staff;
 mod stores;
+mod test_payments;
 mod web;
 mod webhooks;

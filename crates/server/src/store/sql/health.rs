@@ -27,6 +27,14 @@ impl HealthStore for Backend {
         Ok(n.max(0) as u64)
     }
 
+    async fn holds_sandbox_payments(&self) -> StoreResult<bool> {
+        let found: Option<i32> =
+            sqlx::query_scalar("select 1 from payment where network = 'sandbox' limit 1")
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(found.is_some())
+    }
+
     fn pool_stats(&self) -> (u32, usize) {
         // One pool under two names (PostgreSQL) counts once.
         if dialect::ONE_POOL {
