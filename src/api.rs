@@ -110,6 +110,20 @@ pub async fn create_charge(
     post("/api/v1/charges", body, Some(key)).await
 }
 
+/// `POST /api/v1/charges/{id}/test-payment` (a server in sandbox mode): pay as a test wallet
+pub async fn test_payment(
+    id: &str,
+    body: &api::TestPayment,
+) -> Result<api::NotificationAck, ClientError> {
+    post(&format!("/api/v1/charges/{id}/test-payment"), body, None).await
+}
+
+/// Whether this server runs in sandbox mode (`GET /healthz`).
+pub async fn sandbox() -> Result<bool, ClientError> {
+    let health: serde_json::Value = get("/healthz").await?;
+    Ok(health["sandbox"].as_bool().unwrap_or(false))
+}
+
 /// `POST /api/v1/charges/{id}/cancel`
 pub async fn cancel_charge(id: &str) -> Result<api::ChargeView, ClientError> {
     post_action(&format!("/api/v1/charges/{id}/cancel")).await

@@ -26,6 +26,7 @@ pub fn mount<P: BundlePage>(page: fn(P) -> AnyView) {
         provide_i18n();
         provide_context(Session(RwSignal::new(None)));
         crate::realtime::provide_realtime();
+        crate::sandbox::provide_sandbox();
         let route = provide_router::<P>();
         let draw = move || match route.get() {
             Some(r) if r.needs_sign_in() => match P::from_route(r) {
@@ -35,7 +36,7 @@ pub fn mount<P: BundlePage>(page: fn(P) -> AnyView) {
             Some(r) => P::from_route(r).map_or_else(|| view! { <NotFound/> }.into_any(), page),
             None => view! { <NotFound/> }.into_any(),
         };
-        view! { <main class="app">{draw}</main> }
+        view! { <crate::sandbox::SandboxBand/><main class="app">{draw}</main> }
     });
 }
 

@@ -11,6 +11,7 @@ pub mod paper;
 pub mod payment_list;
 pub mod qr_code;
 pub mod review_queue;
+pub mod test_wallet;
 pub mod top_bar;
 
 /// Marks the moment a screen can be used (`tonle:charge-ready`, `tonle:kiosk-ready`), once per

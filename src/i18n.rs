@@ -214,6 +214,37 @@ impl Key {
         "暂时无法核对付款",
     ]);
     pub const CheckNow: Key = Key(["Check now", "ពិនិត្យឥឡូវ", "立即核对"]);
+    pub const SandboxBand: Key = Key([
+        "Sandbox — no real money",
+        "របៀបសាកល្បង — មិនមែនប្រាក់ពិតទេ",
+        "沙盒模式 — 非真实资金",
+    ]);
+    pub const TestPay: Key = Key(["Pay as a test wallet", "បង់ដោយកាបូបសាកល្បង", "用测试钱包付款"]);
+    pub const TestPayLate: Key = Key([
+        "Pay it late as a test wallet",
+        "បង់យឺតដោយកាបូបសាកល្បង",
+        "用测试钱包逾期付款",
+    ]);
+    pub const TestWalletBakong: Key = Key([
+        "Bakong wallet (Cambodia)",
+        "កាបូប Bakong (កម្ពុជា)",
+        "Bakong 钱包（柬埔寨）",
+    ]);
+    pub const TestWalletUnionpay: Key = Key([
+        "UnionPay wallet from China (pays in yuan)",
+        "កាបូប UnionPay ពីប្រទេសចិន (បង់ជាយ័ន)",
+        "来自中国的银联钱包（以人民币支付）",
+    ]);
+    pub const TestRate: Key = Key([
+        "Rate: this currency per 1 yuan",
+        "អត្រា៖ រូបិយប័ណ្ណនេះ ក្នុង ១ យ័ន",
+        "汇率：每 1 元人民币折合本币",
+    ]);
+    pub const TestPayNote: Key = Key([
+        "Sandbox: no money moves. The payment takes the same path as a real one.",
+        "របៀបសាកល្បង៖ គ្មានប្រាក់ផ្ទេរទេ។ ការបង់ប្រាក់ដើរតាមផ្លូវដូចការបង់ពិត។",
+        "沙盒：不会有资金流动。付款与真实付款走同一流程。",
+    ]);
     pub const ErrToken: Key = Key([
         "Paste the whole token",
         "សូមបិទភ្ជាប់ token ទាំងមូល",

@@ -11,5 +11,6 @@ pub mod pages;
 pub mod profile;
 pub mod realtime;
 pub mod router;
+pub mod sandbox;
 pub mod screens;
 pub mod sound;

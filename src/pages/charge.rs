@@ -10,6 +10,7 @@ use crate::components::bakong_warning::BakongWarning;
 use crate::components::charge_display::ChargeDisplay;
 use crate::components::charge_form::{ChargeForm, ChargeRequest};
 use crate::components::payment_list::PaymentList;
+use crate::components::test_wallet::TestWalletPanel;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{Key, t, tr, use_i18n};
 use crate::load::Load;
@@ -212,6 +213,8 @@ pub fn ChargePage() -> impl IntoView {
         })
     });
 
+    let test_wallet = test_wallet(current, status, now);
+
     view! {
         <TopBar/>
         <div class="charge-page">
@@ -221,7 +224,49 @@ pub fn ChargePage() -> impl IntoView {
                 None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
                 Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel on_renew=on_renew on_check=on_check checking=checking/> }.into_any(),
             }}
+            {test_wallet}
             <PaymentList payments=payments/>
         </div>
+    }
+}
+
+/// On a sandbox server, "Pay as a test wallet" under the charge on screen while it can be paid
+/// (an expired one is paid late).
+fn test_wallet(
+    current: RwSignal<Option<ChargeView>>,
+    status: Signal<ChargeStatus>,
+    now: RwSignal<i64>,
+) -> impl IntoView {
+    let sandbox = crate::sandbox::use_sandbox();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<Key>);
+    let phase = Memo::new(move |_| {
+        current.with(|c| {
+            c.as_ref()
+                .map(|c| crate::screens::ChargePhase::of(status.get(), c.expires_at_ms, now.get()))
+        })
+    });
+    let expired = Signal::derive(move || phase.get() == Some(crate::screens::ChargePhase::Expired));
+    let payable = move || {
+        sandbox.get()
+            && matches!(
+                phase.get(),
+                Some(crate::screens::ChargePhase::Pending | crate::screens::ChargePhase::Expired)
+            )
+    };
+    // A new charge on screen starts without the last one's error.
+    Effect::new(move |_| {
+        current.track();
+        error.set(None);
+    });
+    move || {
+        let c = current.get()?;
+        let id = c.id.clone();
+        let on_pay = Callback::new(move |body| crate::sandbox::pay(id.clone(), body, busy, error));
+        Some(view! {
+            <Show when=payable fallback=|| ()>
+                <TestWalletPanel currency=c.currency expired=expired busy=busy error=error on_pay=on_pay/>
+            </Show>
+        })
     }
 }

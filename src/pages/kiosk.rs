@@ -241,13 +241,20 @@ fn KioskDisplay(
             </div>
         }
     };
+    // The charge a merchant may pay as a test wallet from the controls (sandbox servers), and
+    // whether its QR has expired.
+    let payable = Signal::derive(move || match screen.get() {
+        KioskScreen::Showing(c) => Some((c, false)),
+        KioskScreen::Expired(c) => Some((c, true)),
+        _ => None,
+    });
     view! {
         <section class="kiosk-display" data-testid="kiosk-display" data-state=move || screen.with(KioskScreen::name)
             data-paid-count=move || announced.with(HashSet::len)>
             <header class="kiosk-head">
                 <LiveBadge/>
                 <LangSwitch/>
-                <controls::MerchantControls show_static=show_static/>
+                <controls::MerchantControls show_static=show_static payable=payable/>
             </header>
             <BakongWarning status=bakong/>
             <h1 class="kiosk-name" data-testid="kiosk-merchant">{name.clone()}</h1>

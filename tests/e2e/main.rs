@@ -10,6 +10,7 @@ mod integrations;
 mod kiosk;
 mod network;
 mod pages;
+mod sandbox;
 mod screens;
 mod settings;
 mod support;

@@ -146,7 +146,10 @@ impl Application {
         let sandbox_secret = if settings.sandbox {
             tracing::warn!(
                 "SANDBOX MODE: test wallets and whoever holds {} can mark charges paid; no real money (every screen says so)",
-                settings.data_dir.join(signing::SANDBOX_SECRET_FILE).display()
+                settings
+                    .data_dir
+                    .join(signing::SANDBOX_SECRET_FILE)
+                    .display()
             );
             Some(signing::load_or_create_sandbox_secret(&settings.data_dir)?)
         } else {

@@ -36,15 +36,12 @@ fn main() -> ExitCode {
 }
 
 fn web() -> Result<(), String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .ok_or("no workspace root")?
-        .to_path_buf();
+    let root = workspace_root()?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let stage = target.join("web");
+    // Checkouts sharing one build cache stage their web builds apart.
+    let stage = target.join("web").join(checkout_key(&root));
 
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo.current_dir(&root).args([
@@ -240,4 +237,35 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The workspace this build runs in, found at run time: a build cache shared by two checkouts
+/// may hand one checkout's build of this task to the other, so the path compiled in
+/// (`env!("CARGO_MANIFEST_DIR")`) can name the wrong checkout. `cargo run` sets the variable for
+/// the process to this checkout's `crates/xtask`; without it, the nearest folder up from the
+/// current one whose `Cargo.toml` has a `[workspace]`.
+fn workspace_root() -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let dir = PathBuf::from(dir);
+        if let Some(root) = dir.ancestors().nth(2).filter(|r| is_workspace(r)) {
+            return Ok(root.to_path_buf());
+        }
+    }
+    let here = std::env::current_dir().map_err(|e| format!("current dir: {e}"))?;
+    here.ancestors()
+        .find(|d| is_workspace(d))
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("no workspace Cargo.toml above {}", here.display()))
+}
+
+fn is_workspace(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"))
+}
+
+/// A short name for a checkout, from its path.
+fn checkout_key(root: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut h);
+    format!("{:016x}", h.finish())
 }

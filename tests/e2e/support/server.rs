@@ -14,6 +14,7 @@ pub struct Server {
     /// its data dir
     pub data_dir: tempfile::TempDir,
     extra: Vec<String>,
+    sandbox: bool,
 }
 
 /// The `tonle` binary: `TONLE_BIN`, else next to this test executable's target dir.
@@ -57,15 +58,25 @@ impl Server {
 
     /// Starts the server with more `tonle serve` arguments.
     pub fn start_with(extra: &[&str]) -> Self {
+        Self::start_as(extra, true)
+    }
+
+    /// Starts the server as a shop would run it: without `--sandbox`.
+    pub fn start_without_sandbox() -> Self {
+        Self::start_as(&[], false)
+    }
+
+    fn start_as(extra: &[&str], sandbox: bool) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let extra: Vec<String> = extra.iter().map(|a| (*a).to_owned()).collect();
-        let (child, url) = spawn("127.0.0.1:0", &data_dir, &extra);
+        let (child, url) = spawn("127.0.0.1:0", &data_dir, &extra, sandbox);
         Self {
             child,
             direct: url.clone(),
             url,
             data_dir,
             extra,
+            sandbox,
         }
     }
 
@@ -79,7 +90,7 @@ impl Server {
     pub fn restart(&mut self) {
         self.kill();
         let addr = self.direct.trim_start_matches("http://").to_owned();
-        let (child, url) = spawn(&addr, &self.data_dir, &self.extra);
+        let (child, url) = spawn(&addr, &self.data_dir, &self.extra, self.sandbox);
         assert_eq!(url, self.direct, "restarted on another address");
         self.child = child;
     }
@@ -108,10 +119,18 @@ impl Server {
     }
 }
 
-fn spawn(addr: &str, data_dir: &tempfile::TempDir, extra: &[String]) -> (Child, String) {
+fn spawn(
+    addr: &str,
+    data_dir: &tempfile::TempDir,
+    extra: &[String],
+    sandbox: bool,
+) -> (Child, String) {
     let mut cmd = Command::new(tonle_bin());
-    cmd.args(["serve", "--addr", addr, "--sandbox", "--data-dir"])
-        .arg(data_dir.path());
+    cmd.args(["serve", "--addr", addr]);
+    if sandbox {
+        cmd.arg("--sandbox");
+    }
+    cmd.arg("--data-dir").arg(data_dir.path());
     // The built app of this checkout, unless the caller names another folder.
     if !extra.iter().any(|a| a == "--static-dir") {
         cmd.arg("--static-dir").arg(dist_dir());

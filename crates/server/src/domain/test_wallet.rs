@@ -289,7 +289,10 @@ mod tests {
         let mut damaged = qr.clone();
         damaged.replace_range(damaged.len() - 1.., "0");
         if damaged != qr {
-            assert_eq!(notification(&damaged, &w, now).unwrap_err().field(), "payload");
+            assert_eq!(
+                notification(&damaged, &w, now).unwrap_err().field(),
+                "payload"
+            );
         }
     }
 }

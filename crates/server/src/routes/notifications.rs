@@ -79,7 +79,13 @@ pub(crate) async fn ingest(
     let secret = secret_for(state, network)?;
     let now = now_ms();
     secret
-        .verify(signed.id, signed.timestamp, signed.signature, body, now / 1000)
+        .verify(
+            signed.id,
+            signed.timestamp,
+            signed.signature,
+            body,
+            now / 1000,
+        )
         .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
     let n: api::PaymentNotification = serde_json::from_slice(body)
         .map_err(|e| ApiError::BadRequest(format!("notification body: {e}")))?;

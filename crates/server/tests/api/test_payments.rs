@@ -34,7 +34,11 @@ async fn a_unionpay_test_wallet_pays_in_yuan_and_the_charge_is_paid() {
     assert_eq!(p.payer.wallet, "UnionPay");
     assert_eq!(p.payer.country, "CN");
     assert_eq!(p.payer.currency, Some(khqr::Currency::Cny));
-    assert_eq!(p.payer.amount.as_deref(), Some("84.96"), "48,000 riel at 565");
+    assert_eq!(
+        p.payer.amount.as_deref(),
+        Some("84.96"),
+        "48,000 riel at 565"
+    );
     assert_eq!(p.payer.rate.as_deref(), Some("565"));
 
     // The merchant's own rate of the day, and a Bakong wallet paying dollars as they are.
@@ -61,7 +65,10 @@ async fn a_unionpay_test_wallet_pays_in_yuan_and_the_charge_is_paid() {
     let p: api::PaymentView = app
         .get_json(&m.cookie, &format!("/api/v1/payments/{}", ack.payment_id))
         .await;
-    assert_eq!((p.payer.wallet.as_str(), p.payer.currency), ("Bakong", None));
+    assert_eq!(
+        (p.payer.wallet.as_str(), p.payer.currency),
+        ("Bakong", None)
+    );
 }
 
 #[tokio::test]
@@ -81,7 +88,13 @@ async fn bad_test_payments_are_refused_naming_the_field() {
         let err: Value = res.json().await.unwrap();
         assert_eq!(err["error"]["field"], field, "{body}: {err}");
     }
-    let res = test_pay(&app, &m.cookie, "no-such-charge", json!({"wallet": "bakong"})).await;
+    let res = test_pay(
+        &app,
+        &m.cookie,
+        "no-such-charge",
+        json!({"wallet": "bakong"}),
+    )
+    .await;
     assert_eq!(res.status(), 404);
     let res = app
         .http
