@@ -236,9 +236,9 @@ impl Key {
         "来自中国的银联钱包（以人民币支付）",
     ]);
     pub const TestRate: Key = Key([
-        "Rate: this currency per 1 yuan",
-        "អត្រា៖ រូបិយប័ណ្ណនេះ ក្នុង ១ យ័ន",
-        "汇率：每 1 元人民币折合本币",
+        "Rate: {c} per 1 yuan (CNY)",
+        "អត្រា៖ {c} ក្នុង ១ យ័ន (CNY)",
+        "汇率：每 1 元人民币 (CNY) 折合 {c}",
     ]);
     pub const TestPayNote: Key = Key([
         "Sandbox: no money moves. The payment takes the same path as a real one.",

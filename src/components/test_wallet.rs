@@ -71,7 +71,7 @@ pub fn TestWalletPanel(
                         {choice(TestWallet::Bakong)}
                     </fieldset>
                     <Show when=move || wallet.get() == TestWallet::Unionpay fallback=|| ()>
-                        <label>{tr(Key::TestRate)}" ("{currency.code()}" / CNY)"
+                        <label>{move || t(lang.get(), Key::TestRate).replace("{c}", currency.code())}
                             <input type="text" inputmode="decimal" data-testid="test-pay-rate"
                                 prop:value=move || rate.get() on:input=move |ev| rate.set(event_target_value(&ev))/>
                         </label>

@@ -93,6 +93,14 @@ async fn pay_from_the_screen(
             owner
                 .screenshot_at("test-pay-form", &format!("test-wallet-{w}-{lang}"))
                 .await;
+            owner
+                .client
+                .execute("window.scrollTo(0, 0);", vec![])
+                .await
+                .map_err(|e| e.to_string())?;
+            owner
+                .screenshot(&format!("test-wallet-top-{w}-{lang}"))
+                .await;
         }
         resize(owner, 1280, 900).await?;
         if i == 1 {
@@ -118,11 +126,23 @@ async fn pay_from_the_screen(
             .await?;
         owner.screenshot(&format!("test-wallet-paid-{lang}")).await;
         kiosk.screenshot(&format!("kiosk-test-paid-{lang}")).await;
-        if i == 1 {
-            kiosk.click("kiosk-controls-close").await?;
-        }
         if owner.count("test-pay-form").await? != 0 {
             return Err("the test wallet stays open on a paid charge".into());
+        }
+        // The next customer, as a cashier would.
+        owner.click("charge-new").await?;
+        owner.find("charge-form").await?;
+        // The display thanks the customer, then returns to idle by itself.
+        kiosk
+            .wait_attr_within(
+                "kiosk-display",
+                "data-state",
+                "idle",
+                std::time::Duration::from_secs(30),
+            )
+            .await?;
+        if i == 1 {
+            kiosk.click("kiosk-controls-close").await?;
         }
     }
     owner.axe("charge with the sandbox band").await?;

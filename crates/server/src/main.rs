@@ -307,12 +307,13 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let sandbox = settings.sandbox;
     let app = Application::build(settings).await?;
     let addr = app.addr()?;
-    println!("tonle listening on http://{addr}");
+    // Said before the "listening" line: whoever reads stdout up to it may close the pipe after.
     if sandbox {
         println!(
             "sandbox mode: no real money; pay a QR with \"Pay as a test wallet\" beside it, or `tonle simulate pay`"
         );
     }
+    println!("tonle listening on http://{addr}");
     app.run(shutdown()).await?;
     Ok(())
 }
