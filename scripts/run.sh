@@ -13,5 +13,5 @@ bash scripts/build-web.sh >&2
 
 export TONLE_ADDR="${TONLE_ADDR:-127.0.0.1:8080}"
 export TONLE_DATA_DIR="${TONLE_DATA_DIR:-$ROOT/data}"
-say "pay a QR from another terminal with: $CARGO_TARGET_DIR/debug/tonle simulate pay --payload '<QR>' --server http://$TONLE_ADDR --data-dir $TONLE_DATA_DIR"
+say "sandbox mode: pay a QR with \"Pay as a test wallet\" under it, or from another terminal with: $CARGO_TARGET_DIR/debug/tonle simulate pay --payload '<QR>' --server http://$TONLE_ADDR --data-dir $TONLE_DATA_DIR"
 exec "$CARGO_TARGET_DIR/debug/tonle" serve --sandbox --static-dir "$ROOT/dist"

@@ -84,11 +84,12 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     if session.with_untracked(Option::is_none) {
         fetch();
     }
+    let rt = crate::realtime::use_realtime();
     Effect::new(move |_| {
-        if session.with(Option::is_some)
-            && let Some(rt) = crate::realtime::use_realtime()
+        if let Some(owner) = session.with(|s| s.as_ref().map(crate::realtime::owner_of))
+            && let Some(rt) = rt
         {
-            crate::realtime::start(rt);
+            crate::realtime::start(rt, owner);
         }
     });
     let retry = Callback::new(move |()| {

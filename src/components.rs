@@ -14,12 +14,16 @@ pub mod review_queue;
 pub mod test_wallet;
 pub mod top_bar;
 
-/// Marks the moment a screen can be used (`tonle:charge-ready`, `tonle:kiosk-ready`), once per
-/// load, for the first-render bench (`tests/budget/web_budget.rs`) to read.
+/// Marks the moment a screen can be used (`tonle:charge-ready`, `tonle:kiosk-ready`,
+/// `tonle:dashboard-ready`…) once it is drawn, each time it is drawn, for the budget bench
+/// (`tests/budget/web_budget.rs`: first render and moves between screens) to read.
 pub fn mark_ready(name: &'static str) {
-    leptos::prelude::Effect::new(move |_| {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.mark(name);
-        }
-    });
+    leptos::prelude::Effect::new(move |_| mark_now(name));
+}
+
+/// Marks `name` now (a screen whose data just arrived and is drawn with it).
+pub fn mark_now(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
 }

@@ -32,8 +32,15 @@ pub struct Realtime {
     /// payments, newest first
     pub payments: RwSignal<Vec<api::PaymentView>>,
     started: RwSignal<bool>,
+    /// whose stream this is (merchant, person, role): another sign-in in the same page starts
+    /// a new one
+    owner: RwSignal<Option<String>>,
+    /// bumped when a stream ends for good (signed out, another person): its loop stops
+    generation: RwSignal<u32>,
     /// bumped when the device wakes, comes online or the tab is shown: retry now, not after backoff
     wake: RwSignal<u32>,
+    /// the wake listeners are installed (once per page)
+    watching: RwSignal<bool>,
     /// the server closed the socket because this paired device was revoked
     pub revoked: RwSignal<bool>,
     /// how payment checks with Bakong go, once the stream said
@@ -111,7 +118,10 @@ pub fn provide_realtime() -> Realtime {
         charges: RwSignal::new(HashMap::new()),
         payments: RwSignal::new(Vec::new()),
         started: RwSignal::new(false),
+        owner: RwSignal::new(None),
+        generation: RwSignal::new(0),
         wake: RwSignal::new(0),
+        watching: RwSignal::new(false),
         revoked: RwSignal::new(false),
         bakong: RwSignal::new(None),
     };
@@ -119,13 +129,43 @@ pub fn provide_realtime() -> Realtime {
     rt
 }
 
-/// Starts the socket loop once per tab.
-pub fn start(rt: Realtime) {
-    if !rt.started.get_untracked() {
-        rt.started.set(true);
-        watch_wake(rt);
-        spawn_local(run(rt));
+/// Whose stream a session opens: its merchant, person and role.
+pub fn owner_of(s: &api::SessionView) -> String {
+    format!(
+        "{}/{}/{:?}/{:?}",
+        s.merchant.id, s.email, s.role, s.terminal_id
+    )
+}
+
+/// Starts the socket loop for `owner` (see [`owner_of`]) once per page: moving between screens
+/// keeps it; another person signing in on this page ends the last one's stream and opens theirs.
+pub fn start(rt: Realtime, owner: String) {
+    if rt.started.get_untracked() && rt.owner.with_untracked(|o| o.as_ref() == Some(&owner)) {
+        return;
     }
+    if rt.started.get_untracked() {
+        end(rt);
+    }
+    if !rt.watching.get_untracked() {
+        rt.watching.set(true);
+        watch_wake(rt);
+    }
+    rt.started.set(true);
+    rt.owner.set(Some(owner));
+    spawn_local(run(rt, rt.generation.get_untracked()));
+}
+
+/// The session is over (signed out here or elsewhere): its loop stops and what it showed goes,
+/// so whoever signs in next on this page sees only their own.
+pub fn end(rt: Realtime) {
+    rt.generation.update(|g| *g = g.wrapping_add(1));
+    rt.started.set(false);
+    rt.owner.set(None);
+    rt.last_seq.set(None);
+    rt.charges.update(HashMap::clear);
+    rt.payments.update(Vec::clear);
+    rt.bakong.set(None);
+    rt.status.set(LinkStatus::Reconnecting);
 }
 
 /// After a revoked device is paired again: the socket loop may start anew.
@@ -141,9 +181,13 @@ pub fn use_realtime() -> Option<Realtime> {
     use_context::<Realtime>()
 }
 
-async fn run(rt: Realtime) {
+async fn run(rt: Realtime, generation: u32) {
     let mut backoff = machine::Backoff::default();
+    let current = move || rt.generation.get_untracked() == generation;
     loop {
+        if !current() {
+            return;
+        }
         let Some(url) = events_url(rt.last_seq.get_untracked()) else {
             return;
         };
@@ -164,6 +208,10 @@ async fn run(rt: Realtime) {
                 let futures::future::Either::Left((Some(msg), _)) = next else {
                     break;
                 };
+                // This stream's session ended while the message came: drop the socket.
+                if !current() {
+                    return;
+                }
                 let text = match msg {
                     Ok(Message::Text(text)) => text,
                     Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
@@ -178,7 +226,7 @@ async fn run(rt: Realtime) {
                     Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
                         if ev.code == api::close::UNAUTHORIZED =>
                     {
-                        rt.status.set(LinkStatus::Reconnecting);
+                        end(rt);
                         crate::router::sign_in_and_return();
                         return;
                     }
@@ -229,7 +277,7 @@ async fn run(rt: Realtime) {
         let woken = rt.wake.get_untracked();
         // Sleep in short slices so a wake-up (online, tab shown) retries at once.
         let mut slept = 0;
-        while slept < wait && rt.wake.get_untracked() == woken {
+        while slept < wait && rt.wake.get_untracked() == woken && current() {
             gloo_timers::future::TimeoutFuture::new(WAKE_SLICE_MS.min(wait - slept)).await;
             slept += WAKE_SLICE_MS;
         }

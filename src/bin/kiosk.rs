@@ -1,4 +1,4 @@
-//! The kiosk bundle: the customer display at a counter (`/kiosk`).
+//! The kiosk: the customer display at a counter (`/kiosk`), an entry of its own.
 use leptos::prelude::*;
 use protocol::web::KioskPage;
 use tonle_app::pages::kiosk::KioskPage as Kiosk;

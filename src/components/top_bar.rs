@@ -75,9 +75,13 @@ pub fn TopBar() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let rt = use_realtime();
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = crate::api::logout().await;
+            if let Some(rt) = rt {
+                crate::realtime::end(rt);
+            }
             session.set(None);
             go(&Route::LOGIN);
         });

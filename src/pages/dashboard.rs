@@ -146,6 +146,7 @@ pub fn DashboardPage() -> impl IntoView {
             api::Country::KH => vec![Currency::Khr, Currency::Usd],
             api::Country::CN => vec![Currency::Cny],
         };
+        crate::components::mark_ready("tonle:dashboard-ready");
         view! {
             <section class="card totals" aria-labelledby="today-title" data-testid="today-totals">
                 <h2 id="today-title">{tr(Key::Today)}</h2>

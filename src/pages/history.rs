@@ -66,6 +66,9 @@ pub fn HistoryPage() -> impl IntoView {
                 Err(e) => error.set(Some(error_key(&e))),
             }
             loading.set(false);
+            if !append {
+                crate::components::mark_now("tonle:history-ready");
+            }
         });
     };
     fetch(false);

@@ -124,8 +124,10 @@ fn KioskDisplay(
 ) -> impl IntoView {
     let session = use_session().0;
     let rt = use_realtime();
-    if let Some(rt) = rt {
-        crate::realtime::start(rt);
+    if let Some(rt) = rt
+        && let Some(owner) = session.with_untracked(|s| s.as_ref().map(crate::realtime::owner_of))
+    {
+        crate::realtime::start(rt, owner);
     }
     controls::keep_awake();
     crate::components::mark_ready("tonle:kiosk-ready");

@@ -5,8 +5,11 @@
 //! own `tonle:charge-ready` / `tonle:kiosk-ready` performance marks (budget 300 ms, warm charge
 //! screen).
 //!
-//! The app is split into bundles (see `protocol::web`), so each page of `dist/` is measured by
-//! the files it references; the sum over all bundles is printed too.
+//! The app is two bundles (see `protocol::web`): the merchant app and the kiosk. Each page of
+//! `dist/` is measured by the files it references (budget 200 KB), and every file of both
+//! together (budget 450 KB). Moves between Charge, Dashboard, History and Settings by their tabs,
+//! in one page at 390 px, are timed from the click to the screen's ready mark (budget p95 100 ms
+//! over 20 moves).
 //!
 //! Run by `scripts/measure-web.sh` (builds dist/ and the server first). Prints one JSON line per
 //! figure and exits non-zero when a budget is exceeded.
@@ -27,6 +30,11 @@ use support::server::{Server, dist_dir};
 /// 200 KB, counted in thousands.
 const SIZE_BUDGET: usize = 200_000;
 const RENDER_BUDGET_MS: f64 = 300.0;
+/// Every file of the app, both bundles, brotli.
+const ALL_BUDGET: usize = 450_000;
+/// A move between two screens of the app, p95.
+const MOVE_BUDGET_MS: f64 = 100.0;
+const MOVES: usize = 20;
 /// Cold loads (a new browser profile each: no cache, no service worker) and warm ones (the same
 /// browser again, its service worker installed) per screen.
 const COLD_RUNS: usize = 5;
@@ -131,6 +139,38 @@ async fn first_renders(
     cold.sort_by(f64::total_cmp);
     warm.sort_by(f64::total_cmp);
     (cold, warm)
+}
+
+/// Moves by the top bar's tabs (dashboard, history, settings, charge, round again) on a 390 px
+/// phone: from the click to the next screen's ready mark, sorted.
+async fn moves(base: &str, cookie: (&str, &str)) -> Vec<f64> {
+    let b = signed_in_browser(base, cookie).await;
+    b.client.set_window_size(390, 844).await.unwrap();
+    render_once(&b, &format!("{base}/charge"), "tonle:charge-ready").await;
+    let tabs = [
+        ("nav-dashboard", "tonle:dashboard-ready"),
+        ("nav-history", "tonle:history-ready"),
+        ("nav-settings", "tonle:settings-ready"),
+        ("nav-charge", "tonle:charge-ready"),
+    ];
+    let mut times = Vec::new();
+    for i in 0..MOVES {
+        let (tab, mark) = tabs[i % tabs.len()];
+        let script = format!(
+            "const done = arguments[0]; performance.clearMarks('{mark}'); const t0 = performance.now(); \
+             document.querySelector('[data-testid={tab}]').click(); (function poll() {{ \
+               const m = performance.getEntriesByName('{mark}'); \
+               if (m.length) done(m[0].startTime - t0); \
+               else if (performance.now() - t0 > 10000) done(-1); else setTimeout(poll, 2); }})();"
+        );
+        let t = b.client.execute_async(&script, vec![]).await.unwrap();
+        let ms = t.as_f64().unwrap_or(-1.0);
+        assert!(ms >= 0.0, "moving by {tab} set no {mark} mark");
+        times.push(ms);
+    }
+    b.close().await;
+    times.sort_by(f64::total_cmp);
+    times
 }
 
 /// A new browser holding `cookie` for `base`: it visits the origin without loading the app, to
@@ -293,6 +333,14 @@ async fn main() {
         }
         figures.push((screen, cold, warm));
     }
+    let moved = moves(&server.url, ("tonle_session", session.as_str())).await;
+    let move_p95 = moved[(moved.len() * 95).div_ceil(100) - 1];
+    println!(
+        "{{\"bench\":\"move\",\"screens\":\"charge,dashboard,history,settings\",\"width\":390,\"moves\":{},\"p50_ms\":{:.1},\"p95_ms\":{move_p95:.1},\"max_ms\":{:.1},\"budget_p95_ms\":{MOVE_BUDGET_MS}}}",
+        moved.len(),
+        moved[moved.len() / 2],
+        moved[moved.len() - 1]
+    );
     // First visit of the charge screen (a new profile, nothing cached): every byte on the wire
     // as the browser counts it, now (brotli or gzip by Accept-Encoding) and as before the server
     // compressed (the same files with no compressed copies beside them).
@@ -317,6 +365,12 @@ async fn main() {
     let mut over = Vec::new();
     if largest > SIZE_BUDGET {
         over.push(format!("a page transfers {largest} B > {SIZE_BUDGET} B"));
+    }
+    if total > ALL_BUDGET {
+        over.push(format!("the whole app is {total} B > {ALL_BUDGET} B"));
+    }
+    if move_p95 > MOVE_BUDGET_MS {
+        over.push(format!("a move p95 {move_p95:.1} ms > {MOVE_BUDGET_MS} ms"));
     }
     if p50 > RENDER_BUDGET_MS {
         over.push(format!(

@@ -209,7 +209,7 @@ const SIZES: [(u32, u32); 5] = [
 ];
 
 /// How far the page is wider than the window (0 when nothing scrolls sideways).
-async fn overflow(b: &Browser) -> Result<i64, String> {
+pub(crate) async fn overflow(b: &Browser) -> Result<i64, String> {
     let v = b
         .client
         .execute(

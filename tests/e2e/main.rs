@@ -13,5 +13,6 @@ mod pages;
 mod sandbox;
 mod screens;
 mod settings;
+mod spa;
 mod support;
 mod walking_skeleton;

@@ -32,19 +32,6 @@ async fn cut_tabs(b: &Browser) -> Result<Vec<String>, String> {
         .unwrap_or_default())
 }
 
-/// How far the page is wider than the window.
-async fn overflow(b: &Browser) -> Result<i64, String> {
-    let v = b
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(v.as_i64().unwrap_or(0))
-}
-
 async fn resize(b: &Browser, w: u32, h: u32) -> Result<(), String> {
     b.client
         .set_window_size(w, h)
@@ -80,7 +67,7 @@ async fn pay_from_the_screen(
         // Every width, with the test wallet open: nothing sideways, every tab whole.
         for w in WIDTHS {
             resize(owner, w, if w < 768 { 844 } else { 1024 }).await?;
-            let over = overflow(owner).await?;
+            let over = crate::first_run::overflow(owner).await?;
             if over > 0 {
                 problems.push(format!(
                     "charge with the test wallet ({lang}) at {w}px: {over} px too wide"

@@ -1,69 +1,47 @@
 //! The web app's pages, once: every path the app answers is a [`Route`], and everything that
 //! needs to know the pages is derived from this table. The server answers a page request with
 //! the HTML of the route's [`Bundle`]; the app's router parses the address into a `Route`; each
-//! bundle's binary draws its own page type with an exhaustive match; the build (`xtask web`)
-//! builds [`Bundle::ALL`]; links are made with [`Route::path`].
+//! bundle's binary draws its pages with an exhaustive match; the build (`xtask web`) builds
+//! [`Bundle::ALL`]; links are made with [`Route::path`].
 //!
-//! The app ships as one wasm bundle per area so that each screen downloads only its own code:
-//! the counter (sign-in and the charge screen), the office (dashboard, history, help),
-//! onboarding (sign-up, staff joining, the profile step), setup (settings), integrations
-//! (webhooks and API keys), printouts (poster, receipt, shift close) and the kiosk (the
-//! customer display). Within a bundle the app moves
-//! without reloading; a link into another bundle loads that bundle's page.
+//! The app is one single-page app for the merchant (every screen: sign-up, sign-in, charge,
+//! dashboard, history, help, settings, integrations, printouts), so moving between screens never
+//! loads a page; and the kiosk, the customer display, is a second entry of its own, so a
+//! customer's tablet never carries the merchant's screens. The routes are grouped by area (the
+//! counter, the office, setup, integrations, onboarding, printouts, the kiosk); an area is a
+//! group of pages, not a download.
 //!
-//! Adding a page: a variant in its bundle's page enum below; the compiler then points at
-//! [`Route::parse`]'s table, [`Route::path`] and the bundle binary's match.
+//! Adding a page: a variant in its area's page enum below; the compiler then points at
+//! [`Route::parse`]'s table, [`Route::path`], [`Route::needs_sign_in`] and the bundle binary's
+//! match.
 
 use std::fmt;
 use std::fmt::Write as _;
 
-/// One of the web app's bundles.
+/// One of the web app's entries: a page, its script and its wasm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bundle {
-    /// [`CounterPage`]: the front door and the charge screen
-    Counter,
-    /// [`OfficePage`]: figures, history, help
-    Office,
-    /// [`SetupPage`]: settings
-    Setup,
-    /// [`IntegrationsPage`]: webhooks and API keys, for a shop's other systems
-    Integrations,
-    /// [`OnboardingPage`]: becoming a merchant or a member of staff
-    Onboarding,
-    /// [`PrintPage`]: printouts
-    Print,
+    /// [`MerchantPage`]: every screen a merchant and their staff use
+    Merchant,
     /// [`KioskPage`]: the customer display
     Kiosk,
 }
 
 impl Bundle {
     /// Every bundle.
-    pub const ALL: [Bundle; 7] = [
-        Self::Counter,
-        Self::Office,
-        Self::Setup,
-        Self::Integrations,
-        Self::Onboarding,
-        Self::Print,
-        Self::Kiosk,
-    ];
+    pub const ALL: [Bundle; 2] = [Self::Merchant, Self::Kiosk];
 
     /// The bundle that serves `path` (a URL path, with or without a query): its route's, and
-    /// the counter's for a path that is no page (it shows "not found").
+    /// the merchant app's for a path that is no page (it shows "not found").
     pub fn for_path(path: &str) -> Self {
-        Route::parse(path).map_or(Self::Counter, |r| r.bundle())
+        Route::parse(path).map_or(Self::Merchant, |r| r.bundle())
     }
 
-    /// The bundle's name: its page is `{name}.html` in the built app, except the counter's,
-    /// which is `index.html`, and its binary is `tonle-{name}`.
+    /// The bundle's name: its page is `{name}.html` in the built app, except the merchant
+    /// app's, which is `index.html`, and its binary is `tonle-{name}`.
     pub const fn name(self) -> &'static str {
         match self {
-            Self::Counter => "counter",
-            Self::Office => "office",
-            Self::Setup => "setup",
-            Self::Integrations => "integrations",
-            Self::Onboarding => "onboarding",
-            Self::Print => "print",
+            Self::Merchant => "merchant",
             Self::Kiosk => "kiosk",
         }
     }
@@ -71,7 +49,7 @@ impl Bundle {
     /// The bundle's page in the built app (`dist/`).
     pub fn html(self) -> String {
         match self {
-            Self::Counter => "index.html".to_owned(),
+            Self::Merchant => "index.html".to_owned(),
             other => format!("{}.html", other.name()),
         }
     }
@@ -82,26 +60,26 @@ impl Bundle {
     }
 }
 
-/// A page of the web app, by bundle.
+/// A page of the web app, by area.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    /// The counter bundle's pages.
+    /// The counter's pages.
     Counter(CounterPage),
-    /// The office bundle's pages.
+    /// The office's pages.
     Office(OfficePage),
-    /// The setup bundle's pages.
+    /// Settings.
     Setup(SetupPage),
-    /// The integrations bundle's pages.
+    /// Webhooks and API keys.
     Integrations(IntegrationsPage),
-    /// The onboarding bundle's pages.
+    /// Becoming a merchant or a member of staff.
     Onboarding(OnboardingPage),
-    /// The printouts bundle's pages.
+    /// Printouts.
     Print(PrintPage),
-    /// The kiosk bundle's pages.
+    /// The kiosk's page.
     Kiosk(KioskPage),
 }
 
-/// Pages of the counter bundle.
+/// The counter's pages: the front door and the charge screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CounterPage {
     /// `/`: to the charge screen when signed in, otherwise to sign-up
@@ -112,7 +90,7 @@ pub enum CounterPage {
     Charge,
 }
 
-/// Pages of the office bundle.
+/// The office's pages: figures, history, help.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficePage {
     /// `/dashboard`
@@ -123,21 +101,21 @@ pub enum OfficePage {
     Help,
 }
 
-/// Pages of the setup bundle.
+/// Settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetupPage {
     /// `/settings`
     Settings,
 }
 
-/// Pages of the integrations bundle.
+/// A shop's other systems: webhooks and API keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntegrationsPage {
     /// `/integrations`: webhook endpoints with their delivery logs, and API keys
     Integrations,
 }
 
-/// Pages of the onboarding bundle.
+/// Becoming a merchant or a member of staff.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnboardingPage {
     /// `/register`
@@ -152,7 +130,7 @@ pub enum OnboardingPage {
     Reset(ResetToken),
 }
 
-/// Pages of the printouts bundle.
+/// Printouts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrintPage {
     /// `/poster/{terminal}`: a counter's static QR
@@ -163,7 +141,7 @@ pub enum PrintPage {
     Shift,
 }
 
-/// Pages of the kiosk bundle.
+/// The kiosk: the customer display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KioskPage {
     /// `/kiosk` (`?code=` a pairing code)
@@ -333,13 +311,13 @@ impl Route {
     /// The bundle that draws the page.
     pub const fn bundle(&self) -> Bundle {
         match self {
-            Self::Counter(_) => Bundle::Counter,
-            Self::Office(_) => Bundle::Office,
-            Self::Setup(_) => Bundle::Setup,
-            Self::Integrations(_) => Bundle::Integrations,
-            Self::Onboarding(_) => Bundle::Onboarding,
-            Self::Print(_) => Bundle::Print,
             Self::Kiosk(_) => Bundle::Kiosk,
+            Self::Counter(_)
+            | Self::Office(_)
+            | Self::Setup(_)
+            | Self::Integrations(_)
+            | Self::Onboarding(_)
+            | Self::Print(_) => Bundle::Merchant,
         }
     }
 
@@ -374,18 +352,29 @@ pub trait BundlePage: Sized + Clone + PartialEq + Send + Sync + 'static {
     fn from_route(route: Route) -> Option<Self>;
 }
 
-macro_rules! bundle_page {
-    ($page:ident, $variant:ident) => {
-        impl BundlePage for $page {
-            const BUNDLE: Bundle = Bundle::$variant;
-            fn from_route(route: Route) -> Option<Self> {
-                match route {
-                    Route::$variant(page) => Some(page),
-                    _ => None,
-                }
-            }
-        }
+/// A page of the merchant app: any route but the kiosk's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantPage(pub Route);
 
+impl BundlePage for MerchantPage {
+    const BUNDLE: Bundle = Bundle::Merchant;
+    fn from_route(route: Route) -> Option<Self> {
+        (route.bundle() == Bundle::Merchant).then_some(Self(route))
+    }
+}
+
+impl BundlePage for KioskPage {
+    const BUNDLE: Bundle = Bundle::Kiosk;
+    fn from_route(route: Route) -> Option<Self> {
+        match route {
+            Route::Kiosk(page) => Some(page),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! area_page {
+    ($page:ident, $variant:ident) => {
         impl From<$page> for Route {
             fn from(page: $page) -> Self {
                 Self::$variant(page)
@@ -394,13 +383,13 @@ macro_rules! bundle_page {
     };
 }
 
-bundle_page!(CounterPage, Counter);
-bundle_page!(OfficePage, Office);
-bundle_page!(SetupPage, Setup);
-bundle_page!(IntegrationsPage, Integrations);
-bundle_page!(OnboardingPage, Onboarding);
-bundle_page!(PrintPage, Print);
-bundle_page!(KioskPage, Kiosk);
+area_page!(CounterPage, Counter);
+area_page!(OfficePage, Office);
+area_page!(SetupPage, Setup);
+area_page!(IntegrationsPage, Integrations);
+area_page!(OnboardingPage, Onboarding);
+area_page!(PrintPage, Print);
+area_page!(KioskPage, Kiosk);
 
 #[cfg(test)]
 mod tests {
@@ -467,22 +456,22 @@ mod tests {
     #[test]
     fn paths_pick_their_bundle() {
         for (path, bundle) in [
-            ("/", Bundle::Counter),
-            ("/charge", Bundle::Counter),
-            ("/join/abc", Bundle::Onboarding),
-            ("/register", Bundle::Onboarding),
-            ("/nowhere", Bundle::Counter),
-            ("/dashboard", Bundle::Office),
-            ("/help", Bundle::Office),
-            ("/history?q=TL-1", Bundle::Office),
-            ("/settings", Bundle::Setup),
-            ("/integrations", Bundle::Integrations),
-            ("/welcome", Bundle::Onboarding),
-            ("/receipt/p-1?print=1", Bundle::Print),
-            ("/poster/t-1", Bundle::Print),
-            ("/shift", Bundle::Print),
+            ("/", Bundle::Merchant),
+            ("/charge", Bundle::Merchant),
+            ("/join/abc", Bundle::Merchant),
+            ("/register", Bundle::Merchant),
+            ("/nowhere", Bundle::Merchant),
+            ("/dashboard", Bundle::Merchant),
+            ("/help", Bundle::Merchant),
+            ("/history?q=TL-1", Bundle::Merchant),
+            ("/settings", Bundle::Merchant),
+            ("/integrations", Bundle::Merchant),
+            ("/welcome", Bundle::Merchant),
+            ("/receipt/p-1?print=1", Bundle::Merchant),
+            ("/poster/t-1", Bundle::Merchant),
+            ("/shift", Bundle::Merchant),
             ("/kiosk?code=12345678", Bundle::Kiosk),
-            ("/kioskx", Bundle::Counter),
+            ("/kioskx", Bundle::Merchant),
         ] {
             assert_eq!(Bundle::for_path(path), bundle, "{path}");
         }
@@ -515,19 +504,17 @@ mod tests {
     #[test]
     fn bundle_pages_take_only_their_own_routes() {
         for route in every_route() {
-            let bundle = route.bundle();
+            let kiosk = route == Route::KIOSK;
             assert_eq!(
-                CounterPage::from_route(route.clone()).is_some(),
-                bundle == Bundle::Counter
+                MerchantPage::from_route(route.clone()).is_some(),
+                !kiosk,
+                "{route:?}"
             );
-            assert_eq!(
-                PrintPage::from_route(route.clone()).is_some(),
-                bundle == Bundle::Print
-            );
+            assert_eq!(KioskPage::from_route(route.clone()).is_some(), kiosk);
         }
-        assert_eq!(Bundle::Counter.html(), "index.html");
+        assert_eq!(Bundle::Merchant.html(), "index.html");
         assert_eq!(Bundle::Kiosk.html(), "kiosk.html");
-        assert_eq!(Bundle::Office.binary(), "tonle-office");
+        assert_eq!(Bundle::Merchant.binary(), "tonle-merchant");
     }
 
     #[test]

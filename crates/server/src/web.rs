@@ -266,8 +266,8 @@ mod tests {
 
     #[test]
     fn hashed_names_are_told_from_plain_ones() {
-        assert!(is_hashed("tonle-counter-4f3a9b2c1d0e8f7a_bg.wasm"));
-        assert!(is_hashed("tonle-counter-4f3a9b2c1d0e8f7a.js"));
+        assert!(is_hashed("tonle-merchant-4f3a9b2c1d0e8f7a_bg.wasm"));
+        assert!(is_hashed("tonle-merchant-4f3a9b2c1d0e8f7a.js"));
         assert!(is_hashed("style-00112233aabbccdd.css"));
         assert!(!is_hashed("sw.js"));
         assert!(!is_hashed("public/manifest.webmanifest"));

@@ -188,6 +188,10 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
     // A payment settles it once; the same transaction again is a duplicate; the same webhook id
     // with another body is refused.
     let p1 = payment_for(&c1, "tx1");
+    assert!(
+        !store.holds_sandbox_payments().await.unwrap(),
+        "no payment yet"
+    );
     match store.record_payment(p1.clone()).await.unwrap() {
         PaymentOutcome::Recorded { charge, event, .. } => {
             assert_eq!(charge.unwrap().status, api::ChargeStatus::Paid);
@@ -195,6 +199,8 @@ async fn story(store: Arc<dyn Store>, bus: &EventBus) {
         }
         other => panic!("{other:?}"),
     }
+    // A server started without --sandbox on this data warns: it holds a test payment.
+    assert!(store.holds_sandbox_payments().await.unwrap());
     let mut p1_retry = p1.clone();
     p1_retry.webhook_id = "wh_retry".into();
     p1_retry.body_hash = "body_retry".into();

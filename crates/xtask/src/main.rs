@@ -1,6 +1,6 @@
 //! `cargo run -p xtask -- web`: builds every bundle of the web app, as the route table in
-//! `protocol::web` lists them, into `dist/`: `index.html` (the counter) and `{bundle}.html` for
-//! the others, each with its own wasm, sharing one stylesheet and `public/`.
+//! `protocol::web` lists them, into `dist/`: `index.html` (the merchant app) and `kiosk.html`
+//! (the customer display), each with its own wasm, sharing one stylesheet and `public/`.
 //!
 //! The bundles' binaries are compiled in one cargo run (cargo links them side by side), then
 //! trunk turns each into its page (wasm-bindgen, wasm-opt), as many at a time as there are
@@ -11,8 +11,9 @@ use std::process::{Command, ExitCode, Output};
 
 use protocol::web::Bundle;
 
-/// The line of `index.html` that names the counter's binary; each bundle's page swaps the name.
-const COUNTER_BIN: &str = "data-bin=\"tonle-counter\"";
+/// The line of `index.html` that names the merchant app's binary; each other bundle's page swaps
+/// the name.
+const COUNTER_BIN: &str = "data-bin=\"tonle-merchant\"";
 
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -64,7 +65,7 @@ fn web() -> Result<(), String> {
     }
     let mut builds = Vec::new();
     for bundle in Bundle::ALL {
-        let page = if bundle == Bundle::Counter {
+        let page = if bundle == Bundle::Merchant {
             "index.html".to_owned()
         } else {
             // trunk resolves the stylesheet from the page's folder: written beside index.html
@@ -110,8 +111,8 @@ fn web() -> Result<(), String> {
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     }
-    copy_dir(&stage.join(Bundle::Counter.name()), &dist)?;
-    for bundle in Bundle::ALL.into_iter().filter(|b| *b != Bundle::Counter) {
+    copy_dir(&stage.join(Bundle::Merchant.name()), &dist)?;
+    for bundle in Bundle::ALL.into_iter().filter(|b| *b != Bundle::Merchant) {
         let built = stage.join(bundle.name());
         for entry in std::fs::read_dir(&built).map_err(|e| format!("{}: {e}", built.display()))? {
             let path = entry.map_err(|e| e.to_string())?.path();

@@ -189,6 +189,7 @@ pub fn ProfileForm() -> impl IntoView {
     let no_error = || Signal::derive(|| None);
     let alt_lang = move || draft.with(|d| d.alt_language.clone());
     let currency = move || draft.with(|d| d.currency);
+    crate::components::mark_ready("tonle:settings-ready");
     view! {
         <form class="card profile-form" on:submit=submit data-testid="profile-form" novalidate>
             <h2>{tr(Key::Profile)}</h2>

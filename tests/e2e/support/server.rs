@@ -135,8 +135,11 @@ fn spawn(
     if !extra.iter().any(|a| a == "--static-dir") {
         cmd.arg("--static-dir").arg(dist_dir());
     }
+    // Metrics off, unless the test reads them.
+    if !extra.iter().any(|a| a == "--metrics-addr") {
+        cmd.args(["--metrics-addr", "off"]);
+    }
     let mut child = cmd
-        .args(["--metrics-addr", "off"])
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use khqr::Currency;
 
 use crate::api;
 use crate::domain::test_wallet::{self, Refusal, Wallet};
@@ -23,22 +22,8 @@ pub struct PayArgs {
     pub secret: Option<String>,
     /// network name in the URL
     pub network: String,
-    /// wallet shown to the merchant
-    pub wallet: String,
-    /// issuing institution
-    pub institution: Option<String>,
-    /// payer's country
-    pub payer_country: String,
-    /// payer's currency
-    pub payer_currency: Currency,
-    /// credited units per payer unit (decimal); defaults per pair
-    pub rate: Option<String>,
-    /// network transaction id (random when absent)
-    pub transaction_id: Option<String>,
-    /// amount for a static QR
-    pub amount: Option<String>,
-    /// pay even if the QR has expired (to exercise paid_late)
-    pub allow_expired: bool,
+    /// who pays, and how
+    pub wallet: Wallet,
     /// pay through a stand-in Bakong Open API at this URL (tonle finds it by polling) instead of
     /// posting a notification
     pub bakong: Option<String>,
@@ -48,17 +33,7 @@ pub struct PayArgs {
 
 /// Builds the notification for a payload.
 pub fn notification(args: &PayArgs) -> anyhow::Result<api::PaymentNotification> {
-    let wallet = Wallet {
-        wallet: args.wallet.clone(),
-        institution: args.institution.clone(),
-        payer_country: args.payer_country.clone(),
-        payer_currency: args.payer_currency,
-        rate: args.rate.clone(),
-        transaction_id: args.transaction_id.clone(),
-        amount: args.amount.clone(),
-        allow_expired: args.allow_expired,
-    };
-    test_wallet::notification(&args.payload, &wallet, args.now_ms).map_err(|e| match e {
+    test_wallet::notification(&args.payload, &args.wallet, args.now_ms).map_err(|e| match e {
         Refusal::Expired(_) => anyhow::anyhow!("payload: {e} (use --allow-expired to pay anyway)"),
         Refusal::NoAmount => anyhow::anyhow!("payload: static QR without an amount; pass --amount"),
         Refusal::Rate(_) => anyhow::anyhow!("--rate: {e}"),

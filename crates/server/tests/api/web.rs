@@ -14,39 +14,31 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     )
     .unwrap();
     std::fs::write(dist.join("sw.js"), "// worker").unwrap();
-    for (file, title) in [
-        ("office.html", "office"),
-        ("setup.html", "setup"),
-        ("integrations.html", "integrations"),
-        ("onboarding.html", "onboarding"),
-        ("print.html", "print"),
-        ("kiosk.html", "kiosk"),
-    ] {
-        std::fs::write(
-            dist.join(file),
-            format!("<!doctype html><title>tonle {title}</title>"),
-        )
-        .unwrap();
-    }
+    std::fs::write(
+        dist.join("kiosk.html"),
+        "<!doctype html><title>tonle kiosk</title>",
+    )
+    .unwrap();
     // A hashed file, stored plain and compressed as the build leaves it.
-    let wasm = "tonle-counter-0123456789abcdef_bg.wasm";
+    let wasm = "tonle-merchant-0123456789abcdef_bg.wasm";
     std::fs::write(dist.join(wasm), vec![0u8; 4096]).unwrap();
     std::fs::write(dist.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
     std::fs::write(dist.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
     let app = spawn_app_with(|s| s.static_dir = Some(dist)).await;
     let (addr, http) = (app.addr, app.http.clone());
     for (path, title) in [
+        // One app for every merchant screen; the kiosk is its own page.
         ("/", "<title>tonle</title>"),
         ("/charge", "<title>tonle</title>"),
-        ("/join/abc", "<title>tonle onboarding</title>"),
-        ("/register", "<title>tonle onboarding</title>"),
+        ("/join/abc", "<title>tonle</title>"),
+        ("/register", "<title>tonle</title>"),
         ("/no/such/page", "<title>tonle</title>"),
         ("/kiosk?code=12345678", "<title>tonle kiosk</title>"),
-        ("/dashboard", "<title>tonle office</title>"),
-        ("/poster/t-1", "<title>tonle print</title>"),
-        ("/settings", "<title>tonle setup</title>"),
-        ("/integrations", "<title>tonle integrations</title>"),
-        ("/receipt/p-1", "<title>tonle print</title>"),
+        ("/dashboard", "<title>tonle</title>"),
+        ("/poster/t-1", "<title>tonle</title>"),
+        ("/settings", "<title>tonle</title>"),
+        ("/integrations", "<title>tonle</title>"),
+        ("/receipt/p-1", "<title>tonle</title>"),
     ] {
         let res = get_with(&http, &format!("http://{addr}{path}"), &[]).await;
         assert_eq!(res.status(), 200, "{path}");
@@ -104,7 +96,7 @@ async fn app_routes_are_pages_and_unknown_api_paths_are_json_404s() {
     assert_eq!(res.status(), 304);
     let res = get_with(
         &http,
-        &format!("http://{addr}/tonle-counter-ffffffffffffffff.js"),
+        &format!("http://{addr}/tonle-merchant-ffffffffffffffff.js"),
         &[],
     )
     .await;
