@@ -377,14 +377,7 @@ async fn simulate_pay(a: PayArgs) -> anyhow::Result<ExitCode> {
         bakong: a.bakong,
         now_ms: now_ms(),
     };
-    let (status, body) = simulate::pay(&args).await?;
-    println!("{body}");
-    if (200..300).contains(&status) {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("server answered HTTP {status}");
-        Ok(ExitCode::FAILURE)
-    }
+    simulate::pay_and_say(&args).await
 }
 
 #[tokio::main]

@@ -98,3 +98,15 @@ pub async fn pay(args: &PayArgs) -> anyhow::Result<(u16, String)> {
     let text = res.text().await.unwrap_or_default();
     Ok((status, text))
 }
+
+/// Pays as [`pay`] does, prints the server's answer, and says whether it was taken (exit code).
+pub async fn pay_and_say(args: &PayArgs) -> anyhow::Result<std::process::ExitCode> {
+    let (status, body) = pay(args).await?;
+    println!("{body}");
+    if (200..300).contains(&status) {
+        Ok(std::process::ExitCode::SUCCESS)
+    } else {
+        eprintln!("server answered HTTP {status}");
+        Ok(std::process::ExitCode::FAILURE)
+    }
+}

@@ -122,16 +122,8 @@ async fn without_sandbox_there_is_no_test_wallet_and_health_says_so() {
     assert!(sandbox_said(&spawn_app().await).await);
 }
 
-/// What `/healthz` says of sandbox mode.
+/// What `/healthz` (public: no cookie) says of sandbox mode.
 async fn sandbox_said(app: &TestApp) -> bool {
-    let health: Value = app
-        .http
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = app.get_json("", "/healthz").await;
     health["sandbox"].as_bool().unwrap()
 }
