@@ -1,6 +1,7 @@
 //! One single-page app: a merchant moves through every screen by its links (and back from the
 //! printouts) and the page never loads again — a marker set on `window` at the start survives —
-//! and the server answers one websocket for the whole walk, its live badge live throughout.
+//! and the server answers one websocket for the whole walk, its live badge live throughout;
+//! signing out and in again on that page opens the new session's own stream.
 
 use std::net::TcpListener;
 
@@ -119,6 +120,22 @@ async fn walk(b: &Browser, server: &Server, metrics: &str) -> Result<(), String>
     if sockets != 1 {
         return Err(format!(
             "the server answered {sockets} websockets over the walk; one is the app's"
+        ));
+    }
+    // Signing out and in again on the same page: the old stream ends with its session, the
+    // new session gets a stream of its own, and the page still never loaded again.
+    b.click("sign-out").await?;
+    b.find("login-form").await?;
+    b.fill("login-email", "owner@one-page.kh").await?;
+    b.fill("login-password", "a long enough password").await?;
+    b.click("login-submit").await?;
+    b.find("charge-form").await?;
+    still_one_page(b, "sign-in again").await?;
+    b.wait_attr("live-badge", "data-state", "live").await?;
+    let again = sockets_answered(metrics).await?;
+    if again != 2 {
+        return Err(format!(
+            "after signing out and in, the server had answered {again} websockets, not 2"
         ));
     }
     Ok(())
