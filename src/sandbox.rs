@@ -39,9 +39,34 @@ pub fn SandboxBand() -> impl IntoView {
     }
 }
 
+/// "Pay as a test wallet" for the charge `payable` names (with whether its QR has expired), on a
+/// sandbox server only: the charge screen and the kiosk's controls both show it. Redrawn when
+/// another charge comes, not on every tick; a new charge starts without the last one's error.
+#[component]
+pub fn TestWallet(payable: Signal<Option<(api::ChargeView, bool)>>) -> impl IntoView {
+    let sandbox = use_sandbox();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<Key>);
+    let shown =
+        Memo::new(move |_| payable.with(|p| p.as_ref().map(|(c, _)| (c.id.clone(), c.currency))));
+    let expired = Signal::derive(move || payable.with(|p| p.as_ref().is_some_and(|(_, e)| *e)));
+    Effect::new(move |_| {
+        shown.track();
+        error.set(None);
+    });
+    move || {
+        let (id, currency) = shown.get().filter(|_| sandbox.get())?;
+        let on_pay = Callback::new(move |body| pay(id.clone(), body, busy, error));
+        Some(view! {
+            <crate::components::test_wallet::TestWalletPanel currency=currency expired=expired
+                busy=busy error=error on_pay=on_pay/>
+        })
+    }
+}
+
 /// What a press of "Pay as a test wallet" does: the request, then its outcome in `busy` and
 /// `error` (the charge turns Paid through the event stream, as for a real payment).
-pub fn pay(
+fn pay(
     charge_id: String,
     body: api::TestPayment,
     busy: RwSignal<bool>,

@@ -10,7 +10,6 @@ use crate::components::bakong_warning::BakongWarning;
 use crate::components::charge_display::ChargeDisplay;
 use crate::components::charge_form::{ChargeForm, ChargeRequest};
 use crate::components::payment_list::PaymentList;
-use crate::components::test_wallet::TestWalletPanel;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{Key, t, tr, use_i18n};
 use crate::load::Load;
@@ -230,43 +229,21 @@ pub fn ChargePage() -> impl IntoView {
     }
 }
 
-/// On a sandbox server, "Pay as a test wallet" under the charge on screen while it can be paid
-/// (an expired one is paid late).
+/// The charge on screen while it can be paid, and whether its QR has expired (an expired one is
+/// paid late): what "Pay as a test wallet" pays on a sandbox server.
 fn test_wallet(
     current: RwSignal<Option<ChargeView>>,
     status: Signal<ChargeStatus>,
     now: RwSignal<i64>,
 ) -> impl IntoView {
-    let sandbox = crate::sandbox::use_sandbox();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<Key>);
-    let phase = Memo::new(move |_| {
-        current.with(|c| {
-            c.as_ref()
-                .map(|c| crate::screens::ChargePhase::of(status.get(), c.expires_at_ms, now.get()))
-        })
-    });
-    let expired = Signal::derive(move || phase.get() == Some(crate::screens::ChargePhase::Expired));
-    let payable = move || {
-        sandbox.get()
-            && matches!(
-                phase.get(),
-                Some(crate::screens::ChargePhase::Pending | crate::screens::ChargePhase::Expired)
-            )
-    };
-    // A new charge on screen starts without the last one's error.
-    Effect::new(move |_| {
-        current.track();
-        error.set(None);
-    });
-    move || {
+    use crate::screens::ChargePhase;
+    let payable = Memo::new(move |_| {
         let c = current.get()?;
-        let id = c.id.clone();
-        let on_pay = Callback::new(move |body| crate::sandbox::pay(id.clone(), body, busy, error));
-        Some(view! {
-            <Show when=payable fallback=|| ()>
-                <TestWalletPanel currency=c.currency expired=expired busy=busy error=error on_pay=on_pay/>
-            </Show>
-        })
-    }
+        match ChargePhase::of(status.get(), c.expires_at_ms, now.get()) {
+            ChargePhase::Pending => Some((c, false)),
+            ChargePhase::Expired => Some((c, true)),
+            _ => None,
+        }
+    });
+    view! { <crate::sandbox::TestWallet payable=payable.into()/> }
 }

@@ -132,33 +132,9 @@ pub fn MerchantControls(
                     <button type="submit" data-testid="kiosk-leave-submit">{tr(Key::LeaveKiosk)}</button>
                     <p class="form-error" role="alert" data-testid="kiosk-leave-error">{move || wrong_pin.get().then(|| t(lang.get(), Key::WrongPin))}</p>
                 </form>
-                <KioskTestWallet payable=payable/>
+                <crate::sandbox::TestWallet payable=payable/>
                 <button type="button" class="link" data-testid="kiosk-controls-close" on:click=move |_| open.set(false)>{tr(Key::Close)}</button>
             </div>
         </Show>
-    }
-}
-
-/// On a sandbox server: pay the charge on screen as a test wallet, behind the merchant's long
-/// press like the other controls.
-#[component]
-fn KioskTestWallet(payable: Signal<Option<(protocol::ChargeView, bool)>>) -> impl IntoView {
-    let sandbox = crate::sandbox::use_sandbox();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<Key>);
-    // Redrawn when another charge comes on screen, not on every tick.
-    let shown = Memo::new(move |_| {
-        payable.with(|p| {
-            p.as_ref()
-                .map(|(c, expired)| (c.id.clone(), c.currency, *expired))
-        })
-    });
-    move || {
-        let (id, currency, expired) = shown.get().filter(|_| sandbox.get())?;
-        let on_pay = Callback::new(move |body| crate::sandbox::pay(id.clone(), body, busy, error));
-        Some(view! {
-            <crate::components::test_wallet::TestWalletPanel currency=currency expired=expired
-                busy=busy error=error on_pay=on_pay/>
-        })
     }
 }

@@ -127,3 +127,28 @@ async fn sandbox_said(app: &TestApp) -> bool {
     let health: Value = app.get_json("", "/healthz").await;
     health["sandbox"].as_bool().unwrap()
 }
+
+#[tokio::test]
+async fn test_payments_count_in_the_merchants_charge_rate_and_a_repeat_is_a_new_payment() {
+    let app = spawn_app_with(|s| s.limits.charges_per_minute = 3).await;
+    let m = app.register("tp4@shop.kh", "tp4@aclb").await;
+    let c = app.charge(&m, "1000", "KHR").await;
+    let first: api::NotificationAck = test_pay(&app, &m.cookie, &c.id, json!({"wallet": "bakong"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Pressed again on a paid charge: another wallet's payment, credited once more (it goes to
+    // the review queue as paid twice), never a replay of the first.
+    let again: api::NotificationAck = test_pay(&app, &m.cookie, &c.id, json!({"wallet": "bakong"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(first.payment_id, again.payment_id);
+    assert!(again.credited);
+    // One charge and two test payments spent the rate of 3: the next is refused.
+    let res = test_pay(&app, &m.cookie, &c.id, json!({"wallet": "bakong"})).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+}
