@@ -21,8 +21,14 @@ ensure_apt() {
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+    # One apt at a time: Chromium installs in the background while the callers may ask for
+    # nginx or PostgreSQL; dpkg's lock refuses a second apt-get instead of waiting.
+    (
+      flock 9
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+        -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+    ) 9>"${TMPDIR:-/tmp}/tonle-apt.lock"
   fi
 }
 

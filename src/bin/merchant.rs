@@ -1,11 +1,15 @@
 //! The merchant app: every screen a merchant and their staff use, in one single-page app (moving
-//! between screens never loads a page, and keeps the session and the one websocket).
+//! between screens never loads a page, and keeps the session and the one websocket). Each screen
+//! is a `#[wasm_split]` function: the build puts its code in a chunk of its own, fetched the
+//! first time the screen is drawn (see `tonle_app::chunks`).
 use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use protocol::web::{
-    CounterPage, IntegrationsPage, MerchantPage, OfficePage, OnboardingPage, PrintPage, Route,
-    SetupPage,
+    CounterPage, IntegrationsPage, InvitationToken, MerchantPage, OfficePage, OnboardingPage,
+    PaymentId, PrintPage, ResetToken, Route, SetupPage, TerminalId,
 };
 use tonle_app::app::{Home, NotFound};
+use tonle_app::chunks::{ahead, prefetch, screen};
 use tonle_app::pages::password::{ForgotPage, ResetPage};
 use tonle_app::pages::{
     charge::ChargePage, dashboard::DashboardPage, help::HelpPage, history::HistoryPage,
@@ -14,25 +18,93 @@ use tonle_app::pages::{
     shift::ShiftPage, welcome::WelcomePage,
 };
 
+type Drawn = Result<AnyView, SplitLoaderError>;
+
+/// Declares `$name`, a split function drawing `$page`, in the chunk `$chunk` (screens used
+/// together share one: fewer, larger chunks cost less than one per screen, which would leave a
+/// chunk for every set of screens that shares some code).
+macro_rules! screen_in {
+    ($chunk:ident, $name:ident, $preload:ident, $page:expr) => {
+        #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+        fn $name() -> Drawn {
+            Ok($page.into_any())
+        }
+    };
+    ($chunk:ident, $name:ident, $preload:ident, $arg:ident: $ty:ty, $page:expr) => {
+        #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+        fn $name($arg: $ty) -> Drawn {
+            Ok($page.into_any())
+        }
+    };
+}
+
+// The counter: what a cashier uses all day.
+screen_in!(counter, charge, preload_charge, view! { <ChargePage/> });
+// The office: the day's figures, the history, and what is printed from them.
+screen_in!(
+    office,
+    dashboard,
+    preload_dashboard,
+    view! { <DashboardPage/> }
+);
+screen_in!(office, history, preload_history, view! { <HistoryPage/> });
+screen_in!(office, help, preload_help, view! { <HelpPage/> });
+screen_in!(office, shift, preload_shift, view! { <ShiftPage/> });
+screen_in!(office, poster, preload_poster, terminal: TerminalId, view! { <PosterPage terminal/> });
+screen_in!(office, receipt, preload_receipt, id: PaymentId, view! { <ReceiptPage id/> });
+// Setting up: the shop, its staff and counters, and the integrations.
+screen_in!(setup, settings, preload_settings, view! { <SettingsPage/> });
+screen_in!(
+    setup,
+    integrations,
+    preload_integrations,
+    view! { <Integrations/> }
+);
+// Before signing in: once per device, or once ever.
+screen_in!(onboarding, login, preload_login, view! { <LoginPage/> });
+screen_in!(
+    onboarding,
+    register,
+    preload_register,
+    view! { <RegisterPage/> }
+);
+screen_in!(
+    onboarding,
+    welcome,
+    preload_welcome,
+    view! { <WelcomePage/> }
+);
+screen_in!(onboarding, forgot, preload_forgot, view! { <ForgotPage/> });
+screen_in!(onboarding, join, preload_join, token: InvitationToken, view! { <JoinPage token/> });
+screen_in!(onboarding, reset, preload_reset, token: ResetToken, view! { <ResetPage token/> });
+
 fn main() {
     tonle_app::app::mount(|MerchantPage(route)| match route {
         Route::Counter(CounterPage::Home) => view! { <Home/> }.into_any(),
-        Route::Counter(CounterPage::Login) => view! { <LoginPage/> }.into_any(),
-        Route::Counter(CounterPage::Charge) => view! { <ChargePage/> }.into_any(),
-        Route::Office(OfficePage::Dashboard) => view! { <DashboardPage/> }.into_any(),
-        Route::Office(OfficePage::History) => view! { <HistoryPage/> }.into_any(),
-        Route::Office(OfficePage::Help) => view! { <HelpPage/> }.into_any(),
-        Route::Setup(SetupPage::Settings) => view! { <SettingsPage/> }.into_any(),
-        Route::Integrations(IntegrationsPage::Integrations) => view! { <Integrations/> }.into_any(),
-        Route::Onboarding(OnboardingPage::Register) => view! { <RegisterPage/> }.into_any(),
-        Route::Onboarding(OnboardingPage::Join(token)) => view! { <JoinPage token/> }.into_any(),
-        Route::Onboarding(OnboardingPage::Welcome) => view! { <WelcomePage/> }.into_any(),
-        Route::Onboarding(OnboardingPage::Forgot) => view! { <ForgotPage/> }.into_any(),
-        Route::Onboarding(OnboardingPage::Reset(token)) => view! { <ResetPage token/> }.into_any(),
-        Route::Print(PrintPage::Poster(terminal)) => view! { <PosterPage terminal/> }.into_any(),
-        Route::Print(PrintPage::Receipt(id)) => view! { <ReceiptPage id/> }.into_any(),
-        Route::Print(PrintPage::Shift) => view! { <ShiftPage/> }.into_any(),
+        Route::Counter(CounterPage::Login) => screen(login),
+        Route::Counter(CounterPage::Charge) => screen(charge),
+        Route::Office(OfficePage::Dashboard) => screen(dashboard),
+        Route::Office(OfficePage::History) => screen(history),
+        Route::Office(OfficePage::Help) => screen(help),
+        Route::Setup(SetupPage::Settings) => screen(settings),
+        Route::Integrations(IntegrationsPage::Integrations) => screen(integrations),
+        Route::Onboarding(OnboardingPage::Register) => screen(register),
+        Route::Onboarding(OnboardingPage::Join(token)) => screen(move || join(token.clone())),
+        Route::Onboarding(OnboardingPage::Welcome) => screen(welcome),
+        Route::Onboarding(OnboardingPage::Forgot) => screen(forgot),
+        Route::Onboarding(OnboardingPage::Reset(token)) => screen(move || reset(token.clone())),
+        Route::Print(PrintPage::Poster(t)) => screen(move || poster(t.clone())),
+        Route::Print(PrintPage::Receipt(id)) => screen(move || receipt(id.clone())),
+        Route::Print(PrintPage::Shift) => screen(shift),
         // The kiosk is its own entry (`kiosk.html`): never a page of this one.
         Route::Kiosk(_) => view! { <NotFound/> }.into_any(),
+    });
+    // The four screens of the top bar are one tap from every signed-in screen, and the charge
+    // screen is where signing in leads: their chunks are fetched as soon as the page is idle.
+    prefetch(|| {
+        ahead(preload_charge());
+        ahead(preload_dashboard());
+        ahead(preload_history());
+        ahead(preload_settings());
     });
 }

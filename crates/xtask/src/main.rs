@@ -11,6 +11,8 @@ use std::process::{Command, ExitCode, Output};
 
 use protocol::web::Bundle;
 
+mod split;
+
 /// The line of `index.html` that names the merchant app's binary; each other bundle's page swaps
 /// the name.
 const COUNTER_BIN: &str = "data-bin=\"tonle-merchant\"";
@@ -44,20 +46,42 @@ fn web() -> Result<(), String> {
     // Checkouts sharing one build cache stage their web builds apart.
     let stage = target.join("web").join(checkout_key(&root));
 
-    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo.current_dir(&root).args([
-        "build",
-        "--release",
-        "--locked",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "tonle-app",
-    ]);
-    for bundle in Bundle::ALL {
-        cargo.args(["--bin", &bundle.binary()]);
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let wasm_build = |sub: &str| {
+        let mut c = Command::new(&cargo_bin);
+        c.current_dir(&root).args([
+            sub,
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "tonle-app",
+        ]);
+        c
+    };
+    // The kiosk as one module (trunk binds it); the merchant app linked with its relocations,
+    // which the splitter needs to cut it by screen (a flag for the final link only, so the
+    // library is not rebuilt for it).
+    let mut kiosk = wasm_build("build");
+    for bundle in Bundle::ALL.into_iter().filter(|b| *b != Bundle::Merchant) {
+        kiosk.args(["--bin", &bundle.binary()]);
     }
-    run(&mut cargo)?;
+    run(&mut kiosk)?;
+    let merchant = Bundle::Merchant.binary();
+    let mut linked = wasm_build("rustc");
+    linked.args(["--bin", &merchant, "--", "-C", "link-arg=--emit-relocs"]);
+    run(&mut linked)?;
+    let wasm_dir = target.join("wasm32-unknown-unknown").join("release");
+    let split = split::split_and_bind(
+        &wasm_dir.join(format!("{merchant}.wasm")),
+        &stage.join("split"),
+        &merchant,
+    )?;
+    eprintln!(
+        "split {merchant} into its main module and {} chunks",
+        split.chunks.len()
+    );
 
     let index = read(&root.join("index.html"))?;
     if !index.contains(COUNTER_BIN) {
@@ -66,7 +90,23 @@ fn web() -> Result<(), String> {
     let mut builds = Vec::new();
     for bundle in Bundle::ALL {
         let page = if bundle == Bundle::Merchant {
-            "index.html".to_owned()
+            // The page, its styles and assets from trunk; the split wasm is added after. Written
+            // in a folder of its own: beside a page with no wasm, trunk builds the crate there.
+            let dir = root.join(".web");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let html: String = index
+                .lines()
+                .filter(|l| !l.contains(COUNTER_BIN))
+                .map(|l| {
+                    if l.contains("data-trunk") {
+                        format!("{}\n", l.replace("href=\"", "href=\"../"))
+                    } else {
+                        format!("{l}\n")
+                    }
+                })
+                .collect();
+            write(&dir.join("index.html"), &html)?;
+            ".web/index.html".to_owned()
         } else {
             // trunk resolves the stylesheet from the page's folder: written beside index.html
             // (git ignores them), without the files only the counter's page copies.
@@ -130,9 +170,70 @@ fn web() -> Result<(), String> {
             copy(&path, &to)?;
         }
     }
+    for file in split.files() {
+        copy(&stage.join("split").join(file), &dist.join(file))?;
+    }
+    start_split_app(&dist, &split)?;
     let (plain, compressed) = compress_dir(&dist)?;
     eprintln!("compressed {plain} B of text and wasm to {compressed} B (brotli) beside each file");
     Ok(())
+}
+
+/// Makes `dist/index.html` start the split merchant app (preloading its glue and main module),
+/// and the service worker keep every chunk: it fetches them all when it installs, into a
+/// cache named for this build (the one of the build before is dropped when it activates).
+fn start_split_app(dist: &Path, split: &split::Split) -> Result<(), String> {
+    let page = dist.join("index.html");
+    let html = read(&page)?;
+    let (js, wasm) = (&split.js, &split.wasm);
+    let preload = format!(
+        "<link rel=\"modulepreload\" href=\"/{js}\"><link rel=\"preload\" href=\"/{wasm}\" \
+         as=\"fetch\" type=\"application/wasm\" crossorigin=\"\"></head>"
+    );
+    let start = format!(
+        "<script type=\"module\">import init from \"/{js}\";await init({{module_or_path:\"/{wasm}\"}});</script></body>"
+    );
+    if !html.contains("</head>") || !html.contains("</body>") {
+        return Err(format!("{}: no </head> or </body>", page.display()));
+    }
+    write(
+        &page,
+        &html
+            .replacen("</head>", &preload, 1)
+            .replacen("</body>", &start, 1),
+    )?;
+
+    // What each split fetches, for the budget bench: {"counter": ["split_counter-….wasm", …]}.
+    let manifest: Vec<String> = split
+        .fetches
+        .iter()
+        .map(|(name, files)| {
+            let files: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+            format!("\"{name}\":[{}]", files.join(","))
+        })
+        .collect();
+    write(
+        &dist.join("chunks.json"),
+        &format!("{{{}}}\n", manifest.join(",")),
+    )?;
+
+    let sw_path = dist.join("sw.js");
+    let sw = read(&sw_path)?;
+    let (cache, list) = ("\"tonle-shell-v1\"", "const PRECACHE = [");
+    if !sw.contains(cache) || !sw.contains(list) {
+        return Err(format!("{}: no {cache} or {list}", sw_path.display()));
+    }
+    let build = js
+        .trim_end_matches(".js")
+        .rsplit('-')
+        .next()
+        .unwrap_or_default();
+    let files: String = split.files().map(|f| format!("\"/{f}\", ")).collect();
+    write(
+        &sw_path,
+        &sw.replacen(cache, &format!("\"tonle-{build}\""), 1)
+            .replacen(list, &format!("{list}{files}"), 1),
+    )
 }
 
 /// Names the server sends compressed: text and wasm (images and fonts are compressed already).
