@@ -1,7 +1,7 @@
 //! The merchant app: every screen a merchant and their staff use, in one single-page app (moving
-//! between screens never loads a page, and keeps the session and the one websocket). Each screen
-//! is a `#[wasm_split]` function: the build puts its code in a chunk of its own, fetched the
-//! first time the screen is drawn (see `tonle_app::chunks`).
+//! between screens never loads a page, and keeps the session and the one websocket). Every screen
+//! but the charge screen is a `#[wasm_split]` function: the build puts its code in its group's
+//! chunk, fetched the first time one of the group's screens is drawn (see `tonle_app::chunks`).
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use protocol::web::{
@@ -38,8 +38,6 @@ macro_rules! screen_in {
     };
 }
 
-// The counter: what a cashier uses all day.
-screen_in!(counter, charge, preload_charge, view! { <ChargePage/> });
 // The office: the day's figures, the history, and what is printed from them.
 screen_in!(
     office,
@@ -82,7 +80,8 @@ fn main() {
     tonle_app::app::mount(|MerchantPage(route)| match route {
         Route::Counter(CounterPage::Home) => view! { <Home/> }.into_any(),
         Route::Counter(CounterPage::Login) => screen(login),
-        Route::Counter(CounterPage::Charge) => screen(charge),
+        // The counter is what a cashier opens all day: in the main module, drawn at once.
+        Route::Counter(CounterPage::Charge) => view! { <ChargePage/> }.into_any(),
         Route::Office(OfficePage::Dashboard) => screen(dashboard),
         Route::Office(OfficePage::History) => screen(history),
         Route::Office(OfficePage::Help) => screen(help),
@@ -99,10 +98,10 @@ fn main() {
         // The kiosk is its own entry (`kiosk.html`): never a page of this one.
         Route::Kiosk(_) => view! { <NotFound/> }.into_any(),
     });
-    // The four screens of the top bar are one tap from every signed-in screen, and the charge
-    // screen is where signing in leads: their chunks are fetched as soon as the page is idle.
+    // The top bar's screens are one tap from every signed-in screen, and sign-in is where a
+    // session that ends leads: their chunks are fetched once the page has settled.
     prefetch(|| {
-        ahead(preload_charge());
+        ahead(preload_login());
         ahead(preload_dashboard());
         ahead(preload_history());
         ahead(preload_settings());

@@ -179,6 +179,27 @@ fn web() -> Result<(), String> {
     Ok(())
 }
 
+/// The split (`src/bin/merchant.rs`) holding the screen of each address, by its first segment
+/// (`/` leads to the charge screen when signed in).
+const SPLIT_OF_SEGMENT: [(&str, &str); 16] = [
+    ("", "main"),
+    ("charge", "main"),
+    ("dashboard", "office"),
+    ("history", "office"),
+    ("help", "office"),
+    ("shift", "office"),
+    ("poster", "office"),
+    ("receipt", "office"),
+    ("settings", "setup"),
+    ("integrations", "setup"),
+    ("login", "onboarding"),
+    ("register", "onboarding"),
+    ("welcome", "onboarding"),
+    ("forgot", "onboarding"),
+    ("reset", "onboarding"),
+    ("join", "onboarding"),
+];
+
 /// Makes `dist/index.html` start the split merchant app (preloading its glue and main module),
 /// and the service worker keep every chunk: it fetches them all when it installs, into a
 /// cache named for this build (the one of the build before is dropped when it activates).
@@ -190,8 +211,27 @@ fn start_split_app(dist: &Path, split: &split::Split) -> Result<(), String> {
         "<link rel=\"modulepreload\" href=\"/{js}\"><link rel=\"preload\" href=\"/{wasm}\" \
          as=\"fetch\" type=\"application/wasm\" crossorigin=\"\"></head>"
     );
+    // The chunks of the screen the address names are fetched beside the main module, not after
+    // it starts: the loader's own fetch then finds them in the preload cache.
+    let by_segment: Vec<String> = SPLIT_OF_SEGMENT
+        .iter()
+        .map(|(segment, split_name)| {
+            let files: Vec<String> = split
+                .fetches
+                .get(*split_name)
+                .into_iter()
+                .flatten()
+                .map(|f| format!("\"{f}\""))
+                .collect();
+            format!("\"{segment}\":[{}]", files.join(","))
+        })
+        .collect();
     let start = format!(
-        "<script type=\"module\">import init from \"/{js}\";await init({{module_or_path:\"/{wasm}\"}});</script></body>"
+        "<script>(()=>{{const m={{{}}};for(const f of m[location.pathname.split(\"/\")[1]]||[]){{\
+         const l=document.createElement(\"link\");l.rel=\"preload\";l.as=\"fetch\";\
+         l.crossOrigin=\"anonymous\";l.href=\"/\"+f;document.head.appendChild(l)}}}})()</script>\
+         <script type=\"module\">import init from \"/{js}\";await init({{module_or_path:\"/{wasm}\"}});</script></body>",
+        by_segment.join(",")
     );
     if !html.contains("</head>") || !html.contains("</body>") {
         return Err(format!("{}: no </head> or </body>", page.display()));
