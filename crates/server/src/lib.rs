@@ -26,6 +26,7 @@ pub mod sockets;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod telegram;
 pub mod telemetry;
 pub mod throttle;
 pub mod views;

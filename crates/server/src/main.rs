@@ -182,6 +182,8 @@ enum SimulateCommand {
     Pay(Box<PayArgs>),
     /// Run a stand-in Bakong Open API (point `tonle serve --bakong-api-url` at it).
     Bakong(StandInArgs),
+    /// Run a stand-in Telegram Bot API (the tokens are the bot's; `/standin/` controls it).
+    Telegram(StandInArgs),
 }
 
 #[derive(Args)]
@@ -318,25 +320,6 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_standin(a: StandInArgs) -> anyhow::Result<()> {
-    let standin = tonle_server::bakong::standin::StandIn::default();
-    if a.token.is_empty() {
-        standin.accept_any_token();
-    }
-    for t in &a.token {
-        standin.allow_token(t);
-    }
-    let listener = tokio::net::TcpListener::bind(a.addr).await?;
-    println!(
-        "bakong stand-in listening on http://{}",
-        listener.local_addr()?
-    );
-    axum::serve(listener, standin.router())
-        .with_graceful_shutdown(shutdown())
-        .await?;
-    Ok(())
-}
-
 async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -396,7 +379,14 @@ async fn main() -> ExitCode {
         }
         Command::Simulate(SimulateCommand::Pay(a)) => simulate_pay(*a).await,
         Command::Simulate(SimulateCommand::Bakong(a)) => {
-            run_standin(a).await.map(|_| ExitCode::SUCCESS)
+            simulate::bakong_standin(a.addr, &a.token, shutdown())
+                .await
+                .map(|_| ExitCode::SUCCESS)
+        }
+        Command::Simulate(SimulateCommand::Telegram(a)) => {
+            simulate::telegram_standin(a.addr, &a.token, shutdown())
+                .await
+                .map(|_| ExitCode::SUCCESS)
         }
         Command::Admin(a) => {
             let out = match &a.command {

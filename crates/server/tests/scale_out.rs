@@ -96,7 +96,7 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     let bakong = format!("http://{}", listener.local_addr().unwrap());
     let router = standin.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let http = reqwest::Client::new();
+    let http = client();
 
     // Instance a: a merchant signs up and saves a Bakong token; a's poller takes the merchant.
     let mut a = start(data_dir.path(), &db, &bakong).await;
@@ -328,7 +328,7 @@ async fn staff_removed_on_one_instance_are_signed_out_on_the_other_at_once() {
     let db = database_url();
     let data_dir = tempfile::tempdir().unwrap();
     let bakong = "http://127.0.0.1:9";
-    let http = reqwest::Client::new();
+    let http = client();
     let a = start(data_dir.path(), &db, bakong).await;
     let b = start(data_dir.path(), &db, bakong).await;
     let owner = support::register(&http, &a.base, "gone-owner@shop.kh").await;
@@ -404,4 +404,13 @@ async fn staff_removed_on_one_instance_are_signed_out_on_the_other_at_once() {
         .await
         .unwrap();
     assert_eq!(link.status(), 404);
+}
+
+/// An HTTP client that gives up on a request after 30 s: an instance that stops answering fails
+/// the test with its step named, instead of holding the run until CI's limit.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client")
 }

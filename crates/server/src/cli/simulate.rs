@@ -110,3 +110,48 @@ pub async fn pay_and_say(args: &PayArgs) -> anyhow::Result<std::process::ExitCod
         Ok(std::process::ExitCode::FAILURE)
     }
 }
+
+/// `tonle simulate bakong`: a stand-in Bakong Open API on `addr` accepting `tokens` (every token
+/// when none), until `stop`.
+pub async fn bakong_standin(
+    addr: std::net::SocketAddr,
+    tokens: &[String],
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let standin = crate::bakong::standin::StandIn::default();
+    if tokens.is_empty() {
+        standin.accept_any_token();
+    }
+    for t in tokens {
+        standin.allow_token(t);
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!(
+        "bakong stand-in listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, standin.router())
+        .with_graceful_shutdown(stop)
+        .await?;
+    Ok(())
+}
+
+/// `tonle simulate telegram`: a stand-in Telegram Bot API on `addr` for the bot of the first of
+/// `tokens` (`123456:sandbox` when none), named `tonle_sandbox_bot`, until `stop`.
+pub async fn telegram_standin(
+    addr: std::net::SocketAddr,
+    tokens: &[String],
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let token = tokens.first().map_or("123456:sandbox", String::as_str);
+    let standin = crate::telegram::standin::StandIn::new(token, "tonle_sandbox_bot");
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!(
+        "telegram stand-in listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, standin.router())
+        .with_graceful_shutdown(stop)
+        .await?;
+    Ok(())
+}
