@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(delays.len(), 1_000, "every payment posted once");
         within_limits(&sends);
         let worst = delays.iter().max().copied().unwrap_or_default();
-        eprintln!("1000 payments: {} messages, worst wait {worst} ms", sends.len());
+        eprintln!(
+            "1000 payments: {} messages, worst wait {worst} ms",
+            sends.len()
+        );
         assert!(worst <= WINDOW_MS + GAP_MS, "a payment waited {worst} ms");
     }
 

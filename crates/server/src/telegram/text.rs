@@ -94,6 +94,7 @@ struct Words {
     reference: &'static str,
     paid_in: &'static str,
     rate: &'static str,
+    payments: &'static str,
 }
 
 const fn words(lang: Language) -> Words {
@@ -106,6 +107,7 @@ const fn words(lang: Language) -> Words {
             reference: "Ref",
             paid_in: "payer paid",
             rate: "rate",
+            payments: "payments",
         },
         Language::Km => Words {
             received: "បានទទួល",
@@ -115,6 +117,7 @@ const fn words(lang: Language) -> Words {
             reference: "លេខយោង",
             paid_in: "អ្នកបង់បានបង់",
             rate: "អត្រា",
+            payments: "ការបង់ប្រាក់",
         },
         Language::Zh => Words {
             received: "已收款",
@@ -124,6 +127,7 @@ const fn words(lang: Language) -> Words {
             reference: "流水号",
             paid_in: "付款人支付",
             rate: "汇率",
+            payments: "笔付款",
         },
     }
 }
@@ -176,6 +180,32 @@ pub fn payment(lang: Language, p: &PaymentAlert) -> String {
         escape(&p.reference)
     ));
     lines.join("\n")
+}
+
+/// One message listing several payments (a chat's backlog past its pace, see `pace`): a line
+/// each, with the time (no date: they are minutes apart), the amount, the counter, the bill
+/// number and the reference; a late one is marked.
+pub fn listing(lang: Language, payments: &[PaymentAlert]) -> String {
+    let w = words(lang);
+    let mut out = format!("✅ <b>{} {}</b>", payments.len(), w.payments);
+    for p in payments {
+        let time = local_time(p.paid_at_ms, p.utc_offset_ms);
+        let hm = time.split(' ').nth(1).unwrap_or_default();
+        out.push_str(&format!(
+            "\n{}{hm} <b>{}</b>",
+            if p.late { "⚠️ " } else { "" },
+            money(&p.money)
+        ));
+        if let Some(c) = &p.counter {
+            out.push_str(&format!(" · {}", escape(c)));
+        }
+        out.push_str(&format!(
+            " · <code>{}</code> · <code>{}</code>",
+            escape(&p.bill_number),
+            escape(&p.reference)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -241,6 +271,21 @@ mod tests {
             payment(Language::En, &a),
             "⚠️ <b>Paid late — waiting for your decision: $1,234.50</b>\n\
              2026-12-07 14:05 (UTC+07:00)\nBakong\nBill <code>TL-0001</code>\nRef <code>4f3a9b2c</code>"
+        );
+    }
+
+    #[test]
+    fn a_listing_has_a_line_per_payment() {
+        let late = PaymentAlert {
+            late: true,
+            counter: None,
+            bill_number: "TL-0002".into(),
+            ..alert()
+        };
+        assert_eq!(
+            listing(Language::Zh, &[alert(), late]),
+            "✅ <b>2 笔付款</b>\n14:05 <b>៛25,000</b> · Counter &lt;2&gt; · <code>TL-0001</code> · \
+             <code>4f3a9b2c</code>\n⚠️ 14:05 <b>៛25,000</b> · <code>TL-0002</code> · <code>4f3a9b2c</code>"
         );
     }
 
