@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod bakong;
+mod chunks;
 mod first_run;
 mod integrations;
 mod kiosk;
