@@ -45,7 +45,14 @@ impl Server {
         let bin = std::env::var("TONLE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tonle").into());
         let mut child = Command::new(bin)
             // No metrics listener: a port held by anything else on the machine must not stop it.
-            .args(["serve", "--addr", "127.0.0.1:0", "--metrics-addr", "off", "--sandbox"])
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--metrics-addr",
+                "off",
+                "--sandbox",
+            ])
             .arg("--data-dir")
             .arg(data_dir.path())
             .env("TONLE_HEADER_TIMEOUT_SECS", "2")
