@@ -118,6 +118,11 @@ pub async fn test_payment(
     post(&format!("/api/v1/charges/{id}/test-payment"), body, None).await
 }
 
+/// Whether the server answers at all (`GET /healthz`).
+pub async fn reachable() -> bool {
+    get::<serde_json::Value>("/healthz").await.is_ok()
+}
+
 /// Whether this server runs in sandbox mode (`GET /healthz`).
 pub async fn sandbox() -> Result<bool, ClientError> {
     let health: serde_json::Value = get("/healthz").await?;

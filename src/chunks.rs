@@ -4,8 +4,10 @@
 //! each screen's code is fetched the first time the screen is drawn, then kept. Code two
 //! screens share is a chunk of its own, fetched with the first of them.
 //!
-//! A chunk that cannot be fetched (the network went, or a new build replaced it) shows the
-//! network error with Retry, never a dead page; once fetched, a screen draws at once.
+//! A chunk that cannot be fetched while the server answers was replaced by a newer build (its
+//! files carry their hash): the page loads again, once, to run the new build. Otherwise (the
+//! network went, or the new build lacks it too) the screen shows the network error with Retry,
+//! never a dead page. Once fetched, a screen draws at once.
 
 use std::future::Future;
 
@@ -16,7 +18,8 @@ use send_wrapper::SendWrapper;
 use crate::api::ClientError;
 
 /// Draws the screen `load` builds once its chunk is here: nothing for the moment it is fetched
-/// (a frame when it is cached), then the screen; the network error with Retry if it fails.
+/// (a frame when it is cached), then the screen; if it fails, the page again (a newer build) or
+/// the network error with Retry, as the module says.
 pub fn screen<F>(load: impl Fn() -> F + Send + Sync + 'static) -> AnyView
 where
     F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
@@ -27,15 +30,45 @@ where
         attempt.track();
         // The loader's future is single-threaded like everything on the page; Suspend asks
         // for `Send` only because the same views also render on servers.
-        let fut = SendWrapper::new(load());
-        Suspend::new(async move {
+        let fut = load();
+        Suspend::new(SendWrapper::new(async move {
             match fut.await {
-                Ok(view) => view,
+                Ok(view) => {
+                    set_reloaded(false);
+                    view
+                }
+                Err(_) if !reloaded() && crate::api::reachable().await => {
+                    set_reloaded(true);
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                    crate::load::pending()
+                }
                 Err(_) => crate::load::failed(ClientError::Network, retry),
             }
-        })
+        }))
     })
     .into_any()
+}
+
+/// Marks that this tab reloaded for a missing chunk (so it does not again until one loads).
+const RELOADED: &str = "tonle:chunk-reload";
+
+fn reloaded() -> bool {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(RELOADED).ok().flatten())
+        .is_some()
+}
+
+fn set_reloaded(on: bool) {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = if on {
+            s.set_item(RELOADED, "1")
+        } else {
+            s.remove_item(RELOADED)
+        };
+    }
 }
 
 /// Fetches chunks ahead, when the page is idle after drawing its first screen: `start` calls

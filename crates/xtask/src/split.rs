@@ -6,7 +6,8 @@
 //!    and `__wasm_split.js`, which fetches a chunk and links it to the main module's memory,
 //!    table and functions when a split function is first called;
 //! 2. wasm-bindgen binds the main module (keeping the exports the chunks import);
-//! 3. wasm-opt `-Oz` shrinks the main module and every chunk, as trunk does for the kiosk;
+//! 3. wasm-opt `-Oz` shrinks the main module and every chunk, and minify-js the JS, as trunk does
+//!    for the kiosk;
 //! 4. every file is renamed with its content hash (the server caches those for a year), and
 //!    the references between them rewritten.
 
@@ -105,8 +106,8 @@ pub fn split_and_bind(input: &Path, dir: &Path, name: &str) -> Result<Split, Str
         .replace(&import, &format!("from \"./{loader_name}\""))
         .replace(&format!("{name}_bg.wasm"), &wasm);
     let loader = loader.replace(&main_module, &format!("./{js}"));
-    super::write(&dir.join(&js), &glue)?;
-    super::write(&dir.join(&loader_name), &loader)?;
+    super::write(&dir.join(&js), &minify(&glue))?;
+    super::write(&dir.join(&loader_name), &minify(&loader))?;
     rename(&bound, &dir.join(&wasm))?;
     remove(&glue_path)?;
     remove(&loader_path)?;
@@ -161,6 +162,48 @@ fn wasm_opt_all(files: &[PathBuf]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `js` (an ES module) minified, as trunk minifies the kiosk's glue; unchanged if the minifier
+/// cannot read it.
+fn minify(js: &str) -> String {
+    // wasm-bindgen ends its `import … from "…"` lines without a semicolon, which minify-js's
+    // parser requires…
+    let terminated: String = js
+        .lines()
+        .map(|l| {
+            if l.starts_with("import ") && !l.trim_end().ends_with(';') {
+                format!("{};\n", l.trim_end())
+            } else if let Some(names) = l
+                .strip_prefix("export { ")
+                .and_then(|r| r.strip_suffix(" as default };"))
+            {
+                // nor `export { x as default }`: the same export, spelled as it reads.
+                match names.rsplit_once(", ") {
+                    Some((others, default)) => {
+                        format!("export {{ {others} }};\nexport default {default};\n")
+                    }
+                    None => format!("export default {names};\n"),
+                }
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let session = minify_js::Session::new();
+    let mut out = Vec::new();
+    match minify_js::minify(
+        &session,
+        minify_js::TopLevelMode::Module,
+        terminated.as_bytes(),
+        &mut out,
+    ) {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| js.to_owned()),
+        Err(e) => {
+            eprintln!("xtask: JS left as it is (minifier: {e:?})");
+            js.to_owned()
+        }
+    }
 }
 
 /// The first 16 hex digits of the SHA-256 of `parts`, one after another.
