@@ -125,15 +125,7 @@ pub async fn bakong_standin(
     for t in tokens {
         standin.allow_token(t);
     }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!(
-        "bakong stand-in listening on http://{}",
-        listener.local_addr()?
-    );
-    axum::serve(listener, standin.router())
-        .with_graceful_shutdown(stop)
-        .await?;
-    Ok(())
+    serve_standin("bakong", standin.router(), addr, stop).await
 }
 
 /// `tonle simulate telegram`: a stand-in Telegram Bot API on `addr` for the bot of the first of
@@ -145,12 +137,22 @@ pub async fn telegram_standin(
 ) -> anyhow::Result<()> {
     let token = tokens.first().map_or("123456:sandbox", String::as_str);
     let standin = crate::telegram::standin::StandIn::new(token, "tonle_sandbox_bot");
+    serve_standin("telegram", standin.router(), addr, stop).await
+}
+
+/// Serves a stand-in's `router` on `addr`, saying where, until `stop`.
+async fn serve_standin(
+    name: &str,
+    router: axum::Router,
+    addr: std::net::SocketAddr,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!(
-        "telegram stand-in listening on http://{}",
+        "{name} stand-in listening on http://{}",
         listener.local_addr()?
     );
-    axum::serve(listener, standin.router())
+    axum::serve(listener, router)
         .with_graceful_shutdown(stop)
         .await?;
     Ok(())
