@@ -205,17 +205,22 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     for _ in 0..LOAD {
         charges.push(charge(&http, &b, &cookie).await);
     }
+    // Each body is made once: a retry repeats it byte for byte, as a network does.
+    let bodies: Vec<Value> = charges
+        .iter()
+        .enumerate()
+        .map(|(i, c)| payment_body(c, &format!("tx-{i}")))
+        .collect();
     let mut posts = tokio::task::JoinSet::new();
-    for (i, c) in charges.iter().enumerate() {
+    for (i, body) in bodies.iter().enumerate() {
         let to = if i % 2 == 0 {
             a.base.clone()
         } else {
             b.base.clone()
         };
-        let (http, secret, c) = (http.clone(), secret.clone(), c.clone());
+        let (http, secret, body) = (http.clone(), secret.clone(), body.clone());
         posts.spawn(async move {
             tokio::time::sleep(Duration::from_millis(10 * i as u64)).await;
-            let body = payment_body(&c, &format!("tx-{i}"));
             (
                 i,
                 notify(&http, &to, &secret, &format!("msg-{i}"), &body).await,
@@ -248,8 +253,7 @@ async fn two_instances_share_one_stream_and_survive_a_kill() {
     );
     // The network retries what was never answered, same id and body, on the survivor.
     for &i in &unanswered {
-        let body = payment_body(&charges[i], &format!("tx-{i}"));
-        let again = notify(&http, &b.base, &secret, &format!("msg-{i}"), &body).await;
+        let again = notify(&http, &b.base, &secret, &format!("msg-{i}"), &bodies[i]).await;
         assert_eq!(again, Some(reqwest::StatusCode::OK), "retry of {i}");
     }
 
