@@ -2,6 +2,7 @@
 //! `admin` (payee account claims, on the database directly).
 
 pub mod admin;
+pub mod bot;
 pub mod limits;
 pub mod qr;
 pub mod simulate;

@@ -14,6 +14,11 @@ pub fn millis(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// The hour (0–23) at `epoch_ms` in a zone `offset_ms` from UTC.
+pub fn local_hour(epoch_ms: i64, offset_ms: i64) -> u8 {
+    ((epoch_ms + offset_ms).rem_euclid(86_400_000) / 3_600_000) as u8
+}
+
 /// RFC 3339 with milliseconds, UTC.
 pub fn rfc3339(ms: i64) -> String {
     let nanos = i128::from(ms) * 1_000_000;

@@ -49,6 +49,8 @@ pub struct Settings {
     pub clock: crate::clock::Clock,
     /// origins besides this one that may show the app in a frame (`frame-ancestors`)
     pub frame_ancestors: Vec<String>,
+    /// the deployment's Telegram bot, when set up
+    pub telegram: Option<crate::telegram::TelegramSettings>,
 }
 
 /// Where email goes out, and the address links in it point at.
@@ -150,6 +152,7 @@ impl Settings {
             webhook_allow_private: true,
             clock: crate::clock::Clock::default(),
             frame_ancestors: Vec::new(),
+            telegram: None,
         }
     }
 

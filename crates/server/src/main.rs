@@ -109,6 +109,8 @@ struct ServeArgs {
     secure_cookies: bool,
     #[command(flatten)]
     limits: tonle_server::cli::limits::LimitArgs,
+    #[command(flatten)]
+    telegram: tonle_server::cli::bot::TelegramArgs,
     /// The Bakong Open API that tonle asks whether dynamic KHQRs were paid.
     #[arg(long, env = "TONLE_BAKONG_API_URL", default_value = tonle_server::config::BAKONG_API_URL)]
     bakong_api_url: String,
@@ -299,6 +301,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         webhook_allow_private: a.webhook_allow_private,
         clock: tonle_server::clock::Clock::default(),
         frame_ancestors: a.frame_ancestors,
+        telegram: a.telegram.settings(),
     };
     tracing::info!(?settings, "starting");
     tonle_server::serve::raise_open_files(settings.limits.max_connections);

@@ -114,6 +114,19 @@ fn describe() {
         Unit::Seconds,
         "time a password waited for a hashing thread"
     );
+    describe_counter!(
+        "tonle_telegram_sends_total",
+        "Telegram sendMessage calls, by result (sent, retry_after, unavailable, maybe_delivered, migrated, removed, unauthorized, rejected)"
+    );
+    describe_histogram!(
+        "tonle_telegram_delivery_seconds",
+        Unit::Seconds,
+        "event committed → Telegram accepted its message"
+    );
+    describe_gauge!(
+        "tonle_telegram_token_refused",
+        "1 while Telegram refuses the bot token (messages wait)"
+    );
     describe_gauge!("tonle_db_pool_in_use", "database connections in use");
     describe_gauge!("tonle_db_pool_size", "database connections open");
 }
@@ -205,6 +218,21 @@ pub fn webhook_outbox(depth: u64) {
 /// A webhook delivery attempt ended with `result` (`delivered`, `retrying`: failed and due again, `failed`: failed for good).
 pub fn webhook_delivery(result: &'static str) {
     counter!("tonle_webhook_deliveries_total", "result" => result).increment(1);
+}
+
+/// A Telegram `sendMessage` ended with `result`.
+pub fn telegram_send(result: &'static str) {
+    counter!("tonle_telegram_sends_total", "result" => result).increment(1);
+}
+
+/// A message was accepted by Telegram `ms` after its row was queued.
+pub fn telegram_latency(ms: i64) {
+    histogram!("tonle_telegram_delivery_seconds").record(ms.max(0) as f64 / 1e3);
+}
+
+/// Whether Telegram refuses the deployment's bot token.
+pub fn telegram_token_refused(refused: bool) {
+    gauge!("tonle_telegram_token_refused").set(if refused { 1.0 } else { 0.0 });
 }
 
 /// A throttle or a cap refused a request (`signin`, `registration`, `connections_per_ip`, …).

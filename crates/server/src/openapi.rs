@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     api_keys, charges, devices, events, integrations, merchants, notifications, password_resets,
-    payments, session, sessions, staff, stores, test_payments, webhooks,
+    payments, session, sessions, staff, stores, telegram, test_payments, webhooks,
 };
 use crate::state::AppState;
 
@@ -32,6 +32,7 @@ use crate::state::AppState;
         webhooks::create, webhooks::list, webhooks::show, webhooks::update, webhooks::remove,
         webhooks::rotate, webhooks::deliveries, webhooks::retry,
         api_keys::create, api_keys::list, api_keys::revoke,
+        telegram::link, telegram::list, telegram::change, telegram::unlink, telegram::test,
     ),
     components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData, protocol::WebhookBody)),
     modifiers(&Security, &CommonRefusals),

@@ -15,7 +15,7 @@
 //! - on a sandbox server, whoever may make a charge at a counter may pay it as a test wallet
 //!   (a paired display too, behind its long press);
 //! - API key: what its scopes say, at every counter (`charges:read`, `charges:write`,
-//!   `payments:read`, `events:read`); never staff, settings, devices, webhooks or keys.
+//!   `payments:read`, `events:read`); never staff, settings, devices, webhooks, Telegram or keys.
 
 use crate::api;
 use crate::api::StaffRole as Role;
@@ -75,6 +75,8 @@ pub enum Action {
     ManageWebhooks,
     /// make, list and revoke API keys
     ManageApiKeys,
+    /// link Telegram chats, see, change, test and unlink them
+    ManageTelegram,
 }
 
 /// The scope an API key needs for `action`; `None`: no key may do it.
@@ -101,7 +103,8 @@ pub fn scope_for(action: Action) -> Option<api::Scope> {
         | A::ManageDevices
         | A::ManageIntegrations
         | A::ManageWebhooks
-        | A::ManageApiKeys => None,
+        | A::ManageApiKeys
+        | A::ManageTelegram => None,
     }
 }
 
@@ -199,6 +202,7 @@ fn refusal(caller: &Caller, action: Action) -> &'static str {
         (_, Action::ManageIntegrations) => "only the owner connects Bakong",
         (_, Action::ManageApiKeys) => "only the owner makes and revokes API keys",
         (_, Action::ManageWebhooks) => "only an owner or manager sets up webhooks",
+        (_, Action::ManageTelegram) => "only an owner or manager links Telegram chats",
         (_, Action::ResolvePayment) => "an owner or manager resolves payments",
         (_, Action::ExportPayments) => "exports are for owners and managers",
         (_, Action::ReadStaff) => "cashiers do not manage staff",

@@ -14,6 +14,7 @@ pub mod session;
 pub mod sessions;
 pub mod staff;
 pub mod stores;
+pub mod telegram;
 pub mod test_payments;
 pub mod webhooks;
 
@@ -37,7 +38,8 @@ pub fn api(sandbox: bool) -> Router<AppState> {
         .merge(devices::router())
         .merge(integrations::router())
         .merge(webhooks::router())
-        .merge(api_keys::router());
+        .merge(api_keys::router())
+        .merge(telegram::router());
     if sandbox {
         v1 = v1.merge(test_payments::router());
     }

@@ -185,6 +185,10 @@ impl Application {
             .as_ref()
             .map(crate::mail::Mailer::new)
             .transpose()?;
+        let telegram = match &settings.telegram {
+            Some(t) => Some(crate::telegram::Telegram::start(t).await?),
+            None => None,
+        };
         let settings_limits = settings.limits.clone();
         let state = AppState {
             store,
@@ -196,6 +200,7 @@ impl Application {
             bakong: Arc::new(bakong),
             mailer,
             secrets,
+            telegram,
             sockets: crate::sockets::Sockets::new(
                 settings_limits.max_websockets_per_ip,
                 settings_limits.max_websockets_per_merchant,
@@ -242,6 +247,13 @@ impl Application {
             state.shutdown.clone(),
         ));
         let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
+        let telegram = state.telegram.clone().map(|bot| {
+            tokio::spawn(crate::telegram::run(
+                state.clone(),
+                bot,
+                state.shutdown.clone(),
+            ))
+        });
         let metrics =
             metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, state.clone())));
         let signal = async move {
@@ -268,6 +280,9 @@ impl Application {
         let _ = expiry.await;
         let _ = bakong.await;
         let _ = webhooks.await;
+        if let Some(t) = telegram {
+            let _ = t.await;
+        }
         if let Some(m) = metrics {
             m.abort();
         }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub mailer: Option<crate::mail::Mailer>,
     /// seals what is kept secret at rest (Bakong tokens, webhook secrets)
     pub secrets: crate::secrets::SecretBox,
+    /// the deployment's Telegram bot, when set up
+    pub telegram: Option<Arc<crate::telegram::Telegram>>,
     /// open event websockets, capped per client address and per merchant
     pub sockets: crate::sockets::Sockets,
     pub(crate) shutdown: watch::Receiver<bool>,

@@ -21,6 +21,7 @@ mod payments;
 mod people;
 pub mod postgres;
 pub mod sqlite;
+mod telegram;
 mod throttles;
 mod webhooks;
 
@@ -42,6 +43,7 @@ pub use people::{
     INVITATIONS_KEEP_MS, NewSession, PeopleStore, SESSION_IDLE_MS, SESSION_TOUCH_MS, SPENT_KEEP_MS,
     SessionListRow,
 };
+pub use telegram::{ChatRow, LinkCodeRow, MessageRow, SendResult, Starting, TelegramStore};
 pub use throttles::ThrottleStore;
 pub use webhooks::{AttemptOutcome, DeliveryRow, EndpointRow, Share, WebhookStore};
 
@@ -90,6 +92,7 @@ pub trait Store:
     + ApiKeyStore
     + ThrottleStore
     + PeopleStore
+    + TelegramStore
     + 'static
 {
 }
@@ -108,6 +111,7 @@ impl<
         + ApiKeyStore
         + ThrottleStore
         + PeopleStore
+        + TelegramStore
         + 'static,
 > Store for T
 {
@@ -117,6 +121,7 @@ impl<
 pub mod prelude {
     pub use super::{
         AccountStore, ApiKeyStore, BakongStore, ChargeStore, ClaimStore, CounterStore, DeviceStore,
-        EventStore, HealthStore, PaymentStore, PeopleStore, ThrottleStore, WebhookStore,
+        EventStore, HealthStore, PaymentStore, PeopleStore, TelegramStore, ThrottleStore,
+        WebhookStore,
     };
 }

@@ -52,6 +52,8 @@ mod payments;
 mod people;
 #[path = "sql/rows.rs"]
 mod rows;
+#[path = "sql/telegram.rs"]
+mod telegram;
 #[path = "sql/throttles.rs"]
 mod throttles;
 #[path = "sql/webhooks.rs"]
@@ -87,6 +89,15 @@ mod dialect {
          select 'msg_' || lower(hex(randomblob(16))), endpoint_id, merchant_id, ?2, ?3, ?4, ?5, ?5, ?5 \
          from webhook_endpoint where merchant_id = ?1 and enabled = 1 and deleted_at is null \
          and (events = '[]' or instr(events, '\"' || ?3 || '\"') > 0)";
+    /// Puts an event in the outbox of every active Telegram chat of its merchant that asks for
+    /// its kind and whose scope (a store, a counter) takes in the counter it happened at.
+    /// Binds: merchant, seq, kind, body, now, counter.
+    pub(super) const TG_ENQUEUE: &str = "insert into telegram_message (message_row_id, link_id, merchant_id, seq, kind, body, created_at, updated_at) \
+         select 'tgm_' || lower(hex(randomblob(16))), link_id, merchant_id, ?2, ?3, ?4, ?5, ?5 \
+         from telegram_chat where merchant_id = ?1 and status = 'active' and deleted_at is null \
+         and (events = '[]' or events like '%\"' || ?3 || '\"%') \
+         and (terminal_id is null or terminal_id = ?6) \
+         and (store_id is null or store_id = (select t.store_id from terminal t where t.terminal_id = ?6))";
 }
 
 /// SQLite-backed [`Store`].

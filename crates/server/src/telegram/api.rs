@@ -92,6 +92,21 @@ impl std::fmt::Debug for BotApi {
     }
 }
 
+impl Failure {
+    /// Its name in metrics.
+    pub fn metric(&self) -> &'static str {
+        match self {
+            Self::RetryAfter(_) => "retry_after",
+            Self::Migrated(_) => "migrated",
+            Self::Removed(_) => "removed",
+            Self::Unauthorized => "unauthorized",
+            Self::Rejected(_) => "rejected",
+            Self::Unavailable(_) => "unavailable",
+            Self::MaybeDelivered => "maybe_delivered",
+        }
+    }
+}
+
 impl BotApi {
     /// The bot of `token` at `api_url` (`https://api.telegram.org`, or a stand-in).
     pub fn new(api_url: &str, token: &str) -> Result<Self, Failure> {
@@ -214,7 +229,8 @@ fn seen(update: &Value) -> Option<Seen> {
     let update_id = update["update_id"].as_i64()?;
     let m = &update["message"];
     let chat = &m["chat"];
-    let chat_id = chat["id"].as_i64()?;
+    // An update that is no message (a member change) still moves the offset past it.
+    let chat_id = chat["id"].as_i64().unwrap_or_default();
     let title = chat["title"]
         .as_str()
         .or_else(|| chat["first_name"].as_str())

@@ -5,15 +5,7 @@
 use khqr::{Currency, Money};
 
 /// The language a chat is posted to in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// English
-    En,
-    /// Khmer
-    Km,
-    /// Chinese (simplified)
-    Zh,
-}
+pub use crate::api::ChatLanguage as Language;
 
 /// One payment, as a chat is told of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -561,6 +561,36 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
         ),
         (
             "GET",
+            "/api/v1/telegram/chats".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/telegram/links".into(),
+            Some(json!({"language": "en"})),
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "PATCH",
+            "/api/v1/telegram/chats/no-such-chat".into(),
+            Some(json!({"language": "zh"})),
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/telegram/chats/no-such-chat".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/telegram/chats/no-such-chat/test".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
             "/api/v1/staff/invitations".into(),
             None,
             [401, 200, 200, 403, 403, 403, 200, 403],

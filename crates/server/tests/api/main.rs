@@ -20,6 +20,7 @@ mod people;
 mod session;
 mod staff;
 mod stores;
+mod telegram;
 mod test_payments;
 mod web;
 mod webhooks;

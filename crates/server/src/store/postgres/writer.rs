@@ -103,8 +103,20 @@ const APPEND_MANY: &str = "with head as ( \
        returning seq) \
      select max(seq) as last, pg_notify('tonle_events', $1 || ':' || max(seq)), \
        exists (select 1 from webhook_endpoint w where w.merchant_id = $1 and w.enabled = 1 \
-               and w.deleted_at is null) as hooked \
+               and w.deleted_at is null) as hooked, \
+       exists (select 1 from telegram_chat t where t.merchant_id = $1 and t.status = 'active' \
+               and t.deleted_at is null) as chatted \
      from ev";
+
+/// Puts a merchant's events in the outbox of its Telegram chats that ask for them (as
+/// `dialect::TG_ENQUEUE`, many at once). Binds: merchant, seqs, kinds, bodies, times, counters.
+const TG_ENQUEUE_MANY: &str = "insert into telegram_message (message_row_id, link_id, merchant_id, seq, kind, body, created_at, updated_at) \
+     select 'tgm_' || replace(gen_random_uuid()::text, '-', ''), c.link_id, c.merchant_id, e.seq, e.kind, e.body, e.at, e.at \
+     from telegram_chat c, unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[]) as e(seq, kind, body, at, counter) \
+     where c.merchant_id = $1 and c.status = 'active' and c.deleted_at is null \
+       and (c.events = '[]' or c.events like '%\"' || e.kind || '\"%') \
+       and (c.terminal_id is null or c.terminal_id = e.counter) \
+       and (c.store_id is null or c.store_id = (select t.store_id from terminal t where t.terminal_id = e.counter))";
 
 /// Puts a merchant's events in the outbox of its endpoints that ask for them.
 /// Binds: merchant, seqs, types, bodies, times.
@@ -123,6 +135,16 @@ struct Outbox {
     times: Vec<i64>,
 }
 
+/// One merchant's Telegram rows of a group, as the columns `TG_ENQUEUE_MANY` unnests.
+#[derive(Default)]
+struct Alerts {
+    seqs: Vec<i64>,
+    kinds: Vec<&'static str>,
+    bodies: Vec<String>,
+    times: Vec<i64>,
+    counters: Vec<Option<String>>,
+}
+
 /// Gives each staged event its merchant's next sequence number, in order, and makes the
 /// outcomes.
 async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec<PaymentOutcome>> {
@@ -134,6 +156,7 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
     }
     let mut seqs = vec![0u64; staged.len()];
     let mut hooked = std::collections::BTreeSet::new();
+    let mut chatted = std::collections::BTreeSet::new();
     for (merchant_id, idx) in &per_merchant {
         let (mut kinds, mut data, mut times) = (Vec::new(), Vec::new(), Vec::new());
         for &i in idx {
@@ -155,6 +178,9 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
         if row.try_get::<bool, _>("hooked")? {
             hooked.insert(merchant_id.as_str());
         }
+        if row.try_get::<bool, _>("chatted")? {
+            chatted.insert(merchant_id.as_str());
+        }
         let first = last as u64 + 1 - idx.len() as u64;
         for (k, &i) in idx.iter().enumerate() {
             seqs[i] = first + k as u64;
@@ -162,6 +188,7 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
     }
     let mut outcomes = Vec::with_capacity(staged.len());
     let mut hooks: BTreeMap<String, Outbox> = BTreeMap::new();
+    let mut alerts: BTreeMap<String, Alerts> = BTreeMap::new();
     for (i, s) in staged.into_iter().enumerate() {
         match s {
             Staged::Done(outcome) => outcomes.push(outcome),
@@ -189,6 +216,20 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
                     o.bodies.push(body);
                     o.times.push(now);
                 }
+                let alert = if chatted.contains(merchant_id.as_str()) {
+                    crate::domain::alert::of(&event)
+                } else {
+                    None
+                };
+                if let Some((kind, counter)) = alert {
+                    let a = alerts.entry(merchant_id.clone()).or_default();
+                    a.seqs.push(event.seq as i64);
+                    a.kinds.push(kind.as_str());
+                    a.bodies
+                        .push(crate::domain::alert::body(&event).map_err(other)?);
+                    a.times.push(now);
+                    a.counters.push(counter.map(str::to_owned));
+                }
                 tx.appended(&merchant_id, event.clone());
                 outcomes.push(PaymentOutcome::Recorded {
                     payment,
@@ -205,6 +246,17 @@ async fn append_staged(tx: &mut EventTx, staged: Vec<Staged>) -> StoreResult<Vec
             .bind(&o.kinds)
             .bind(&o.bodies)
             .bind(&o.times)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (merchant_id, a) in &alerts {
+        sqlx::query(TG_ENQUEUE_MANY)
+            .bind(merchant_id)
+            .bind(&a.seqs)
+            .bind(&a.kinds)
+            .bind(&a.bodies)
+            .bind(&a.times)
+            .bind(&a.counters)
             .execute(&mut **tx)
             .await?;
     }

@@ -87,7 +87,7 @@ pub(crate) fn kind(data: &api::EventData) -> &'static str {
 }
 
 /// Appends an event inside the caller's transaction, with the merchant's next sequence number,
-/// and puts it in the outbox of the merchant's webhook endpoints that ask for it.
+/// and puts it in the outbox of the merchant's webhook endpoints and Telegram chats that ask for it.
 pub(crate) async fn append_event(
     tx: &mut EventTx,
     merchant_id: &str,
@@ -114,6 +114,17 @@ pub(crate) async fn append_event(
             .bind(kind.as_str())
             .bind(body)
             .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some((chat_kind, counter)) = crate::domain::alert::of(&event) {
+        sqlx::query(dialect::TG_ENQUEUE)
+            .bind(merchant_id)
+            .bind(seq)
+            .bind(chat_kind.as_str())
+            .bind(crate::domain::alert::body(&event).map_err(other)?)
+            .bind(now)
+            .bind(counter)
             .execute(&mut **tx)
             .await?;
     }

@@ -321,6 +321,9 @@ pub(super) async fn finish(pool: &Pool, o: &AttemptOutcome) -> StoreResult<()> {
     .bind(o.paused_until)
     .execute(&mut *tx)
     .await?;
+    if let Some(reason) = &o.disable_reason {
+        super::telegram::tell_chats_off(&mut tx, &o.endpoint_id, reason, o.now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::dialect::{APPEND_EVENT, ENQUEUE};
+use super::dialect::{APPEND_EVENT, ENQUEUE, TG_ENQUEUE};
 use super::{
     CHARGE_COLS, Cols, PAYMENT_COLS, SET_CHARGE_STATUS, charge_row, kind, other, payment_row,
 };
@@ -227,6 +227,17 @@ fn append_event(
     if let Some((kind, body)) = crate::domain::webhook::body(&event).map_err(other)? {
         tx.prepare_cached(ENQUEUE)?
             .execute(params![merchant_id, seq, kind.as_str(), body, now])?;
+    }
+    if let Some((chat_kind, counter)) = crate::domain::alert::of(&event) {
+        let body = crate::domain::alert::body(&event).map_err(other)?;
+        tx.prepare_cached(TG_ENQUEUE)?.execute(params![
+            merchant_id,
+            seq,
+            chat_kind.as_str(),
+            body,
+            now,
+            counter
+        ])?;
     }
     Ok(event)
 }
