@@ -50,7 +50,7 @@ pub struct Settings {
     /// origins besides this one that may show the app in a frame (`frame-ancestors`)
     pub frame_ancestors: Vec<String>,
     /// the deployment's Telegram bot, when set up
-    pub telegram: Option<crate::telegram::TelegramSettings>,
+    pub telegram: Option<TelegramSettings>,
 }
 
 /// Where email goes out, and the address links in it point at.
@@ -227,4 +227,18 @@ fn test_schema_url(url: &str, data_dir: &std::path::Path) -> String {
         "{url}{sep}options=-c%20search_path%3Dtest_{:016x}",
         h.finish()
     )
+}
+
+/// Where the bot is and who it is.
+#[derive(Debug, Clone)]
+pub struct TelegramSettings {
+    /// the Bot API (`https://api.telegram.org`, or a stand-in)
+    pub api_url: String,
+    /// the bot's token, from BotFather
+    pub token: String,
+}
+
+impl TelegramSettings {
+    /// The default Bot API.
+    pub const API_URL: &str = "https://api.telegram.org";
 }

@@ -1,6 +1,7 @@
 //! tonle's server: merchants, charges, payment ingestion from networks, an append-only event log,
 //! and websocket push with replay. `startup` wires it; one module per resource under `routes`.
 
+pub mod alerts;
 pub mod auth;
 pub mod bakong;
 pub mod bus;

@@ -248,7 +248,7 @@ impl Application {
         ));
         let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
         let telegram = state.telegram.clone().map(|bot| {
-            tokio::spawn(crate::telegram::run(
+            tokio::spawn(crate::alerts::run(
                 state.clone(),
                 bot,
                 state.shutdown.clone(),

@@ -1,53 +1,36 @@
 //! Payment alerts in Telegram. The deployment has one bot (`--telegram-bot-token`); shops link
 //! their groups to it with one-time codes (`routes::telegram`), and every event a chat asks for
-//! is put in its outbox in the event's own transaction (`store`). Here: the Bot API client
-//! (`api`), what is said (`text`, `notice`, `render`), pacing (`pace`), the sender (`sender`),
-//! the update poller that links chats (`updates`), the day's summary (`summary`), and a stand-in
-//! Bot API (`standin`, `tonle simulate telegram`) that answers as Telegram does.
+//! is put in its outbox in the event's own transaction (`store`); `alerts` runs the sender, the
+//! update poller and the summary clock. Here: the bot, its Bot API client (`api`), what is said
+//! (`text`, `notice`, `render`), pacing (`pace`), and a stand-in Bot API (`standin`,
+//! `tonle simulate telegram`) that answers as Telegram does.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 
-use crate::state::AppState;
+use crate::config::TelegramSettings;
 
 pub mod api;
 pub mod notice;
 pub mod pace;
 pub mod render;
-pub mod sender;
 pub mod standin;
-pub mod summary;
 pub mod text;
-pub mod updates;
 
 #[cfg(test)]
 mod tests;
 
-/// Where the bot is and who it is.
-#[derive(Debug, Clone)]
-pub struct TelegramSettings {
-    /// the Bot API (`https://api.telegram.org`, or a stand-in)
-    pub api_url: String,
-    /// the bot's token, from BotFather
-    pub token: String,
-}
-
-impl TelegramSettings {
-    /// The default Bot API.
-    pub const API_URL: &str = "https://api.telegram.org";
-}
-
 /// The deployment's bot: its client, its username (from `getMe`), whether Telegram refuses its
 /// token, and a bell that wakes the sender.
 pub struct Telegram {
-    api: api::BotApi,
+    pub(crate) api: api::BotApi,
     username: RwLock<Option<String>>,
     refused: AtomicBool,
     wake: Notify,
     /// this instance, as it holds the update poller's lease
-    holder: String,
+    pub(crate) holder: String,
 }
 
 impl Telegram {
@@ -85,7 +68,7 @@ impl Telegram {
             .clone()
     }
 
-    fn set_username(&self, name: String) {
+    pub(crate) fn set_username(&self, name: String) {
         *self.username.write().unwrap_or_else(|p| p.into_inner()) = Some(name);
     }
 
@@ -94,7 +77,7 @@ impl Telegram {
         self.refused.load(Ordering::Relaxed)
     }
 
-    fn refuse(&self) {
+    pub(crate) fn refuse(&self) {
         if !self.refused.swap(true, Ordering::Relaxed) {
             tracing::error!(
                 "Telegram refuses the bot token (401): alerts wait until it is replaced (--telegram-bot-token)"
@@ -103,7 +86,7 @@ impl Telegram {
         }
     }
 
-    fn accepted(&self) {
+    pub(crate) fn accepted(&self) {
         if self.refused.swap(false, Ordering::Relaxed) {
             crate::metrics::telegram_token_refused(false);
         }
@@ -114,19 +97,7 @@ impl Telegram {
         self.wake.notify_one();
     }
 
-    async fn woken(&self) {
+    pub(crate) async fn woken(&self) {
         self.wake.notified().await;
-    }
-}
-
-/// Runs the bot's tasks until shutdown: the sender, the update poller, the summary clock.
-pub async fn run(state: AppState, bot: Arc<Telegram>, shutdown: watch::Receiver<bool>) {
-    let tasks = [
-        tokio::spawn(sender::run(state.clone(), bot.clone(), shutdown.clone())),
-        tokio::spawn(updates::run(state.clone(), bot.clone(), shutdown.clone())),
-        tokio::spawn(summary::run(state, bot, shutdown)),
-    ];
-    for t in tasks {
-        let _ = t.await;
     }
 }

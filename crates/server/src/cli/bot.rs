@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::telegram::TelegramSettings;
+use crate::config::TelegramSettings;
 
 /// The bot that posts payment alerts to shops' Telegram groups (made with @BotFather).
 #[derive(Args)]

@@ -80,6 +80,32 @@ fn events(mut e: Vec<api::ChatEvent>) -> Vec<api::ChatEvent> {
     e
 }
 
+/// The store or counter a link is scoped to is the merchant's.
+async fn check_scope(
+    state: &AppState,
+    merchant_id: &str,
+    body: &api::NewChatLink,
+) -> Result<(), ApiError> {
+    if let Some(t) = &body.terminal_id {
+        state
+            .store
+            .terminal(merchant_id, t)
+            .await
+            .map_err(|_| ApiError::field("terminal_id", "no such counter"))?;
+    }
+    if let Some(s) = &body.store_id
+        && !state
+            .store
+            .stores(merchant_id)
+            .await?
+            .iter()
+            .any(|x| &x.store_id == s)
+    {
+        return Err(ApiError::field("store_id", "no such store"));
+    }
+    Ok(())
+}
+
 #[utoipa::path(post, path = "/api/v1/telegram/links", tag = "telegram", request_body = api::NewChatLink, responses((status = 201, body = api::ChatLink, description = "a code for one chat, 10 minutes"), (status = 403, description = "only an owner or manager", body = api::ErrorBody), (status = 404, description = "no bot on this server, or no such store or counter", body = api::ErrorBody), (status = 422, description = "a field is wrong, or too many chats or open codes", body = api::ErrorBody), (status = 503, description = "Telegram has not answered getMe yet", body = api::ErrorBody)))]
 async fn link(
     State(state): State<AppState>,
@@ -89,23 +115,7 @@ async fn link(
     policy::allow(&caller, Action::ManageTelegram)?;
     let bot = bot(&state)?;
     let merchant_id = caller.merchant_id().to_string();
-    if let Some(t) = &body.terminal_id {
-        state
-            .store
-            .terminal(&merchant_id, t)
-            .await
-            .map_err(|_| ApiError::field("terminal_id", "no such counter"))?;
-    }
-    if let Some(s) = &body.store_id
-        && !state
-            .store
-            .stores(&merchant_id)
-            .await?
-            .iter()
-            .any(|x| &x.store_id == s)
-    {
-        return Err(ApiError::field("store_id", "no such store"));
-    }
+    check_scope(&state, &merchant_id, &body).await?;
     if state.store.telegram_chats(&merchant_id).await?.len() >= MAX_CHATS {
         return Err(ApiError::field(
             "language",
@@ -201,7 +211,7 @@ async fn change(
     }
     state.store.update_telegram_chat(&chat, now_ms()).await?;
     if new_hour.is_some() {
-        crate::telegram::summary::first_day(&state, &chat).await?;
+        crate::alerts::summary::first_day(&state, &chat).await?;
     }
     Ok(Json(view(&chat)))
 }

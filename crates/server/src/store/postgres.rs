@@ -54,6 +54,8 @@ mod people;
 mod rows;
 #[path = "sql/telegram.rs"]
 mod telegram;
+#[path = "sql/telegram_outbox.rs"]
+mod telegram_outbox;
 #[path = "sql/throttles.rs"]
 mod throttles;
 #[path = "sql/webhooks.rs"]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tonle_server::api;
 use tonle_server::config::Settings;
-use tonle_server::telegram::TelegramSettings;
+use tonle_server::config::TelegramSettings;
 use tonle_server::telegram::standin::{Fault, Sent, StandIn};
 
 use crate::helpers::{Merchant, TestApp, payment_for, spawn_app_with, start, uuid_like};

@@ -13,9 +13,10 @@ use crate::store::{
 const CHAT_COLS: &str = "c.link_id, c.merchant_id, c.chat_id, c.thread_id, c.title, c.language, c.store_id, c.terminal_id, c.events, \
      c.quiet_from, c.quiet_to, c.summary_hour, c.status, c.removed_reason, c.last_delivered_at, c.summary_day, c.failures, \
      (select count(*) from telegram_message m where m.link_id = c.link_id and m.status = 'pending') as waiting";
-const MESSAGE_COLS: &str = "message_row_id, link_id, kind, body, maybe_sent, attempts, created_at";
+pub(super) const MESSAGE_COLS: &str =
+    "message_row_id, link_id, kind, body, maybe_sent, attempts, created_at";
 
-fn chat(r: &DbRow) -> StoreResult<ChatRow> {
+pub(super) fn chat(r: &DbRow) -> StoreResult<ChatRow> {
     let events: String = r.try_get("events")?;
     let hour = |n: Option<i64>| n.and_then(|h| u8::try_from(h).ok());
     let quiet = match (hour(r.try_get("quiet_from")?), hour(r.try_get("quiet_to")?)) {
@@ -48,7 +49,7 @@ fn chat(r: &DbRow) -> StoreResult<ChatRow> {
     })
 }
 
-fn message(r: &DbRow) -> StoreResult<MessageRow> {
+pub(super) fn message(r: &DbRow) -> StoreResult<MessageRow> {
     Ok(MessageRow {
         message_row_id: r.try_get("message_row_id")?,
         link_id: r.try_get("link_id")?,
@@ -90,7 +91,7 @@ async fn queue(
     Ok(())
 }
 
-async fn one_chat(conn: &mut Conn, link_id: &str) -> StoreResult<ChatRow> {
+pub(super) async fn one_chat(conn: &mut Conn, link_id: &str) -> StoreResult<ChatRow> {
     let r = sqlx::query(&format!(
         "select {CHAT_COLS} from telegram_chat c where c.link_id = $1"
     ))
@@ -152,59 +153,6 @@ async fn use_code(
     let row = one_chat(&mut tx, &link_id).await?;
     tx.commit().await?;
     Ok(Some(row))
-}
-
-async fn finish(
-    pool: &Pool,
-    link_id: &str,
-    rows: &[String],
-    result: &SendResult,
-    now: i64,
-) -> StoreResult<()> {
-    let mut tx = pool.begin_with(dialect::BEGIN).await?;
-    for id in rows {
-        let q = match result {
-            SendResult::Sent(message_id) => sqlx::query(
-                "update telegram_message set status = 'sent', message_id = $2, sent_at = $3, attempts = attempts + 1, updated_at = $3 \
-                 where message_row_id = $1 and status = 'pending'",
-            )
-            .bind(id)
-            .bind(*message_id),
-            SendResult::Retry { error, maybe_sent } => sqlx::query(
-                "update telegram_message set attempts = attempts + 1, last_error = $2, \
-                 maybe_sent = case when $4 then 1 else maybe_sent end, updated_at = $3 where message_row_id = $1",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(now)
-            .bind(*maybe_sent),
-            SendResult::GiveUp { status, error } => sqlx::query(
-                "update telegram_message set status = $4, attempts = attempts + 1, last_error = $2, updated_at = $3 \
-                 where message_row_id = $1",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(now)
-            .bind(*status),
-        };
-        let q = if matches!(result, SendResult::Sent(_)) {
-            q.bind(now)
-        } else {
-            q
-        };
-        q.execute(&mut *tx).await?;
-    }
-    if matches!(result, SendResult::Sent(_)) {
-        sqlx::query(
-            "update telegram_chat set last_delivered_at = $2, updated_at = $2 where link_id = $1",
-        )
-        .bind(link_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 #[async_trait]
@@ -310,7 +258,7 @@ impl TelegramStore for Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        drop_waiting(&mut tx, link_id, "chat unlinked", now).await?;
+        super::telegram_outbox::drop_waiting(&mut tx, link_id, "chat unlinked", now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -370,47 +318,6 @@ impl TelegramStore for Backend {
             .collect()
     }
 
-    async fn claim_telegram_chats(
-        &self,
-        now: i64,
-        lease_until: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<ChatRow>> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "update telegram_chat set leased_until = $2 where link_id in ( \
-               select c.link_id from telegram_chat c where c.status = 'active' and c.deleted_at is null \
-                 and (c.leased_until is null or c.leased_until <= $1) and (c.paused_until is null or c.paused_until <= $1) \
-                 and exists (select 1 from telegram_message m where m.link_id = c.link_id and m.status = 'pending') \
-               order by c.link_id limit $3) \
-             and (leased_until is null or leased_until <= $1) returning link_id",
-        )
-        .bind(now)
-        .bind(lease_until)
-        .bind(i64::from(limit))
-        .fetch_all(&self.writer)
-        .await?;
-        let mut conn = self.reader.acquire().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(one_chat(&mut conn, &id).await?);
-        }
-        Ok(out)
-    }
-
-    async fn telegram_waiting(&self, link_id: &str, limit: u32) -> StoreResult<Vec<MessageRow>> {
-        sqlx::query(&format!(
-            "select {MESSAGE_COLS} from telegram_message where link_id = $1 and status = 'pending' \
-             order by created_at, coalesce(seq, 0), message_row_id limit $2"
-        ))
-        .bind(link_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.writer)
-        .await?
-        .iter()
-        .map(message)
-        .collect()
-    }
-
     async fn finish_telegram_send(
         &self,
         link_id: &str,
@@ -418,7 +325,20 @@ impl TelegramStore for Backend {
         result: &SendResult,
         now: i64,
     ) -> StoreResult<()> {
-        finish(&self.writer, link_id, rows, result, now).await
+        super::telegram_outbox::finish(&self.writer, link_id, rows, result, now).await
+    }
+
+    async fn claim_telegram_chats(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ChatRow>> {
+        super::telegram_outbox::claim_telegram_chats(self, now, lease_until, limit).await
+    }
+
+    async fn telegram_waiting(&self, link_id: &str, limit: u32) -> StoreResult<Vec<MessageRow>> {
+        super::telegram_outbox::telegram_waiting(self, link_id, limit).await
     }
 
     async fn release_telegram_chat(
@@ -427,38 +347,15 @@ impl TelegramStore for Backend {
         paused_until: Option<i64>,
         failures: u32,
     ) -> StoreResult<()> {
-        sqlx::query("update telegram_chat set leased_until = null, paused_until = $2, failures = $3 where link_id = $1")
-            .bind(link_id)
-            .bind(paused_until)
-            .bind(i64::from(failures))
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+        super::telegram_outbox::release_telegram_chat(self, link_id, paused_until, failures).await
     }
 
     async fn migrate_telegram_chat(&self, from: i64, to: i64, now: i64) -> StoreResult<()> {
-        sqlx::query("update telegram_chat set chat_id = $2, updated_at = $3 where chat_id = $1")
-            .bind(from)
-            .bind(to)
-            .bind(now)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+        super::telegram_outbox::migrate_telegram_chat(self, from, to, now).await
     }
 
     async fn remove_telegram_chat(&self, link_id: &str, reason: &str, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with(dialect::BEGIN).await?;
-        sqlx::query(
-            "update telegram_chat set status = 'removed', removed_reason = $2, leased_until = null, updated_at = $3 where link_id = $1",
-        )
-        .bind(link_id)
-        .bind(reason)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        drop_waiting(&mut tx, link_id, reason, now).await?;
-        tx.commit().await?;
-        Ok(())
+        super::telegram_outbox::remove_telegram_chat(self, link_id, reason, now).await
     }
 
     async fn telegram_poll_lease(
@@ -467,68 +364,10 @@ impl TelegramStore for Backend {
         now: i64,
         until: i64,
     ) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "update telegram_bot set holder = $1, until = $3 where id = 1 and (holder is null or holder = $1 or until <= $2) \
-             returning next_update",
-        )
-        .bind(holder)
-        .bind(now)
-        .bind(until)
-        .fetch_optional(&self.writer)
-        .await?)
+        super::telegram_outbox::telegram_poll_lease(self, holder, now, until).await
     }
 
     async fn telegram_poll_advance(&self, holder: &str, next_update: i64) -> StoreResult<()> {
-        sqlx::query("update telegram_bot set next_update = $2 where id = 1 and holder = $1 and next_update < $2")
-            .bind(holder)
-            .bind(next_update)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+        super::telegram_outbox::telegram_poll_advance(self, holder, next_update).await
     }
-}
-
-async fn drop_waiting(conn: &mut Conn, link_id: &str, reason: &str, now: i64) -> StoreResult<()> {
-    sqlx::query(
-        "update telegram_message set status = 'dropped', last_error = $2, updated_at = $3 where link_id = $1 and status = 'pending'",
-    )
-    .bind(link_id)
-    .bind(reason)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Tells the merchant's Telegram chats that ask for it that an endpoint was turned off.
-pub(super) async fn tell_chats_off(
-    conn: &mut Conn,
-    endpoint_id: &str,
-    reason: &str,
-    now: i64,
-) -> StoreResult<()> {
-    let links: Vec<(String, String)> = sqlx::query_as(
-        "select c.link_id, c.merchant_id from telegram_chat c join webhook_endpoint e on e.merchant_id = c.merchant_id \
-         where e.endpoint_id = $1 and c.status = 'active' and c.deleted_at is null \
-           and c.store_id is null and c.terminal_id is null \
-           and (c.events = '[]' or c.events like '%\"webhook_off\"%')",
-    )
-    .bind(endpoint_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let body = serde_json::json!({"endpoint_id": endpoint_id, "reason": reason}).to_string();
-    for (link_id, merchant_id) in links {
-        sqlx::query(
-            "insert into telegram_message (message_row_id, link_id, merchant_id, kind, body, created_at, updated_at) \
-             values ($1, $2, $3, 'webhook_off', $4, $5, $5)",
-        )
-        .bind(format!("tgm_{}", uuid::Uuid::new_v4().simple()))
-        .bind(link_id)
-        .bind(merchant_id)
-        .bind(&body)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }

@@ -322,7 +322,7 @@ pub(super) async fn finish(pool: &Pool, o: &AttemptOutcome) -> StoreResult<()> {
     .execute(&mut *tx)
     .await?;
     if let Some(reason) = &o.disable_reason {
-        super::telegram::tell_chats_off(&mut tx, &o.endpoint_id, reason, o.now).await?;
+        super::telegram_outbox::tell_chats_off(&mut tx, &o.endpoint_id, reason, o.now).await?;
     }
     tx.commit().await?;
     Ok(())

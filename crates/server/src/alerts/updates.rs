@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::Telegram;
-use super::api::{Failure, Outgoing, Seen, start_code};
 use crate::clock::millis;
 use crate::state::AppState;
 use crate::store::Starting;
+use crate::telegram::Telegram;
+use crate::telegram::api::{Failure, Outgoing, Seen, start_code};
 
 /// How long one `getUpdates` waits for an update.
 const WAIT: Duration = Duration::from_secs(20);

@@ -10,12 +10,12 @@ use std::time::Duration;
 use khqr::{MinorUnits, Money};
 use tokio::sync::watch;
 
-use super::Telegram;
-use super::notice::{self, Summary};
 use crate::api;
 use crate::history::civil_from_days;
 use crate::state::AppState;
 use crate::store::{ChatRow, Range, Store, StoreResult};
+use crate::telegram::Telegram;
+use crate::telegram::notice::{self, Summary};
 
 const DAY_MS: i64 = 86_400_000;
 /// A token expiring within this is reminded of.

@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::api::{Failure, Outgoing};
-use super::pace::{ChatPace, DIGEST_MAX, Plan};
-use super::{Telegram, render};
 use crate::clock::millis;
 use crate::state::AppState;
 use crate::store::{ChatRow, MessageRow, SendResult};
+use crate::telegram::api::{Failure, Outgoing};
+use crate::telegram::pace::{ChatPace, DIGEST_MAX, Plan};
+use crate::telegram::{Telegram, render};
 
 /// A chat is not taken by another sender for this long; a sender gives it back before.
 const LEASE: Duration = Duration::from_secs(90);
