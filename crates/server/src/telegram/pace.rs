@@ -13,6 +13,9 @@ pub const GAP_MS: i64 = 1_000;
 pub const PER_WINDOW: usize = 20;
 /// The window of [`PER_WINDOW`].
 pub const WINDOW_MS: i64 = 60_000;
+/// The window is kept this much wider: a send arrives some ms after it was planned, and a
+/// request slowed on the way must not make 21 land within Telegram's minute.
+pub const MARGIN_MS: i64 = 1_000;
 /// Most payments one listing message carries (it stays far under 4096 characters).
 pub const DIGEST_MAX: usize = 25;
 /// Waiting payments a slot sends one by one; more go as one listing.
@@ -43,7 +46,7 @@ impl ChatPace {
     pub fn next_slot(&self, now: i64) -> i64 {
         let after_gap = self.sent.back().map_or(now, |last| last + GAP_MS);
         let after_window = if self.sent.len() >= PER_WINDOW {
-            self.sent[self.sent.len() - PER_WINDOW] + WINDOW_MS
+            self.sent[self.sent.len() - PER_WINDOW] + WINDOW_MS + MARGIN_MS
         } else {
             now
         };
@@ -53,7 +56,11 @@ impl ChatPace {
     /// A message went at `at`.
     pub fn record(&mut self, at: i64) {
         self.sent.push_back(at);
-        while self.sent.front().is_some_and(|t| *t <= at - WINDOW_MS) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| *t <= at - WINDOW_MS - MARGIN_MS)
+        {
             self.sent.pop_front();
         }
     }

@@ -440,3 +440,40 @@ async fn without_a_bot_linking_says_so_and_cashiers_see_nothing() {
         .unwrap();
     assert_eq!(bad.status(), 422);
 }
+
+#[tokio::test]
+async fn a_late_payment_and_one_to_review_are_told_as_such_in_khmer() {
+    let (bot, url) = standin().await;
+    let app = spawn_app_with(with_bot(&url)).await;
+    let m = app.register("late@shop.kh", "sokha@aclb").await;
+    link(&app, &bot, &m, -600, json!({"language": "km"})).await;
+    // Paid a second after its QR expired: paid late, waiting for a decision.
+    let c = app.charge(&m, "7000", "KHR").await;
+    let mut late = payment_for(&c, "tx-late");
+    late["paid_at_ms"] = json!(c.expires_at_ms + 1_000);
+    assert_eq!(app.notify(&late).await.status(), 200);
+    // A second payment of the same charge: kept for review.
+    assert_eq!(app.notify(&payment_for(&c, "tx-again")).await.status(), 200);
+    let texts = eventually("both told", Duration::from_secs(20), async || {
+        let t: Vec<String> = bot
+            .sent()
+            .into_iter()
+            .filter(|s| s.chat_id == -600 && !s.text.starts_with("🔗"))
+            .map(|s| s.text)
+            .collect();
+        (t.len() >= 2).then_some(t)
+    })
+    .await;
+    assert!(texts[0].starts_with("⚠️ <b>បង់យឺត"), "{}", texts[0]);
+    assert!(
+        texts[0].contains("¥84.96 (អត្រា 565)"),
+        "the payer's yuan: {}",
+        texts[0]
+    );
+    assert!(
+        texts[1].starts_with("🔎 <b>ការបង់ប្រាក់ត្រូវពិនិត្យ</b>"),
+        "{}",
+        texts[1]
+    );
+    assert!(texts[1].contains("<code>tx-again</code>"));
+}
