@@ -70,8 +70,9 @@ pub(super) async fn record(tx: &mut EventTx, new: &NewPayment) -> StoreResult<St
     let Some((payment, settled)) = insert_payment(tx, new, to, review).await? else {
         return duplicate(tx, new).await;
     };
+    // A payment kept for review leaves the charge as it was: it is no `charge_paid`.
+    let data = settlement::event(settled.as_ref(), crate::domain::payment::view(&payment));
     let charge_after = settled.unwrap_or(charge);
-    let data = settlement::event(Some(&charge_after), crate::domain::payment::view(&payment));
     Ok(Staged::Event {
         merchant_id: charge_after.merchant_id.to_string(),
         payment,

@@ -183,6 +183,7 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
     else {
         return duplicate(tx, new);
     };
+    let settles = matches!(verdict, Verdict::Settles { .. });
     let charge_after = match verdict {
         Verdict::Settles { status, .. } => {
             // rusqlite binds by position: `?N`, not sqlx's `$N`
@@ -200,7 +201,12 @@ fn record(tx: &Connection, new: &NewPayment) -> StoreResult<PaymentOutcome> {
         }
         Verdict::Review(_) => charge,
     };
-    let data = settlement::event(Some(&charge_after), crate::domain::payment::view(&payment));
+    // A payment kept for review leaves the charge as it was: it is no `charge_paid` (a second
+    // payment of a paid charge must not ring the counter again).
+    let data = settlement::event(
+        settles.then_some(&charge_after),
+        crate::domain::payment::view(&payment),
+    );
     let event = append_event(tx, &charge_after.merchant_id, data, new.now)?;
     Ok(PaymentOutcome::Recorded {
         payment,
