@@ -540,3 +540,39 @@ pub async fn create_api_key(body: &api::CreateApiKey) -> Result<api::ApiKeyCreat
 pub async fn revoke_api_key(id: &str) -> Result<(), ClientError> {
     delete(&format!("/api/v1/api-keys/{id}")).await
 }
+
+/// `GET /api/v1/telegram/chats`: the deployment's bot and the linked chats.
+pub async fn telegram_chats() -> Result<api::TelegramChats, ClientError> {
+    get("/api/v1/telegram/chats").await
+}
+
+/// `POST /api/v1/telegram/links`: a one-time code that links the chat it is sent in.
+pub async fn telegram_link(body: &api::NewChatLink) -> Result<api::ChatLink, ClientError> {
+    post("/api/v1/telegram/links", body, None).await
+}
+
+/// `PATCH /api/v1/telegram/chats/{id}`
+pub async fn update_telegram_chat(
+    id: &str,
+    body: &api::ChatPatch,
+) -> Result<api::TelegramChat, ClientError> {
+    patch(&format!("/api/v1/telegram/chats/{id}"), body).await
+}
+
+/// `POST /api/v1/telegram/chats/{id}/test`: answered 202 once the message is queued.
+pub async fn test_telegram_chat(id: &str) -> Result<(), ClientError> {
+    let req = Request::post(&format!("/api/v1/telegram/chats/{id}/test"))
+        .json(&serde_json::json!({}))
+        .map_err(|_| ClientError::Decode)?;
+    let res = req.send().await.map_err(|_| ClientError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
+}
+
+/// `DELETE /api/v1/telegram/chats/{id}`: nothing more is posted there.
+pub async fn remove_telegram_chat(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/telegram/chats/{id}")).await
+}

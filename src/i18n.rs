@@ -491,6 +491,105 @@ impl Key {
     pub const RotateSecret: Key = Key(["New secret", "សម្ងាត់ថ្មី", "更换密钥"]);
     pub const Integrations: Key = Key(["Integrations", "ការតភ្ជាប់ប្រព័ន្ធ", "系统对接"]);
     pub const StartCharging: Key = Key(["Start taking payments", "ចាប់ផ្តើមទទួលការទូទាត់", "开始收款"]);
+    pub const TelegramAlerts: Key =
+        Key(["Telegram alerts", "ការជូនដំណឹងតាម Telegram", "Telegram 通知"]);
+    pub const TelegramIntro: Key = Key([
+        "Each payment as a message in your shop's Telegram group, in Khmer, Chinese or English.",
+        "ការទូទាត់នីមួយៗនឹងមកជាសារក្នុងក្រុម Telegram របស់ហាងអ្នក ជាភាសាខ្មែរ ចិន ឬអង់គ្លេស។",
+        "每笔付款都会以消息发到您店铺的 Telegram 群组，可选高棉文、中文或英文。",
+    ]);
+    pub const TelegramNoBot: Key = Key([
+        "Telegram alerts are not set up on this server. Whoever runs tonle turns them on with a bot token from @BotFather:",
+        "ការជូនដំណឹងតាម Telegram មិនទាន់បានរៀបចំនៅលើម៉ាស៊ីនមេនេះទេ។ អ្នកដែលដំណើរការ tonle អាចបើកវាដោយប្រើ token បូតពី @BotFather៖",
+        "此服务器尚未设置 Telegram 通知。运行 tonle 的人可以用 @BotFather 提供的机器人令牌开启：",
+    ]);
+    pub const MessagesFrom: Key = Key(["Messages come from", "សារមកពី", "消息来自"]);
+    pub const MessageLanguage: Key = Key(["Language of the messages", "ភាសានៃសារ", "消息语言"]);
+    pub const AlertsFor: Key = Key(["Alerts for", "ជូនដំណឹងសម្រាប់", "通知范围"]);
+    pub const WholeBusiness: Key = Key(["Whole business", "អាជីវកម្មទាំងមូល", "整个商户"]);
+    pub const WhatToSend: Key = Key(["What to send", "អ្វីដែលត្រូវផ្ញើ", "发送哪些消息"]);
+    pub const EventPaid: Key = Key(["Payments", "ការទូទាត់", "收款"]);
+    pub const EventPaidLate: Key = Key([
+        "Late payments (waiting for your decision)",
+        "ការទូទាត់យឺត (រង់ចាំការសម្រេចចិត្តរបស់អ្នក)",
+        "逾期付款（等待您处理）",
+    ]);
+    pub const EventReview: Key = Key(["Payments to review", "ការទូទាត់ដែលត្រូវពិនិត្យ", "待核查的付款"]);
+    pub const EventSummary: Key = Key(["Daily summary", "សេចក្តីសង្ខេបប្រចាំថ្ងៃ", "每日汇总"]);
+    pub const EventBakong: Key = Key([
+        "Bakong token problems",
+        "បញ្ហា token Bakong",
+        "Bakong 令牌问题",
+    ]);
+    pub const EventWebhookOff: Key = Key([
+        "Webhook endpoint turned off",
+        "អាសយដ្ឋាន Webhook ត្រូវបានបិទ",
+        "Webhook 地址已停用",
+    ]);
+    pub const ConnectGroup: Key = Key([
+        "Connect a Telegram group",
+        "ភ្ជាប់ក្រុម Telegram",
+        "连接 Telegram 群组",
+    ]);
+    pub const OpenTelegramLink: Key = Key([
+        "On the phone that has Telegram, open this link or scan the code, pick your shop's group and press Start. The bot confirms in the group.",
+        "នៅលើទូរស័ព្ទដែលមាន Telegram សូមបើកតំណនេះ ឬស្កេនកូដ ជ្រើសរើសក្រុមរបស់ហាងអ្នក រួចចុច Start។ បូតនឹងបញ្ជាក់នៅក្នុងក្រុម។",
+        "在装有 Telegram 的手机上打开此链接或扫描二维码，选择您店铺的群组，然后点击 Start（开始）。机器人会在群里确认。",
+    ]);
+    pub const TelegramLinkQr: Key = Key(["Telegram link", "តំណ Telegram", "Telegram 链接"]);
+    pub const SendCodeInGroup: Key = Key([
+        "Or, when the bot is already in the group, send this message there:",
+        "ឬ បើបូតនៅក្នុងក្រុមរួចហើយ សូមផ្ញើសារនេះនៅទីនោះ៖",
+        "或者，如果机器人已在群里，请在群里发送这条消息：",
+    ]);
+    pub const WorksOnceUntil: Key = Key([
+        "Works once, for 10 minutes: until",
+        "ប្រើបានតែម្តង ក្នុងរយៈពេល ១០ នាទី៖ រហូតដល់",
+        "仅可使用一次，有效 10 分钟：截至",
+    ]);
+    pub const WaitingForGroup: Key = Key([
+        "Waiting for your group…",
+        "កំពុងរង់ចាំក្រុមរបស់អ្នក…",
+        "正在等待您的群组…",
+    ]);
+    pub const LinkExpired: Key = Key([
+        "This link has expired: make a new one.",
+        "តំណនេះផុតកំណត់ហើយ៖ សូមបង្កើតតំណថ្មី។",
+        "此链接已过期，请重新生成。",
+    ]);
+    pub const GroupConnected: Key = Key(["Connected:", "បានភ្ជាប់៖", "已连接："]);
+    pub const NoGroupYet: Key = Key([
+        "No group connected yet.",
+        "មិនទាន់មានក្រុមណាមួយភ្ជាប់នៅឡើយទេ។",
+        "尚未连接任何群组。",
+    ]);
+    pub const ReceivingAlerts: Key = Key(["Receiving alerts", "កំពុងទទួលការជូនដំណឹង", "正在接收通知"]);
+    pub const GroupRemoved: Key = Key([
+        "Telegram stopped delivery to this group: the bot was removed or blocked, or the group deleted. Connect it again with a new link.",
+        "Telegram បានឈប់បញ្ជូនសារទៅក្រុមនេះ៖ បូតត្រូវបានដកចេញ ឬបិទ ឬក្រុមត្រូវបានលុប។ សូមភ្ជាប់ម្តងទៀតដោយតំណថ្មី។",
+        "Telegram 已停止向此群组发送：机器人被移出或屏蔽，或群组已删除。请用新链接重新连接。",
+    ]);
+    pub const LastMessage: Key = Key(["Last message", "សារចុងក្រោយ", "最后一条消息"]);
+    pub const WaitingToSend: Key = Key(["Waiting to send:", "កំពុងរង់ចាំផ្ញើ៖", "待发送："]);
+    pub const QuietFrom: Key = Key([
+        "Quiet hours from (no sound)",
+        "ម៉ោងស្ងាត់ចាប់ពី (គ្មានសំឡេង)",
+        "免打扰开始（静音）",
+    ]);
+    pub const QuietUntil: Key = Key(["Quiet hours until", "ម៉ោងស្ងាត់រហូតដល់", "免打扰结束"]);
+    pub const NoQuietHours: Key = Key(["No quiet hours", "គ្មានម៉ោងស្ងាត់", "不设免打扰"]);
+    pub const SummaryAt: Key = Key([
+        "Daily summary at",
+        "ផ្ញើសេចក្តីសង្ខេបប្រចាំថ្ងៃនៅម៉ោង",
+        "每日汇总发送时间",
+    ]);
+    pub const SendTestMessage: Key = Key(["Send a test message", "ផ្ញើសារសាកល្បង", "发送测试消息"]);
+    pub const TestMessageSent: Key = Key([
+        "Test message sent: look in the group",
+        "បានផ្ញើសារសាកល្បង៖ សូមមើលក្នុងក្រុម",
+        "测试消息已发出，请查看群组",
+    ]);
+    pub const Disconnect: Key = Key(["Disconnect", "ផ្តាច់", "断开"]);
 }
 
 /// One of three translations, for text a single page keeps to itself (so other bundles do not

@@ -1,5 +1,5 @@
-//! `/settings`: the business profile, Bakong, stores and counters with their posters and
-//! displays, and staff. Each card is its own module.
+//! `/settings`: the business profile, Bakong, Telegram alerts, stores and counters with their
+//! posters and displays, and staff. Each card is its own module.
 
 use leptos::prelude::*;
 
@@ -14,6 +14,7 @@ mod displays;
 mod profile;
 mod sessions;
 mod staff;
+mod telegram;
 
 pub use profile::{ProfileDraft, ProfileForm};
 
@@ -47,7 +48,7 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// The cards owners and managers work with; stores and counters are loaded once for the two
+/// The cards owners and managers work with; stores and counters are loaded once for the cards
 /// that show them.
 #[component]
 fn ManagerCards(
@@ -58,6 +59,7 @@ fn ManagerCards(
     view! {
         <ProfileForm/>
         <bakong::BakongSection owner=owner/>
+        <telegram::TelegramSection data=counters/>
         <counters::StoresSection data=counters/>
         <staff::StaffSection data=counters/>
         <sessions::SessionsSection/>

@@ -16,4 +16,5 @@ mod screens;
 mod settings;
 mod spa;
 mod support;
+mod telegram;
 mod walking_skeleton;

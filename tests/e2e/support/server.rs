@@ -177,35 +177,123 @@ pub struct BakongStandIn {
 impl BakongStandIn {
     /// Starts it on a free port.
     pub fn start(token: &str) -> Self {
-        let mut child = Command::new(tonle_bin())
-            .args([
-                "simulate",
-                "bakong",
-                "--addr",
-                "127.0.0.1:0",
-                "--token",
-                token,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn tonle simulate bakong");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("the stand-in exited before listening")
-                .expect("read stdout");
-            if let Some(url) = line.strip_prefix("bakong stand-in listening on ") {
-                break url.trim().to_owned();
-            }
-        };
+        let (child, url) = spawn_standin("bakong", &["--token", token]);
         Self { child, url }
     }
 }
 
+/// Runs `tonle simulate <kind> --addr 127.0.0.1:0 <args>` and waits for the line saying where.
+fn spawn_standin(kind: &str, args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(tonle_bin())
+        .args(["simulate", kind, "--addr", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn tonle simulate {kind}: {e}"));
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let prefix = format!("{kind} stand-in listening on ");
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the stand-in exited before listening")
+            .expect("read stdout");
+        if let Some(url) = line.strip_prefix(&prefix) {
+            break url.trim().to_owned();
+        }
+    };
+    (child, url)
+}
+
 impl Drop for BakongStandIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A stand-in Telegram Bot API (`tonle simulate telegram`) for the bot `@tonle_sandbox_bot`
+/// with token [`TelegramStandIn::TOKEN`]; killed on drop.
+pub struct TelegramStandIn {
+    child: Child,
+    /// base URL, for `--telegram-api-url`
+    pub url: String,
+}
+
+impl TelegramStandIn {
+    /// The bot's token.
+    pub const TOKEN: &str = "123456:sandbox";
+
+    /// Starts it on a free port.
+    pub fn start() -> Self {
+        let (child, url) = spawn_standin("telegram", &["--token", Self::TOKEN]);
+        Self { child, url }
+    }
+
+    /// Someone writes `text` in the group `chat_id` titled `title`.
+    pub async fn post(&self, chat_id: i64, title: &str, text: &str) -> Result<(), String> {
+        let body = serde_json::json!({"chat_id": chat_id, "title": title, "text": text});
+        let res = reqwest::Client::new()
+            .post(format!("{}/standin/post", self.url))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| format!("post to the Telegram stand-in: {e}"))?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("the Telegram stand-in answered {}", res.status()))
+        }
+    }
+
+    /// The bot is removed from `chat_id`: what it sends there is refused (403).
+    pub async fn block(&self, chat_id: i64) -> Result<(), String> {
+        let res = reqwest::Client::new()
+            .post(format!("{}/standin/block", self.url))
+            .json(&serde_json::json!({"chat_id": chat_id}))
+            .send()
+            .await
+            .map_err(|e| format!("block in the Telegram stand-in: {e}"))?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("the Telegram stand-in answered {}", res.status()))
+        }
+    }
+
+    /// The texts the bot sent to `chat_id`, in order.
+    pub async fn sent_to(&self, chat_id: i64) -> Result<Vec<String>, String> {
+        let all: Vec<serde_json::Value> = reqwest::get(format!("{}/standin/sent", self.url))
+            .await
+            .map_err(|e| format!("ask the Telegram stand-in: {e}"))?
+            .json()
+            .await
+            .map_err(|e| format!("read the Telegram stand-in: {e}"))?;
+        Ok(all
+            .iter()
+            .filter(|m| m["chat_id"].as_i64() == Some(chat_id))
+            .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+            .collect())
+    }
+
+    /// Waits until the bot has sent `chat_id` more than `after` messages; returns them all.
+    pub async fn wait_sent(&self, chat_id: i64, after: usize) -> Result<Vec<String>, String> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let sent = self.sent_to(chat_id).await?;
+            if sent.len() > after {
+                return Ok(sent);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("the bot sent chat {chat_id} only {sent:?}"));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for TelegramStandIn {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
