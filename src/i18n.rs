@@ -503,6 +503,11 @@ impl Key {
         "ការជូនដំណឹងតាម Telegram មិនទាន់បានរៀបចំនៅលើម៉ាស៊ីនមេនេះទេ។ អ្នកដែលដំណើរការ tonle អាចបើកវាដោយប្រើ token បូតពី @BotFather៖",
         "此服务器尚未设置 Telegram 通知。运行 tonle 的人可以用 @BotFather 提供的机器人令牌开启：",
     ]);
+    pub const TelegramNotAnswered: Key = Key([
+        "This server has a Telegram bot, but Telegram has not answered it yet. Groups can be connected once it does.",
+        "ម៉ាស៊ីនមេនេះមានបូត Telegram ប៉ុន្តែ Telegram មិនទាន់ឆ្លើយតបនៅឡើយទេ។ អាចភ្ជាប់ក្រុមបាន នៅពេលវាឆ្លើយតប។",
+        "此服务器已设置 Telegram 机器人，但 Telegram 尚未响应。响应后即可连接群组。",
+    ]);
     pub const MessagesFrom: Key = Key(["Messages come from", "សារមកពី", "消息来自"]);
     pub const MessageLanguage: Key = Key(["Language of the messages", "ភាសានៃសារ", "消息语言"]);
     pub const AlertsFor: Key = Key(["Alerts for", "ជូនដំណឹងសម្រាប់", "通知范围"]);

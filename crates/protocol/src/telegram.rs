@@ -195,7 +195,11 @@ pub struct TelegramChat {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TelegramChats {
-    /// the deployment's bot username (without `@`); `None` when whoever runs tonle set up none
+    /// whether whoever runs tonle set up a bot
+    #[serde(default)]
+    pub configured: bool,
+    /// the bot's username (without `@`); `None` when there is no bot, or Telegram has not
+    /// answered `getMe` yet
     pub bot: Option<String>,
     /// the merchant's linked chats, oldest first
     pub items: Vec<TelegramChat>,

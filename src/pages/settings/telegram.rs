@@ -169,19 +169,27 @@ pub fn TelegramSection(
     };
     alerts.watch();
     // Only the bot decides what the card holds, so a poll redraws rows, never the forms.
-    let bot = Memo::new(move |_| alerts.list.get().map(|r| r.map(|c| c.bot)));
+    let bot = Memo::new(move |_| alerts.list.get().map(|r| r.map(|c| (c.configured, c.bot))));
     let retry = Callback::new(move |()| alerts.list.refetch());
     let body = move || match bot.get() {
         None => pending(),
         Some(Err(e)) => failed(e, retry),
-        Some(Ok(None)) => view! {
+        Some(Ok((true, None))) => view! {
+            <div data-testid="telegram-bot-starting">
+                <p>{tr(Key::TelegramNotAnswered)}</p>
+                <button type="button" class="secondary" data-testid="telegram-retry"
+                    on:click=move |_| retry.run(())>{tr(Key::Retry)}</button>
+            </div>
+        }
+        .into_any(),
+        Some(Ok((false, _))) => view! {
             <div data-testid="telegram-no-bot">
                 <p>{tr(Key::TelegramNoBot)}</p>
                 <p><code class="telegram-command">"tonle serve --telegram-bot-token …"</code></p>
             </div>
         }
         .into_any(),
-        Some(Ok(Some(name))) => view! { <Linked alerts=alerts bot=name/> }.into_any(),
+        Some(Ok((true, Some(name)))) => view! { <Linked alerts=alerts bot=name/> }.into_any(),
     };
     view! {
         <section class="card telegram" aria-labelledby="telegram-title" data-testid="telegram-section">

@@ -171,6 +171,7 @@ async fn list(
         .map(view)
         .collect();
     Ok(Json(api::TelegramChats {
+        configured: state.telegram.is_some(),
         bot: state.telegram.as_ref().and_then(|b| b.username()),
         items,
     }))

@@ -138,6 +138,11 @@ async fn two_hundred_payments_are_told_once_each_through_429s_500s_and_a_hang() 
     let m = app.register("tg@shop.kh", "sokha@aclb").await;
     let chat = link(&app, &bot, &m, -1001, json!({"language": "en"})).await;
     assert_eq!(chat.status, api::ChatStatus::Active);
+    let listed = chats(&app, &m).await;
+    assert_eq!(
+        (listed.configured, listed.bot.as_deref()),
+        (true, Some(BOT))
+    );
     assert_eq!(
         (chat.title.as_str(), chat.language),
         ("Group -1001", api::ChatLanguage::En)
@@ -416,7 +421,8 @@ async fn the_days_summary_matches_the_dashboard() {
 async fn without_a_bot_linking_says_so_and_cashiers_see_nothing() {
     let app = spawn_app_with(|_| {}).await;
     let m = app.register("nobot@shop.kh", "sokha@aclb").await;
-    assert_eq!(chats(&app, &m).await.bot, None);
+    let none = chats(&app, &m).await;
+    assert_eq!((none.configured, none.bot), (false, None));
     let res = app
         .post_as(
             &m.cookie,
