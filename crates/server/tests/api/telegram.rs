@@ -487,3 +487,128 @@ async fn a_late_payment_and_one_to_review_are_told_as_such_in_khmer() {
     );
     assert!(texts[1].contains("<code>tx-again</code>"));
 }
+
+#[tokio::test]
+async fn bakong_token_trouble_is_told_a_refusal_at_once_and_an_expiry_at_the_summary_hour() {
+    use base64::Engine;
+    let (bot, url) = standin().await;
+    let bakong = crate::helpers::spawn_standin().await;
+    let clock = tonle_server::clock::Clock::default();
+    let bakong_url = bakong.url.clone();
+    let app = spawn_app_with(|s| {
+        with_bot(&url)(s);
+        s.bakong_api_url = bakong_url;
+        s.clock = clock.clone();
+    })
+    .await;
+    let m = app.register("token@shop.kh", "sokha@aclb").await;
+    let chat = link(
+        &app,
+        &bot,
+        &m,
+        -700,
+        json!({"language": "en", "events": ["bakong"]}),
+    )
+    .await;
+    // A JWT that expires in 5 days and a half.
+    let exp = (clock.now_ms() + 5 * 86_400_000 + 43_200_000) / 1000;
+    let claims =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json!({"exp": exp}).to_string());
+    let token = format!("eyJhbGciOiJIUzI1NiJ9.{claims}.sig");
+    bakong.standin.allow_token(&token);
+    let saved = app
+        .http
+        .put(app.url("/api/v1/integrations/bakong"))
+        .header("cookie", &m.cookie)
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let next_hour = (tonle_server::clock::local_hour(clock.now_ms(), 7 * 3_600_000) + 1) % 24;
+    let res = app
+        .http
+        .patch(app.url(&format!("/api/v1/telegram/chats/{}", chat.id)))
+        .header("cookie", &m.cookie)
+        .json(&json!({"summary_hour": next_hour}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    clock.advance(Duration::from_secs(3600));
+    let reminder = eventually("the expiry reminder", Duration::from_secs(60), async || {
+        bot.sent()
+            .into_iter()
+            .find(|s| s.chat_id == -700 && s.text.starts_with("⏳"))
+    })
+    .await;
+    assert!(
+        reminder.text.contains("expires in 5 days"),
+        "{}",
+        reminder.text
+    );
+    assert!(
+        !bot.sent()
+            .iter()
+            .any(|s| s.chat_id == -700 && s.text.starts_with("📊")),
+        "this chat asked for Bakong trouble only"
+    );
+    // Bakong refuses the token: told at once.
+    app.charge(&m, "3000", "KHR").await;
+    bakong.standin.revoke_token(&token);
+    let refused = eventually("the refusal", Duration::from_secs(60), async || {
+        bot.sent()
+            .into_iter()
+            .find(|s| s.chat_id == -700 && s.text.contains("Bakong refused"))
+    })
+    .await;
+    assert!(refused.text.contains("Settings"));
+}
+
+#[tokio::test]
+async fn a_webhook_endpoint_turned_off_is_told_to_the_owners_chat() {
+    let (bot, url) = standin().await;
+    let clock = tonle_server::clock::Clock::default();
+    let app = spawn_app_with(|s| {
+        with_bot(&url)(s);
+        s.webhook_allow_private = true;
+        s.clock = clock.clone();
+    })
+    .await;
+    let m = app.register("hooks@shop.kh", "sokha@aclb").await;
+    link(&app, &bot, &m, -800, json!({"language": "en"})).await;
+    // Nothing listens there: every attempt fails.
+    let dead = "http://127.0.0.1:9/hook";
+    let res = app
+        .post_as(
+            &m.cookie,
+            "/api/v1/webhook-endpoints",
+            json!({"url": dead, "events": ["charge.created"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let id = res.json::<Value>().await.unwrap()["endpoint"]["id"]
+        .as_str()
+        .map(str::to_owned);
+    app.charge(&m, "100", "KHR").await;
+    eventually("the first failure", Duration::from_secs(20), async || {
+        let list: Value = app.get_json(&m.cookie, "/api/v1/webhook-endpoints").await;
+        list.as_array()
+            .and_then(|a| a.first().cloned())
+            .filter(|e| e["failing_since_ms"].is_i64())
+    })
+    .await;
+    clock.advance(Duration::from_secs(5 * 24 * 3600));
+    let told = eventually(
+        "the endpoint turned off",
+        Duration::from_secs(60),
+        async || {
+            bot.sent()
+                .into_iter()
+                .find(|s| s.chat_id == -800 && s.text.contains("turned a webhook endpoint off"))
+        },
+    )
+    .await;
+    assert!(told.text.contains(dead), "{}", told.text);
+}
