@@ -588,9 +588,6 @@ async fn a_webhook_endpoint_turned_off_is_told_to_the_owners_chat() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    let id = res.json::<Value>().await.unwrap()["endpoint"]["id"]
-        .as_str()
-        .map(str::to_owned);
     app.charge(&m, "100", "KHR").await;
     eventually("the first failure", Duration::from_secs(20), async || {
         let list: Value = app.get_json(&m.cookie, "/api/v1/webhook-endpoints").await;
