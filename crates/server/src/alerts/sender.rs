@@ -123,7 +123,7 @@ async fn work(
     shared: &Shared,
     mut chat: ChatRow,
     lease_until: i64,
-    stop: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
 ) {
     let mut failures = chat.failures;
     let paused = loop {
@@ -133,7 +133,11 @@ async fn work(
         }
         match step(state, bot, shared, &mut chat, &mut failures).await {
             Next::Continue(0) => {}
-            Next::Continue(ms) => tokio::time::sleep(Duration::from_millis(ms as u64)).await,
+            // A busy chat's next slot may be a minute away: shutting down does not wait for it.
+            Next::Continue(ms) => tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(ms as u64)) => {}
+                _ = stop.wait_for(|down| *down) => {}
+            },
             Next::Release(until) => break until,
         }
     };
