@@ -15,25 +15,19 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 use tonle_server::api;
 use tonle_server::config::{Settings, TelegramSettings};
 use tonle_server::signing::WebhookSecret;
 use tonle_server::startup::Application;
 use tonle_server::telegram::standin::StandIn;
 
+#[path = "support/mod.rs"]
+mod support;
+
+use support::pct;
+
 const TOKEN: &str = "42:bench";
-
-fn arg(n: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(n)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(default)
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 struct Bench {
     http: reqwest::Client,
@@ -45,17 +39,7 @@ struct Bench {
 
 impl Bench {
     async fn shop(&self, n: usize) -> String {
-        let res = self
-            .http
-            .post(format!("{}/api/v1/merchants", self.base))
-            .json(&json!({"email": format!("tg{n}@bench.kh"), "password": "0123456789abc",
-                "business_name": "Bench Shop", "merchant_city": "Phnom Penh", "bakong_account_id": format!("shop{n}@aclb")}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let cookie = res.headers()["set-cookie"].to_str().unwrap();
-        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let cookie = support::register(&self.http, &self.base, &format!("tg{n}@bench.kh")).await;
         let link: api::ChatLink = self
             .http
             .post(format!("{}/api/v1/telegram/links", self.base))
@@ -78,35 +62,11 @@ impl Bench {
 
     /// Pays a new charge of the shop; its bill number and when the payment was committed.
     async fn pay(&self, cookie: &str, n: usize) -> (String, Duration) {
-        let c: api::ChargeView = self
-            .http
-            .post(format!("{}/api/v1/charges", self.base))
-            .header("cookie", cookie)
-            .json(&json!({"amount": "1000", "currency": "KHR"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let body: Value = json!({"transaction_id": format!("tx-{n}-{}", c.id), "md5": c.md5, "bill_number": c.bill_number,
-            "amount": c.amount, "currency": c.currency, "paid_at_ms": tonle_server::clock::now_ms(),
-            "payer": {"wallet": "Bakong", "country": "KH"}});
-        let bytes = serde_json::to_vec(&body).unwrap();
-        let ts = tonle_server::clock::now_ms() / 1000;
+        let c = support::create_charge(&self.http, &self.base, cookie, 1000).await;
+        let body = support::payment_body(&c, &format!("tx-{n}-{}", c.id));
         let id = format!("msg-{n}-{}", c.id);
-        let res = self
-            .http
-            .post(format!("{}/api/v1/notifications/sandbox", self.base))
-            .header("content-type", "application/json")
-            .header("webhook-id", &id)
-            .header("webhook-timestamp", ts.to_string())
-            .header("webhook-signature", self.secret.sign(&id, ts, &bytes))
-            .body(bytes)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        let answered = support::notify(&self.http, &self.base, &self.secret, &id, &body).await;
+        assert_eq!(answered, Some(reqwest::StatusCode::OK));
         (c.bill_number, self.origin.elapsed())
     }
 
@@ -131,8 +91,10 @@ impl Bench {
 
 #[tokio::main]
 async fn main() {
-    let (chats, payments, interval) = (arg(1, 50), arg(2, 500), arg(3, 100));
-    let (burst, burst_interval) = (arg(4, 1000), arg(5, 120));
+    let args = support::numeric_args();
+    let arg = |i: usize, d: usize| args.get(i).copied().unwrap_or(d);
+    let (chats, payments, interval) = (arg(0, 50), arg(1, 500), arg(2, 100));
+    let (burst, burst_interval) = (arg(3, 1000), arg(4, 120));
     let bot = StandIn::new(TOKEN, "tonle_bench_bot");
     let origin = Instant::now();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -174,7 +174,7 @@ async fn step(
     let plan = lock(&shared.paces)
         .entry(chat.link_id.clone())
         .or_default()
-        .plan(waiting.len().max(payments), now);
+        .plan(waiting.len(), now);
     let rows: Vec<MessageRow> = match plan {
         Plan::Idle => return Next::Release(None),
         Plan::WaitUntil(t) => return Next::Continue((t - now).max(1)),
@@ -182,8 +182,15 @@ async fn step(
         Plan::One | Plan::Listing(_) => waiting.into_iter().take(1).collect(),
     };
     let ids: Vec<String> = rows.iter().map(|r| r.message_row_id.clone()).collect();
-    let html = match render::html(state.store.as_ref(), chat, &rows).await {
-        Ok(h) => h,
+    let store = state.store.as_ref();
+    let written = match render::Shop::of(store, &chat.merchant_id).await {
+        Ok(shop) => render::html(store, chat, &shop, &rows)
+            .await
+            .map(|html| (html, shop.offset_ms)),
+        Err(e) => Err(e),
+    };
+    let (html, offset_ms) = match written {
+        Ok(w) => w,
         Err(error) => {
             tracing::warn!(%error, chat = %chat.link_id, "a telegram message could not be written");
             let give_up = SendResult::GiveUp {
@@ -194,12 +201,7 @@ async fn step(
             return Next::Continue(0);
         }
     };
-    let local_hour = crate::clock::local_hour(
-        now,
-        render::Shop::of(state.store.as_ref(), &chat.merchant_id)
-            .await
-            .map_or(0, |s| s.offset_ms),
-    );
+    let local_hour = crate::clock::local_hour(now, offset_ms);
     let out = Outgoing {
         chat_id: chat.chat_id,
         thread_id: chat.thread_id,

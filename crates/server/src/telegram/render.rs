@@ -99,20 +99,20 @@ async fn alert(
 pub async fn html(
     store: &dyn Store,
     chat: &ChatRow,
+    shop: &Shop,
     rows: &[MessageRow],
 ) -> Result<String, String> {
     let lang = chat.language;
-    let shop = Shop::of(store, &chat.merchant_id).await?;
     if rows.len() > 1 {
         let mut alerts = Vec::with_capacity(rows.len());
         for r in rows {
-            alerts.push(alert(store, chat, &shop, r).await?);
+            alerts.push(alert(store, chat, shop, r).await?);
         }
         return Ok(text::listing(lang, &alerts));
     }
     let row = rows.first().ok_or("nothing to send")?;
     match row.kind.as_str() {
-        "paid" | "paid_late" => Ok(text::payment(lang, &alert(store, chat, &shop, row).await?)),
+        "paid" | "paid_late" => Ok(text::payment(lang, &alert(store, chat, shop, row).await?)),
         "review" => {
             let e = event(row)?;
             let (p, _) = payment_of(&e).ok_or("not a payment")?;
