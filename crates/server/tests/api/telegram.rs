@@ -609,3 +609,51 @@ async fn a_webhook_endpoint_turned_off_is_told_to_the_owners_chat() {
     .await;
     assert!(told.text.contains(dead), "{}", told.text);
 }
+
+#[tokio::test]
+async fn a_code_links_once_and_open_codes_are_capped() {
+    let (bot, url) = standin().await;
+    let app = spawn_app_with(with_bot(&url)).await;
+    let m = app.register("caps@shop.kh", "sokha@aclb").await;
+    let new_link = async || {
+        app.post_as(
+            &m.cookie,
+            "/api/v1/telegram/links",
+            json!({"language": "en"}),
+        )
+        .await
+        .unwrap()
+    };
+    let first: api::ChatLink = new_link().await.json().await.unwrap();
+    bot.post(-900, "Shop", None, &format!("/start {}", first.code));
+    eventually("linked", Duration::from_secs(20), async || {
+        (chats(&app, &m).await.items.len() == 1).then_some(())
+    })
+    .await;
+    // Replayed in another group: refused there, in all three languages; nothing more linked.
+    bot.post(-901, "Stranger", None, &format!("/start {}", first.code));
+    let refused = eventually("the refusal", Duration::from_secs(20), async || {
+        bot.sent().into_iter().find(|s| s.chat_id == -901)
+    })
+    .await;
+    assert!(
+        refused.text.contains("unknown, used or expired"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(chats(&app, &m).await.items.len(), 1);
+    // Ten codes may wait at once (the used one no longer counts); the eleventh is refused.
+    for n in 0..tonle_server::routes::telegram::MAX_OPEN_CODES {
+        assert_eq!(new_link().await.status(), 201, "code {n}");
+    }
+    let over = new_link().await;
+    assert_eq!(over.status(), 422);
+    let body: Value = over.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("link codes"),
+        "{body}"
+    );
+}
