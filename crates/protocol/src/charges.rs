@@ -127,8 +127,10 @@ pub struct ResolveCharge {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateCharge {
-    /// decimal string in major units: `"48000"`, `"12.50"`
-    pub amount: String,
+    /// decimal string in major units: `"48000"`, `"12.50"`; with `lines`, optional and, when
+    /// sent, it must equal their sum
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
     /// KHR or USD (CNY for merchants in China)
     pub currency: khqr::Currency,
     /// free text kept with the charge
@@ -137,6 +139,9 @@ pub struct CreateCharge {
     /// the terminal (counter) it is made at; its labels go into the QR
     #[serde(default)]
     pub terminal_id: Option<String>,
+    /// the cart: items priced by the server from the catalog, and custom lines
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<crate::CartLine>,
 }
 
 /// A charge as the app and integrators see it.
@@ -173,6 +178,15 @@ pub struct ChargeView {
     pub expires_at: String,
     /// expiry, epoch ms (for countdowns)
     pub expires_at_ms: i64,
+    /// what was sold, as sold
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<crate::SoldLine>,
+    /// riel per dollar the shop converted dollar-priced items at
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_khr_rate: Option<String>,
+    /// about how many yuan the amount is, as shown to the payer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cny_estimate: Option<crate::CnyEstimate>,
 }
 
 /// The payer side of a payment (cross-border payers pay in their own currency).
@@ -270,6 +284,9 @@ pub struct PaymentView {
     /// why it needs review (it settled nothing), or what was odd about it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewReason>,
+    /// what the charge it settled sold
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<crate::SoldLine>,
 }
 
 /// One page of a list, newest first; pass `next_cursor` back as `cursor` for the next page.

@@ -351,6 +351,9 @@ mod tests {
             created_at_ms: 1,
             expires_at: "2026-11-25T00:00:00Z".into(),
             expires_at_ms: 2,
+            lines: Vec::new(),
+            usd_khr_rate: None,
+            cny_estimate: None,
         }
     }
 
@@ -377,6 +380,7 @@ mod tests {
             received_at_ms: 3,
             resolution: None,
             review: None,
+            lines: Vec::new(),
         }
     }
 

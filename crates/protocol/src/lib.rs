@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod ids;
 mod integrations;
+mod items;
 mod merchants;
 mod notifications;
 #[cfg(feature = "signing")]
@@ -29,6 +30,7 @@ pub use error::*;
 pub use events::*;
 pub use ids::*;
 pub use integrations::*;
+pub use items::*;
 pub use khqr::{Currency, MinorUnits, Money};
 pub use merchants::*;
 pub use notifications::*;

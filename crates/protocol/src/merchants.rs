@@ -106,6 +106,10 @@ pub struct MerchantProfile {
     /// at the counter); none for a currency: up to what a QR can carry
     #[serde(default)]
     pub max_charge: Vec<ChargeCap>,
+    /// riel per dollar at this shop (e.g. `"4100"`): a dollar-priced item sold in riel is
+    /// converted at it, and the line rounded to 100 riel; none: such items are not sold in riel
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_khr_rate: Option<String>,
 }
 
 /// The largest amount one charge may ask in one currency.

@@ -106,6 +106,8 @@ pub enum OfficePage {
 pub enum SetupPage {
     /// `/settings`
     Settings,
+    /// `/items`: the shop's items, prices and categories (Settings → Items)
+    Items,
 }
 
 /// A shop's other systems: webhooks and API keys.
@@ -232,6 +234,8 @@ impl Route {
     pub const HELP: Self = Self::Office(OfficePage::Help);
     /// `/settings`
     pub const SETTINGS: Self = Self::Setup(SetupPage::Settings);
+    /// `/items`
+    pub const ITEMS: Self = Self::Setup(SetupPage::Items);
     /// `/integrations`
     pub const INTEGRATIONS: Self = Self::Integrations(IntegrationsPage::Integrations);
     /// `/register`
@@ -265,6 +269,7 @@ impl Route {
             ("history", None) => Self::HISTORY,
             ("help", None) => Self::HELP,
             ("settings", None) => Self::SETTINGS,
+            ("items", None) => Self::ITEMS,
             ("integrations", None) => Self::INTEGRATIONS,
             ("register", None) => Self::REGISTER,
             ("join", Some(token)) => Self::Onboarding(OnboardingPage::Join(token.into())),
@@ -290,6 +295,7 @@ impl Route {
             Self::Office(OfficePage::History) => "/history".to_owned(),
             Self::Office(OfficePage::Help) => "/help".to_owned(),
             Self::Setup(SetupPage::Settings) => "/settings".to_owned(),
+            Self::Setup(SetupPage::Items) => "/items".to_owned(),
             Self::Integrations(IntegrationsPage::Integrations) => "/integrations".to_owned(),
             Self::Onboarding(OnboardingPage::Register) => "/register".to_owned(),
             Self::Onboarding(OnboardingPage::Join(token)) => with("join", token.as_str()),
@@ -328,7 +334,7 @@ impl Route {
         match self {
             Self::Counter(CounterPage::Charge)
             | Self::Office(OfficePage::Dashboard | OfficePage::History | OfficePage::Help)
-            | Self::Setup(SetupPage::Settings)
+            | Self::Setup(SetupPage::Settings | SetupPage::Items)
             | Self::Integrations(IntegrationsPage::Integrations)
             | Self::Onboarding(OnboardingPage::Welcome)
             | Self::Print(PrintPage::Poster(_) | PrintPage::Receipt(_) | PrintPage::Shift) => true,
@@ -402,7 +408,7 @@ mod tests {
         match route {
             Route::Counter(CounterPage::Home | CounterPage::Login | CounterPage::Charge)
             | Route::Office(OfficePage::Dashboard | OfficePage::History | OfficePage::Help)
-            | Route::Setup(SetupPage::Settings)
+            | Route::Setup(SetupPage::Settings | SetupPage::Items)
             | Route::Integrations(IntegrationsPage::Integrations)
             | Route::Onboarding(
                 OnboardingPage::Register
@@ -426,6 +432,7 @@ mod tests {
             Route::HISTORY,
             Route::HELP,
             Route::SETTINGS,
+            Route::ITEMS,
             Route::INTEGRATIONS,
             Route::REGISTER,
             OnboardingPage::Join("tok_en-1.x~".into()).into(),

@@ -51,6 +51,8 @@ pub struct Settings {
     pub frame_ancestors: Vec<String>,
     /// the deployment's Telegram bot, when set up
     pub telegram: Option<TelegramSettings>,
+    /// where reference rates for the yuan estimate come from; `None`: not fetched
+    pub fx: Option<crate::fx::FxSettings>,
 }
 
 /// Where email goes out, and the address links in it point at.
@@ -153,6 +155,7 @@ impl Settings {
             clock: crate::clock::Clock::default(),
             frame_ancestors: Vec::new(),
             telegram: None,
+            fx: None,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod expiry;
+pub mod fx;
 pub mod hashing;
 pub mod history;
 pub mod mail;

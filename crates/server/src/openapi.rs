@@ -7,8 +7,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    api_keys, charges, devices, events, integrations, merchants, notifications, password_resets,
-    payments, session, sessions, staff, stores, telegram, test_payments, webhooks,
+    api_keys, charges, devices, events, integrations, items, items_csv, merchants, notifications,
+    password_resets, payments, rates, sales, session, sessions, staff, stores, telegram,
+    test_payments, webhooks,
 };
 use crate::state::AppState;
 
@@ -17,7 +18,7 @@ use crate::state::AppState;
 #[openapi(
     info(title = "tonle", description = "Merchant software for KHQR and UnionPay QR payments: accounts, charges, payment ingestion, history and a replayable event stream.\n\nIntegrations call with `Authorization: Bearer tk_…` (an API key with scopes charges:read, charges:write, payments:read, events:read) and receive signed webhooks (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`, body `WebhookBody`), retried at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h."),
     paths(
-        merchants::register, merchants::show, merchants::update,
+        merchants::register, merchants::show, merchants::update, merchants::change,
         session::login, session::current, session::logout,
         sessions::list, sessions::end_one, sessions::end_all,
         password_resets::request, password_resets::reset,
@@ -33,6 +34,9 @@ use crate::state::AppState;
         webhooks::rotate, webhooks::deliveries, webhooks::retry,
         api_keys::create, api_keys::list, api_keys::revoke,
         telegram::link, telegram::list, telegram::change, telegram::unlink, telegram::test,
+        items::list, items::create, items::show, items::change, items::remove,
+        items_csv::export, items_csv::import, rates::show, rates::set, rates::confirm,
+        sales::items, sales::lines_csv,
     ),
     components(schemas(protocol::ServerMsg, protocol::Event, protocol::EventData, protocol::WebhookBody)),
     modifiers(&Security, &CommonRefusals),

@@ -77,6 +77,14 @@ pub enum Action {
     ManageApiKeys,
     /// link Telegram chats, see, change, test and unlink them
     ManageTelegram,
+    /// see the shop's items (a cart is built from them)
+    ReadItems,
+    /// add, change, reorder, import and delete items
+    EditItems,
+    /// see the reference rates behind the yuan estimate
+    ReadRates,
+    /// set the shop's own yuan rate, or confirm a fetched rate's jump
+    ManageRates,
 }
 
 /// The scope an API key needs for `action`; `None`: no key may do it.
@@ -89,7 +97,9 @@ pub fn scope_for(action: Action) -> Option<api::Scope> {
         | A::ReadCounters
         | A::CounterQr
         | A::ReadProfile
-        | A::ReadIntegrations => Some(api::Scope::ChargesRead),
+        | A::ReadIntegrations
+        | A::ReadItems
+        | A::ReadRates => Some(api::Scope::ChargesRead),
         A::ReadPayments | A::ReadTotals | A::ExportPayments => Some(api::Scope::PaymentsRead),
         A::WatchEvents => Some(api::Scope::EventsRead),
         A::ResolvePayment
@@ -104,7 +114,9 @@ pub fn scope_for(action: Action) -> Option<api::Scope> {
         | A::ManageIntegrations
         | A::ManageWebhooks
         | A::ManageApiKeys
-        | A::ManageTelegram => None,
+        | A::ManageTelegram
+        | A::EditItems
+        | A::ManageRates => None,
     }
 }
 
@@ -155,11 +167,16 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
                 | A::ReadIntegrations
                 | A::CheckCharge
                 | A::TestPayment
+                | A::ReadItems
+                | A::ReadRates
         ),
         Caller::Staff { role, .. } => match (role, action) {
             (Role::Owner, A::Invite(Role::Owner) | A::ManageStaff(Role::Owner)) => false,
             (Role::Owner, _) => true,
-            (Role::Manager, A::EditPayout | A::ManageIntegrations | A::ManageApiKeys) => false,
+            (
+                Role::Manager,
+                A::EditPayout | A::ManageIntegrations | A::ManageApiKeys | A::ManageRates,
+            ) => false,
             (Role::Manager, A::Invite(r) | A::ManageStaff(r)) => r == Role::Cashier,
             (Role::Manager, _) => true,
             (Role::Cashier, a) => matches!(
@@ -177,6 +194,8 @@ pub fn allow(caller: &Caller, action: Action) -> Result<(), ApiError> {
                     | A::CheckCharge
                     | A::TestPayment
                     | A::OwnSessions
+                    | A::ReadItems
+                    | A::ReadRates
             ),
         },
     };
@@ -203,6 +222,8 @@ fn refusal(caller: &Caller, action: Action) -> &'static str {
         (_, Action::ManageApiKeys) => "only the owner makes and revokes API keys",
         (_, Action::ManageWebhooks) => "only an owner or manager sets up webhooks",
         (_, Action::ManageTelegram) => "only an owner or manager links Telegram chats",
+        (_, Action::EditItems) => "only an owner or manager edits items",
+        (_, Action::ManageRates) => "only the owner sets or confirms exchange rates",
         (_, Action::ResolvePayment) => "an owner or manager resolves payments",
         (_, Action::ExportPayments) => "exports are for owners and managers",
         (_, Action::ReadStaff) => "cashiers do not manage staff",

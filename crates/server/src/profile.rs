@@ -142,8 +142,10 @@ pub fn apply(current: &MerchantRow, p: &api::MerchantProfile) -> Result<Merchant
             .map_err(|e| ApiError::field("max_charge", e.to_string()))?;
         max_charge.push(money);
     }
+    let usd_khr_rate = usd_khr_rate(p)?;
     let row = MerchantRow {
         max_charge,
+        usd_khr_rate,
         business_name: name.to_owned(),
         merchant_city: city.to_owned(),
         country: p.country,
@@ -287,6 +289,64 @@ pub fn view(m: &MerchantRow) -> api::MerchantView {
                     amount: cap.to_decimal_string(),
                 })
                 .collect(),
+            usd_khr_rate: m.usd_khr_rate.map(api::rate_text),
         },
     }
+}
+
+/// The profile with the fields of a `PATCH` body put over the stored one; a field the profile
+/// does not have is refused by name.
+pub fn patched(
+    current: &MerchantRow,
+    patch: serde_json::Map<String, serde_json::Value>,
+) -> Result<api::MerchantProfile, ApiError> {
+    let profile = view(current).profile;
+    let mut whole = match serde_json::to_value(&profile) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "profile is not an object"
+            )));
+        }
+    };
+    for (key, value) in patch {
+        if !whole.contains_key(&key) && !KNOWN_OPTIONAL.contains(&key.as_str()) {
+            return Err(ApiError::field(&key, "not a field of the profile"));
+        }
+        whole.insert(key, value);
+    }
+    serde_json::from_value(serde_json::Value::Object(whole))
+        .map_err(|e| ApiError::field("profile", e.to_string()))
+}
+
+/// Profile fields left out of the JSON when empty (so a patch may still name them).
+const KNOWN_OPTIONAL: &[&str] = &["usd_khr_rate"];
+
+/// Riel per dollar, from 1,000 to 10,000 (a typo of a digit is refused), in Cambodia only.
+fn usd_khr_rate(p: &api::MerchantProfile) -> Result<Option<u64>, ApiError> {
+    let Some(text) = p
+        .usd_khr_rate
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Ok(None);
+    };
+    if p.country != api::Country::KH {
+        return Err(ApiError::field(
+            "usd_khr_rate",
+            "a dollar rate in riel is for shops in Cambodia",
+        ));
+    }
+    let bad = || {
+        ApiError::field(
+            "usd_khr_rate",
+            "riel per dollar, from 1000 to 10000, e.g. 4100",
+        )
+    };
+    let rate = api::parse_rate(text).ok_or_else(bad)?;
+    if !(1_000 * 100_000_000..=10_000 * 100_000_000).contains(&rate) {
+        return Err(bad());
+    }
+    Ok(Some(rate))
 }

@@ -6,10 +6,14 @@ pub mod devices;
 pub mod events;
 pub mod health;
 pub mod integrations;
+pub mod items;
+pub mod items_csv;
 pub mod merchants;
 pub mod notifications;
 pub mod password_resets;
 pub mod payments;
+pub mod rates;
+pub mod sales;
 pub mod session;
 pub mod sessions;
 pub mod staff;
@@ -39,7 +43,10 @@ pub fn api(sandbox: bool) -> Router<AppState> {
         .merge(integrations::router())
         .merge(webhooks::router())
         .merge(api_keys::router())
-        .merge(telegram::router());
+        .merge(telegram::router())
+        .merge(items::router())
+        .merge(rates::router())
+        .merge(sales::router());
     if sandbox {
         v1 = v1.merge(test_payments::router());
     }

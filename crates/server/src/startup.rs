@@ -247,6 +247,11 @@ impl Application {
             state.shutdown.clone(),
         ));
         let webhooks = tokio::spawn(crate::webhooks::run(state.clone(), state.shutdown.clone()));
+        let fx = state
+            .settings
+            .fx
+            .clone()
+            .map(|s| tokio::spawn(crate::fx::run(state.clone(), s, state.shutdown.clone())));
         let telegram = state.telegram.clone().map(|bot| {
             tokio::spawn(crate::alerts::run(
                 state.clone(),
@@ -280,6 +285,9 @@ impl Application {
         let _ = expiry.await;
         let _ = bakong.await;
         let _ = webhooks.await;
+        if let Some(f) = fx {
+            let _ = f.await;
+        }
         if let Some(t) = telegram {
             let _ = t.await;
         }

@@ -17,6 +17,7 @@ mod devices;
 mod errors;
 mod events;
 mod health;
+mod items;
 mod payments;
 mod people;
 pub mod postgres;
@@ -38,6 +39,7 @@ pub use counters::{CounterStore, StoreRow, TerminalRow};
 pub use devices::{DeviceRow, DeviceStore, MAX_OPEN_PAIRINGS};
 pub use events::EventStore;
 pub use health::HealthStore;
+pub use items::{FxRow, FxState, ItemRow, ItemStore, MAX_ITEMS};
 pub use payments::{NewPayment, PaymentOutcome, PaymentQuery, PaymentStore};
 pub use people::{
     INVITATIONS_KEEP_MS, NewSession, PeopleStore, SESSION_IDLE_MS, SESSION_TOUCH_MS, SPENT_KEEP_MS,
@@ -93,6 +95,7 @@ pub trait Store:
     + ThrottleStore
     + PeopleStore
     + TelegramStore
+    + ItemStore
     + 'static
 {
 }
@@ -112,6 +115,7 @@ impl<
         + ThrottleStore
         + PeopleStore
         + TelegramStore
+        + ItemStore
         + 'static,
 > Store for T
 {
@@ -121,7 +125,7 @@ impl<
 pub mod prelude {
     pub use super::{
         AccountStore, ApiKeyStore, BakongStore, ChargeStore, ClaimStore, CounterStore, DeviceStore,
-        EventStore, HealthStore, PaymentStore, PeopleStore, TelegramStore, ThrottleStore,
-        WebhookStore,
+        EventStore, HealthStore, ItemStore, PaymentStore, PeopleStore, TelegramStore,
+        ThrottleStore, WebhookStore,
     };
 }

@@ -37,6 +37,7 @@ fn pg_url(schema: &str) -> String {
 fn merchant(id: &str, prefix: &str) -> NewMerchant {
     NewMerchant {
         merchant: MerchantRow {
+            usd_khr_rate: None,
             merchant_id: id.into(),
             business_name: "Sokha Noodles".into(),
             merchant_city: "Phnom Penh".into(),
@@ -82,6 +83,7 @@ fn charge(merchant_id: &str, n: usize, key: Option<&str>) -> NewCharge {
             resolution: None,
             expires_at: NOW + 300_000,
             created_at: NOW,
+            sale: Default::default(),
         },
         idempotency_key: key.map(str::to_owned),
     }

@@ -40,6 +40,29 @@ pub struct ChargeRow {
     pub expires_at: i64,
     /// creation, epoch ms
     pub created_at: i64,
+    /// what it sold and the rates it used
+    pub sale: Sale,
+}
+
+/// What a charge sold, as sold, with the rates it used (stored with the charge as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sale {
+    /// the lines
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<api::SoldLine>,
+    /// riel per dollar used for dollar-priced items
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_khr_rate: Option<String>,
+    /// the yuan estimate shown to the payer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cny_estimate: Option<api::CnyEstimate>,
+}
+
+impl Sale {
+    /// Nothing to keep.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.usd_khr_rate.is_none() && self.cny_estimate.is_none()
+    }
 }
 
 /// A charge for the wire.
@@ -59,6 +82,9 @@ pub fn view(c: &ChargeRow) -> api::ChargeView {
         created_at_ms: c.created_at,
         expires_at: rfc3339(c.expires_at),
         expires_at_ms: c.expires_at,
+        lines: c.sale.lines.clone(),
+        usd_khr_rate: c.sale.usd_khr_rate.clone(),
+        cny_estimate: c.sale.cny_estimate.clone(),
     }
 }
 
@@ -130,6 +156,7 @@ mod tests {
             resolution,
             expires_at: 0,
             created_at: 0,
+            sale: Default::default(),
         }
     }
 

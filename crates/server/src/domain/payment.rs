@@ -47,6 +47,8 @@ pub struct PaymentRow {
     pub resolution: Option<api::Resolution>,
     /// why it is in the review queue, or what was odd about it
     pub review: Option<api::ReviewReason>,
+    /// what the charge it settled sold
+    pub lines: Vec<api::SoldLine>,
 }
 
 /// A payment for the wire.
@@ -64,5 +66,6 @@ pub fn view(p: &PaymentRow) -> api::PaymentView {
         received_at_ms: p.created_at,
         resolution: p.resolution,
         review: p.review,
+        lines: p.lines.clone(),
     }
 }

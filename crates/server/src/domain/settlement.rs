@@ -145,6 +145,7 @@ mod tests {
             resolution: None,
             expires_at: 1_764_000_300_000,
             created_at: 1_764_000_000_000,
+            sale: Default::default(),
         }
     }
 

@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::api;
 use crate::auth::Caller;
 use crate::clock::now_ms;
+use crate::domain::charge::Sale;
+use crate::domain::{fx, item};
 use crate::error::{ApiError, AppJson};
 use crate::policy::{self, Action, Counters};
 use crate::state::AppState;
@@ -39,9 +41,9 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(s.to_owned()))
 }
 
-fn request_hash(money: &Money, note: Option<&str>, terminal: Option<&str>) -> String {
+fn request_hash(money: &Money, note: Option<&str>, terminal: Option<&str>, lines: &str) -> String {
     let text = format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{lines}",
         money.amount.get(),
         money.currency,
         note.unwrap_or(""),
@@ -53,29 +55,80 @@ fn request_hash(money: &Money, note: Option<&str>, terminal: Option<&str>) -> St
         .collect()
 }
 
-fn parse_request(
-    merchant: &MerchantRow,
-    req: &api::CreateCharge,
-) -> Result<(Money, Option<String>), ApiError> {
+fn check_currency(merchant: &MerchantRow, currency: Currency) -> Result<(), ApiError> {
     let allowed: &[Currency] = match merchant.country {
         api::Country::KH => &[Currency::Khr, Currency::Usd],
         api::Country::CN => &[Currency::Cny],
     };
-    if !allowed.contains(&req.currency) {
-        return Err(ApiError::field(
-            "currency",
-            format!(
-                "this merchant charges in {}",
-                allowed
-                    .iter()
-                    .map(|c| c.code())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        ));
+    if allowed.contains(&currency) {
+        return Ok(());
     }
-    let money = Money::parse(&req.amount, req.currency)
-        .map_err(|e| ApiError::field("amount", e.to_string()))?;
+    Err(ApiError::field(
+        "currency",
+        format!(
+            "this merchant charges in {}",
+            allowed
+                .iter()
+                .map(|c| c.code())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    ))
+}
+
+/// What a charge asks and sells: the amount (typed, or the sum of the cart's lines priced from
+/// the catalog), its note, and the sale kept with it (lines, the dollar rate, the yuan estimate).
+async fn sale_of(
+    state: &AppState,
+    merchant: &MerchantRow,
+    req: &api::CreateCharge,
+    terminal: Option<&TerminalRow>,
+) -> Result<(Money, Option<String>, Sale), ApiError> {
+    check_currency(merchant, req.currency)?;
+    let typed = match req.amount.as_deref() {
+        Some(a) => Some(
+            Money::parse(a, req.currency).map_err(|e| ApiError::field("amount", e.to_string()))?,
+        ),
+        None if req.lines.is_empty() => {
+            return Err(ApiError::field("amount", "an amount, or the cart's lines"));
+        }
+        None => None,
+    };
+    let mut sale = Sale::default();
+    let money = if req.lines.is_empty() {
+        typed.ok_or_else(|| ApiError::field("amount", "an amount, or the cart's lines"))?
+    } else {
+        let mut ids: Vec<String> = req.lines.iter().filter_map(|l| l.item_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let items = state.store.items_by_id(&merchant.merchant_id, &ids).await?;
+        let store_id = terminal.map(|t| t.store_id.as_str());
+        let priced = item::price(
+            &req.lines,
+            req.currency,
+            &items,
+            merchant.usd_khr_rate,
+            store_id,
+        )
+        .map_err(|r| ApiError::field(&r.field, r.message))?;
+        if let Some(t) = typed
+            && t != priced.total
+        {
+            return Err(ApiError::field(
+                "amount",
+                format!(
+                    "does not equal the lines' sum, {}",
+                    priced.total.to_decimal_string()
+                ),
+            ));
+        }
+        sale.lines = priced.lines;
+        sale.usd_khr_rate = priced
+            .converted
+            .then(|| merchant.usd_khr_rate.map(api::rate_text))
+            .flatten();
+        priced.total
+    };
     if let Some(cap) = merchant
         .max_charge
         .iter()
@@ -95,7 +148,10 @@ fn parse_request(
     if let Some(n) = &note {
         crate::profile::plain_text("note", n, NOTE_MAX)?;
     }
-    Ok((money, note))
+    // A rate is read from the store, never fetched here: an estimate never delays a charge.
+    let rates = state.store.fx_state(&merchant.merchant_id).await?;
+    sale.cny_estimate = fx::estimate(&money, &rates.used, now_ms());
+    Ok((money, note, sale))
 }
 
 /// The dynamic code for a charge: a KHQR in Cambodia, a UnionPay code in China.
@@ -148,11 +204,12 @@ async fn create(
 ) -> Result<(StatusCode, Json<api::ChargeView>), ApiError> {
     policy::allow(&caller, Action::CreateCharge)?;
     let merchant = state.store.merchant(caller.merchant_id()).await?;
-    let (money, note) = parse_request(&merchant, &req)?;
     let terminal = counter_of(&state, &caller, &merchant, req.terminal_id.as_deref()).await?;
+    let (money, note, sale) = sale_of(&state, &merchant, &req, terminal.as_ref()).await?;
     let terminal_id = terminal.as_ref().map(|t| t.terminal_id.clone());
     let key = idempotency_key(&headers)?;
-    let hash = request_hash(&money, note.as_deref(), terminal_id.as_deref());
+    let lines = serde_json::to_string(&req.lines).unwrap_or_default();
+    let hash = request_hash(&money, note.as_deref(), terminal_id.as_deref(), &lines);
     if let Some(k) = &key
         && let Some(existing) = state
             .store
@@ -190,6 +247,7 @@ async fn create(
         resolution: None,
         expires_at: expires,
         created_at: now,
+        sale,
     };
     insert(&state, charge, key, &hash, now).await
 }

@@ -19,7 +19,7 @@ use crate::store::{MerchantRow, NewMerchant};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/merchants", post(register))
-        .route("/merchant", get(show).put(update))
+        .route("/merchant", get(show).put(update).patch(change))
 }
 
 /// The answer when a sign-up names an email that has an account.
@@ -106,6 +106,7 @@ fn bill_prefix() -> String {
 fn new_merchant(req: &api::RegisterMerchant) -> MerchantRow {
     MerchantRow {
         max_charge: Vec::new(),
+        usd_khr_rate: None,
         merchant_id: uuid::Uuid::new_v4().to_string(),
         business_name: req.business_name.trim().to_owned(),
         merchant_city: req.merchant_city.trim().to_owned(),
@@ -204,7 +205,28 @@ async fn update(
 ) -> Result<Json<api::MerchantView>, ApiError> {
     policy::allow(&caller, Action::EditProfile)?;
     let current = state.store.merchant(caller.merchant_id()).await?;
-    let next = crate::profile::apply(&current, &req)?;
+    save(&state, &caller, &current, &req).await
+}
+
+#[utoipa::path(patch, path = "/api/v1/merchant", tag = "merchant", request_body(content = Object, description = "any fields of the profile; the others stay"), responses((status = 200, body = api::MerchantView), (status = 422, description = "a field is invalid", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody)))]
+async fn change(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppJson(patch): AppJson<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Json<api::MerchantView>, ApiError> {
+    policy::allow(&caller, Action::EditProfile)?;
+    let current = state.store.merchant(caller.merchant_id()).await?;
+    let req = crate::profile::patched(&current, patch)?;
+    save(&state, &caller, &current, &req).await
+}
+
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    current: &crate::store::MerchantRow,
+    req: &api::MerchantProfile,
+) -> Result<Json<api::MerchantView>, ApiError> {
+    let next = crate::profile::apply(current, req)?;
     // Payout details route money: only the owner changes them.
     let payout_changed = next.bakong_account_id != current.bakong_account_id
         || next.khqr_merchant_id != current.khqr_merchant_id
@@ -212,7 +234,7 @@ async fn update(
         || next.upi_account != current.upi_account
         || next.country != current.country;
     if payout_changed {
-        policy::allow(&caller, Action::EditPayout)?;
+        policy::allow(caller, Action::EditPayout)?;
     }
     state.store.update_merchant(&next, now_ms()).await?;
     Ok(Json(crate::views::merchant(&next)))

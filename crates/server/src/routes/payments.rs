@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
 
 /// A caller bound to one counter (a cashier, a display) sees today's activity of that counter,
 /// whatever they ask for.
-fn scope_to_counter(caller: &Caller, q: &mut HistoryQuery, offset_ms: i64) {
+pub(crate) fn scope_to_counter(caller: &Caller, q: &mut HistoryQuery, offset_ms: i64) {
     if let Counters::One(_) = policy::counters(caller) {
         let today = civil_from_days((crate::clock::now_ms() + offset_ms).div_euclid(86_400_000));
         q.from = Some(today.clone());
@@ -201,7 +201,7 @@ async fn list_charges(
 
 /// A cell an accountant's spreadsheet will not run as a formula, on one line: every text cell
 /// of the export goes through here (values stored before fields were checked included).
-fn cell(v: &str) -> String {
+pub(crate) fn cell(v: &str) -> String {
     let v = api::text::clean_one_line(v, 1024);
     if v.trim_start()
         .starts_with(['=', '+', '-', '@', '\t', '\r', '|', '%'])

@@ -37,6 +37,8 @@ pub struct MerchantRow {
     pub alt_city: Option<String>,
     /// the largest amount one charge may ask, per currency
     pub max_charge: Vec<khqr::Money>,
+    /// riel per dollar at this shop, × 10⁸
+    pub usd_khr_rate: Option<u64>,
 }
 
 /// A user who can sign in.

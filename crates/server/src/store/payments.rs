@@ -56,6 +56,10 @@ impl NewPayment {
             paid_at: self.paid_at,
             created_at: self.now,
             resolution: None,
+            lines: charge
+                .filter(|_| matches!(review, None | Some(api::ReviewReason::BillNumberMismatch)))
+                .map(|c| c.sale.lines.clone())
+                .unwrap_or_default(),
             review,
         }
     }

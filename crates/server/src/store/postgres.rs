@@ -45,6 +45,8 @@ mod events;
 #[path = "sql/health.rs"]
 mod health;
 mod ingest;
+#[path = "sql/items.rs"]
+mod items;
 mod listen;
 #[path = "sql/payments.rs"]
 mod payments;
@@ -85,6 +87,8 @@ mod dialect {
     pub(super) const REVOKED: Option<&str> = Some("select pg_notify('tonle_revoked', $1)");
     /// Locks the rows read, passing over those another instance holds.
     pub(super) const LOCK_SKIP: &str = " for update skip locked";
+    /// The rows of a JSON array of text bound as one parameter (2), as column `value`.
+    pub(super) const JSON_TEXT_LIST: &str = "json_array_elements_text($2::json)";
     /// The merchant's next sequence number from its head row (created on the first event), the
     /// event, and the notification every instance hears at commit, in one round trip.
     /// Binds: merchant, kind, JSON data, time.

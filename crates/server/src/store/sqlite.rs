@@ -46,6 +46,8 @@ mod events;
 #[path = "sql/health.rs"]
 mod health;
 mod ingest;
+#[path = "sql/items.rs"]
+mod items;
 #[path = "sql/payments.rs"]
 mod payments;
 #[path = "sql/people.rs"]
@@ -78,6 +80,8 @@ mod dialect {
     pub(super) const LOCK: &str = "";
     /// Nor rows to skip because another writer holds them.
     pub(super) const LOCK_SKIP: &str = "";
+    /// The rows of a JSON array of text bound as one parameter (2), as column `value`.
+    pub(super) const JSON_TEXT_LIST: &str = "json_each($2)";
     /// One process serves the file: nobody else to tell of a revocation.
     pub(super) const REVOKED: Option<&str> = None;
     /// The merchant's next sequence number in one statement, gap-free under the write lock.

@@ -61,7 +61,7 @@ impl AccountStore for Backend {
 
     async fn update_merchant(&self, m: &MerchantRow, now: i64) -> StoreResult<()> {
         let done = sqlx::query(
-            "update merchant set business_name = $2, merchant_city = $3, country = $4, bakong_account_id = $5, default_currency = $6, qr_lifetime_secs = $7, merchant_category_code = $8, khqr_merchant_id = $9, acquiring_bank = $10, upi_account = $11, alt_language = $12, alt_name = $13, alt_city = $14, updated_at = $15, max_charge = $16 where merchant_id = $1",
+            "update merchant set business_name = $2, merchant_city = $3, country = $4, bakong_account_id = $5, default_currency = $6, qr_lifetime_secs = $7, merchant_category_code = $8, khqr_merchant_id = $9, acquiring_bank = $10, upi_account = $11, alt_language = $12, alt_name = $13, alt_city = $14, updated_at = $15, max_charge = $16, usd_khr_rate = $17 where merchant_id = $1",
         )
         .bind(&m.merchant_id)
         .bind(&m.business_name)
@@ -84,6 +84,7 @@ impl AccountStore for Backend {
                 .transpose()
                 .map_err(other)?,
         )
+        .bind(m.usd_khr_rate.map(api::rate_text))
         .execute(&self.writer)
         .await?;
         if done.rows_affected() == 0 {

@@ -136,10 +136,10 @@ pub(crate) async fn append_event(
 pub(crate) const SET_CHARGE_STATUS: &str = "update charge set status = $1, paid_at = coalesce($2, paid_at), \
      payment_id = coalesce($5, payment_id), updated_at = $3 where charge_id = $4";
 
-pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at";
+pub(crate) const CHARGE_COLS: &str = "charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, request_hash, terminal_id, resolution, expires_at, created_at, sale";
 pub(crate) const PAYMENT_COLS: &str = "p.payment_id, p.merchant_id, p.network, p.transaction_id, p.charge_id, c.bill_number, p.amount_minor, p.currency, p.payer, p.paid_at, p.created_at, \
      coalesce(p.resolution, case when c.payment_id = p.payment_id then c.resolution end) as resolution, p.review_reason, \
-     coalesce(p.terminal_id, c.terminal_id) as terminal_id";
+     coalesce(p.terminal_id, c.terminal_id) as terminal_id, case when c.payment_id = p.payment_id then c.sale end as sale";
 
 /// One charge of a merchant, from the pool or inside a transaction (where it is locked until
 /// the transaction ends, so a move decided on it is not raced).

@@ -49,7 +49,7 @@ impl ChargeStore for Backend {
         let c = &new.charge;
         let mut tx = self.begin().await?;
         sqlx::query(
-            "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
+            "insert into charge (charge_id, merchant_id, bill_number, amount_minor, currency, status, payload, md5, merchant_name, note, idempotency_key, request_hash, expires_at, created_at, updated_at, terminal_id, sale) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)",
         )
         .bind(c.charge_id.as_str())
         .bind(c.merchant_id.as_str())
@@ -65,6 +65,12 @@ impl ChargeStore for Backend {
         .bind(c.expires_at)
         .bind(now)
         .bind(c.terminal_id.as_deref())
+        .bind(
+            (!c.sale.is_empty())
+                .then(|| serde_json::to_string(&c.sale))
+                .transpose()
+                .map_err(other)?,
+        )
         .execute(&mut *tx)
         .await?;
         let event = append_event(

@@ -76,6 +76,10 @@ pub(super) fn merchant_row(r: &DbRow) -> Result<MerchantRow, StoreError> {
             Some(json) => serde_json::from_str(&json).map_err(other)?,
             None => Vec::new(),
         },
+        usd_khr_rate: r
+            .try_get::<Option<String>, _>("usd_khr_rate")?
+            .as_deref()
+            .and_then(api::parse_rate),
     })
 }
 
@@ -118,6 +122,10 @@ pub(crate) fn charge_row(r: &impl Cols) -> Result<ChargeRow, StoreError> {
         resolution: r.opt_text("resolution")?.as_deref().map(resolution),
         expires_at: r.int("expires_at")?,
         created_at: r.int("created_at")?,
+        sale: match r.opt_text("sale")? {
+            Some(json) => serde_json::from_str(&json).map_err(other)?,
+            None => Default::default(),
+        },
     })
 }
 
@@ -161,6 +169,14 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
             .opt_text("review_reason")?
             .as_deref()
             .map(api::ReviewReason::parse),
+        lines: match r.opt_text("sale")? {
+            Some(json) => {
+                serde_json::from_str::<crate::domain::charge::Sale>(&json)
+                    .map_err(other)?
+                    .lines
+            }
+            None => Vec::new(),
+        },
     })
 }
 
