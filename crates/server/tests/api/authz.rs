@@ -589,6 +589,87 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says() {
             None,
             [401, 404, 404, 403, 403, 403, 404, 403],
         ),
+        // Items: everyone at the shop reads them; owners and managers edit them.
+        (
+            "GET",
+            "/api/v1/items".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/items".into(),
+            Some(json!({"name": "Noodle soup", "prices": {"KHR": "12000"}})),
+            [401, 201, 201, 403, 403, 403, 201, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/items/no-such-item".into(),
+            None,
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "PATCH",
+            "/api/v1/items/no-such-item".into(),
+            Some(json!({"available": false})),
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/items/no-such-item".into(),
+            None,
+            [401, 404, 404, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/items.csv".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 200, 403],
+        ),
+        // An empty file: refused by whoever may import, after the role is checked.
+        (
+            "POST",
+            "/api/v1/items.csv".into(),
+            None,
+            [401, 422, 422, 403, 403, 403, 422, 403],
+        ),
+        (
+            "PATCH",
+            "/api/v1/merchant".into(),
+            Some(json!({"usd_khr_rate": "4100"})),
+            [401, 200, 200, 403, 403, 403, 200, 403],
+        ),
+        // Rates: everyone reads; only the owner sets or confirms.
+        (
+            "GET",
+            "/api/v1/fx".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "PUT",
+            "/api/v1/fx/USD".into(),
+            Some(json!({"cny_per_unit": "7.08"})),
+            [401, 200, 403, 403, 403, 403, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/fx/USD/confirm".into(),
+            None,
+            [401, 409, 403, 403, 403, 403, 409, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/reports/items".into(),
+            None,
+            [401, 200, 200, 200, 200, 403, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/payments/lines.csv".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 200, 200],
+        ),
         (
             "GET",
             "/api/v1/staff/invitations".into(),
