@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod bot;
+pub mod fx;
 pub mod limits;
 pub mod qr;
 pub mod simulate;

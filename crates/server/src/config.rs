@@ -52,7 +52,7 @@ pub struct Settings {
     /// the deployment's Telegram bot, when set up
     pub telegram: Option<TelegramSettings>,
     /// where reference rates for the yuan estimate come from; `None`: not fetched
-    pub fx: Option<crate::fx::FxSettings>,
+    pub fx: Option<FxSettings>,
 }
 
 /// Where email goes out, and the address links in it point at.
@@ -244,4 +244,40 @@ pub struct TelegramSettings {
 impl TelegramSettings {
     /// The default Bot API.
     pub const API_URL: &str = "https://api.telegram.org";
+}
+
+/// Where rates come from, and how often.
+#[derive(Debug, Clone)]
+pub struct FxSettings {
+    /// the source
+    pub url: String,
+    /// `nbc` for the NBC's URL, else `configured`
+    pub source: crate::api::RateSource,
+    /// between good fetches
+    pub every: std::time::Duration,
+    /// after a failed one
+    pub retry: std::time::Duration,
+    /// how long one fetch may take
+    pub timeout: std::time::Duration,
+}
+
+impl FxSettings {
+    /// The NBC's exchange-rate table (XML; see `fx::parse`).
+    pub const NBC_URL: &str = "https://www.nbc.gov.kh/api/exRate.php";
+
+    /// A source at `url`, fetched every 6 hours (retried after 30 minutes).
+    pub fn new(url: &str) -> Self {
+        let url = url.trim().to_owned();
+        Self {
+            source: if url == Self::NBC_URL {
+                crate::api::RateSource::Nbc
+            } else {
+                crate::api::RateSource::Configured
+            },
+            url,
+            every: std::time::Duration::from_secs(6 * 3600),
+            retry: std::time::Duration::from_secs(30 * 60),
+            timeout: std::time::Duration::from_secs(10),
+        }
+    }
 }

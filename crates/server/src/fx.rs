@@ -7,50 +7,16 @@
 pub mod parse;
 pub mod standin;
 
-use std::time::Duration;
-
 use tokio::sync::watch;
 
-use crate::api;
 use crate::clock::now_ms;
 use crate::state::AppState;
 use crate::store::FxRow;
 
+pub use crate::config::FxSettings;
+
 /// The NBC's exchange-rate table (XML; see `parse`).
-pub const NBC_URL: &str = "https://www.nbc.gov.kh/api/exRate.php";
-
-/// Where rates come from, and how often.
-#[derive(Debug, Clone)]
-pub struct FxSettings {
-    /// the source
-    pub url: String,
-    /// `nbc` for the NBC's URL, else `configured`
-    pub source: api::RateSource,
-    /// between good fetches
-    pub every: Duration,
-    /// after a failed one
-    pub retry: Duration,
-    /// how long one fetch may take
-    pub timeout: Duration,
-}
-
-impl FxSettings {
-    /// A source at `url`, fetched every 6 hours (retried after 30 minutes).
-    pub fn new(url: &str) -> Self {
-        let url = url.trim().to_owned();
-        Self {
-            source: if url == NBC_URL {
-                api::RateSource::Nbc
-            } else {
-                api::RateSource::Configured
-            },
-            url,
-            every: Duration::from_secs(6 * 3600),
-            retry: Duration::from_secs(30 * 60),
-            timeout: Duration::from_secs(10),
-        }
-    }
-}
+pub const NBC_URL: &str = FxSettings::NBC_URL;
 
 /// Why a fetch gave nothing.
 #[derive(Debug, thiserror::Error)]

@@ -111,14 +111,8 @@ struct ServeArgs {
     limits: tonle_server::cli::limits::LimitArgs,
     #[command(flatten)]
     telegram: tonle_server::cli::bot::TelegramArgs,
-    /// Fetch reference rates for the yuan estimate shown before paying (`on`), or not (`off`;
-    /// owners may still set their own rate).
-    #[arg(long, env = "TONLE_FX", default_value = "on", value_parser = ["on", "off"])]
-    fx: String,
-    /// Where reference rates come from: the NBC's table (default), or a source answering the
-    /// same XML or `{"date", "cny_per_unit": {"USD", "KHR"}}`.
-    #[arg(long, env = "TONLE_FX_URL", default_value = tonle_server::fx::NBC_URL)]
-    fx_url: String,
+    #[command(flatten)]
+    fx: tonle_server::cli::fx::FxArgs,
     /// The Bakong Open API that tonle asks whether dynamic KHQRs were paid.
     #[arg(long, env = "TONLE_BAKONG_API_URL", default_value = tonle_server::config::BAKONG_API_URL)]
     bakong_api_url: String,
@@ -310,7 +304,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         clock: tonle_server::clock::Clock::default(),
         frame_ancestors: a.frame_ancestors,
         telegram: a.telegram.settings(),
-        fx: (a.fx == "on").then(|| tonle_server::fx::FxSettings::new(&a.fx_url)),
+        fx: a.fx.settings(),
     };
     tracing::info!(?settings, "starting");
     tonle_server::serve::raise_open_files(settings.limits.max_connections);

@@ -301,13 +301,10 @@ pub fn patched(
     patch: serde_json::Map<String, serde_json::Value>,
 ) -> Result<api::MerchantProfile, ApiError> {
     let profile = view(current).profile;
-    let mut whole = match serde_json::to_value(&profile) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => {
-            return Err(ApiError::Internal(anyhow::anyhow!(
-                "profile is not an object"
-            )));
-        }
+    let Ok(serde_json::Value::Object(mut whole)) = serde_json::to_value(&profile) else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "profile is not an object"
+        )));
     };
     for (key, value) in patch {
         if !whole.contains_key(&key) && !KNOWN_OPTIONAL.contains(&key.as_str()) {

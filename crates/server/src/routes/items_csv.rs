@@ -18,7 +18,7 @@ use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::policy::{self, Action};
 use crate::state::AppState;
-use crate::store::{MAX_ITEMS, StoreRow};
+use crate::store::{ItemRow, MAX_ITEMS, MerchantRow, StoreRow};
 
 const COLUMNS: [&str; 11] = [
     "id",
@@ -195,6 +195,26 @@ pub(super) async fn import(
     let merchant = state.store.merchant(caller.merchant_id()).await?;
     let stores = state.store.stores(caller.merchant_id()).await?;
     let current = state.store.items(caller.merchant_id()).await?;
+    let (new, changed) = rows(&mut reader, &at, &merchant, &stores, &current)?;
+    state
+        .store
+        .save_items(caller.merchant_id(), &new, &changed, now_ms())
+        .await
+        .map_err(stored)?;
+    Ok(Json(api::ItemImport {
+        created: new.len() as u32,
+        updated: changed.len() as u32,
+    }))
+}
+
+/// Every row of the file as items to add and items to change; the first bad row is refused.
+fn rows(
+    reader: &mut csv::Reader<&[u8]>,
+    at: &[Option<usize>; 11],
+    merchant: &MerchantRow,
+    stores: &[StoreRow],
+    current: &[ItemRow],
+) -> Result<(Vec<ItemRow>, Vec<ItemRow>), ApiError> {
     let (mut new, mut changed) = (Vec::new(), Vec::new());
     for (i, rec) in reader.records().enumerate() {
         let n = i + 1;
@@ -205,7 +225,7 @@ pub(super) async fn import(
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let (id, item) = row_item(n, &rec, &at, &stores)?;
+        let (id, item) = row_item(n, &rec, at, stores)?;
         match id {
             Some(id) => {
                 if !current.iter().any(|c| c.item_id == id) {
@@ -214,21 +234,13 @@ pub(super) async fn import(
                         "no such item (leave id empty to add one)",
                     ));
                 }
-                changed.push(build(&merchant, &stores, id, &item).map_err(|e| in_row(n, e))?);
+                changed.push(build(merchant, stores, id, &item).map_err(|e| in_row(n, e))?);
             }
             None => {
                 let id = format!("item_{}", uuid::Uuid::new_v4().simple());
-                new.push(build(&merchant, &stores, id, &item).map_err(|e| in_row(n, e))?);
+                new.push(build(merchant, stores, id, &item).map_err(|e| in_row(n, e))?);
             }
         }
     }
-    state
-        .store
-        .save_items(caller.merchant_id(), &new, &changed, now_ms())
-        .await
-        .map_err(stored)?;
-    Ok(Json(api::ItemImport {
-        created: new.len() as u32,
-        updated: changed.len() as u32,
-    }))
+    Ok((new, changed))
 }
