@@ -68,7 +68,7 @@ pub async fn run(state: AppState, s: FxSettings, mut shutdown: watch::Receiver<b
         let wait = match fetch(&client, &s).await {
             Ok(rows) => match state.store.record_fx(&rows).await {
                 Ok(()) => {
-                    metrics::counter!("tonle_fx_fetches_total", "outcome" => "ok").increment(1);
+                    crate::metrics::fx_fetch("ok");
                     s.every
                 }
                 Err(e) => {
@@ -77,7 +77,7 @@ pub async fn run(state: AppState, s: FxSettings, mut shutdown: watch::Receiver<b
                 }
             },
             Err(e) => {
-                metrics::counter!("tonle_fx_fetches_total", "outcome" => "failed").increment(1);
+                crate::metrics::fx_fetch("failed");
                 tracing::warn!(url = %s.url, error = %e, "fetching reference rates failed; the last ones stay in use");
                 s.retry
             }

@@ -127,6 +127,14 @@ fn describe() {
         "tonle_telegram_token_refused",
         "1 while Telegram refuses the bot token (messages wait)"
     );
+    describe_gauge!(
+        "tonle_fx_rate_age_seconds",
+        "time since the latest reference rate per currency was fetched"
+    );
+    describe_counter!(
+        "tonle_fx_fetches_total",
+        "reference-rate fetches by outcome (ok, failed)"
+    );
     describe_gauge!("tonle_db_pool_in_use", "database connections in use");
     describe_gauge!("tonle_db_pool_size", "database connections open");
 }
@@ -233,6 +241,16 @@ pub fn telegram_latency(ms: i64) {
 /// Whether Telegram refuses the deployment's bot token.
 pub fn telegram_token_refused(refused: bool) {
     gauge!("tonle_telegram_token_refused").set(if refused { 1.0 } else { 0.0 });
+}
+
+/// A reference-rate fetch ended with `outcome` (`ok`, `failed`).
+pub fn fx_fetch(outcome: &'static str) {
+    counter!("tonle_fx_fetches_total", "outcome" => outcome).increment(1);
+}
+
+/// The latest rate of `currency` was fetched `age_ms` ago.
+pub fn fx_rate_age(currency: &'static str, age_ms: i64) {
+    gauge!("tonle_fx_rate_age_seconds", "currency" => currency).set(age_ms.max(0) as f64 / 1e3);
 }
 
 /// A throttle or a cap refused a request (`signin`, `registration`, `connections_per_ip`, …).

@@ -314,6 +314,14 @@ async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState) {
                 if let Ok(depth) = state.store.outbox_depth().await {
                     crate::metrics::webhook_outbox(depth);
                 }
+                if let Ok(rates) = state.store.fx_state("").await {
+                    for r in &rates.latest {
+                        crate::metrics::fx_rate_age(
+                            r.currency.code(),
+                            crate::clock::now_ms() - r.fetched_at,
+                        );
+                    }
+                }
                 (
                     [(
                         axum::http::header::CONTENT_TYPE,
