@@ -164,7 +164,7 @@ fn column_of(field: &str) -> &str {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/items.csv", tag = "items", request_body(content = String, content_type = "text/csv", description = "the columns of the export; rows with an id change that item, rows without add one"), responses((status = 200, body = api::ItemImport), (status = 422, description = "a row is invalid (`row N: column`); nothing was saved", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/items.csv", tag = "items", request_body(content = String, content_type = "text/csv", description = "the columns of the export; rows with an id change that item, rows without add one"), responses((status = 200, body = api::ItemImport), (status = 422, description = "a row is invalid (`row N: column`); nothing was saved", body = api::ErrorBody), (status = 409, description = "the shop would hold more items than it may keep", body = api::ErrorBody), (status = 403, description = "not allowed for this role", body = api::ErrorBody)))]
 pub(super) async fn import(
     State(state): State<AppState>,
     caller: Caller,
