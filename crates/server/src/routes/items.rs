@@ -30,7 +30,13 @@ pub fn router() -> Router<AppState> {
         .route("/items", get(list).post(create))
         .route(
             "/items.csv",
-            get(super::items_csv::export).post(super::items_csv::import),
+            get(super::items_csv::export)
+                .post(super::items_csv::import)
+                // a catalog of MAX_ITEMS rows with Khmer and Chinese names outgrows the API's
+                // usual body limit
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    super::items_csv::FILE_LIMIT,
+                )),
         )
         .route("/items/{id}", get(show).patch(change).delete(remove))
 }

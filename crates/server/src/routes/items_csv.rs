@@ -20,6 +20,9 @@ use crate::policy::{self, Action};
 use crate::state::AppState;
 use crate::store::{ItemRow, MAX_ITEMS, MerchantRow, StoreRow};
 
+/// The largest file an import takes.
+pub const FILE_LIMIT: usize = 1024 * 1024;
+
 const COLUMNS: [&str; 11] = [
     "id",
     "name",

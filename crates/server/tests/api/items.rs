@@ -449,6 +449,28 @@ async fn items_round_trip_through_csv_and_a_bad_row_saves_nothing() {
     assert_eq!(field, "row 2: price_usd");
     let after: api::ItemList = app.get_json(&s.m.cookie, "/api/v1/items").await;
     assert_eq!(after.items.len(), list.items.len());
+    // more than a shop may keep is refused whole
+    let mut too_many = String::from("name,price_khr\n");
+    for i in 0..1000 {
+        too_many.push_str(&format!("Extra {i},1000\n"));
+    }
+    let res = post_csv(too_many).await.unwrap();
+    assert_eq!(res.status(), 409);
+    // a catalog bigger than the API's usual body limit imports whole
+    let mut big = String::from("name,name_km,name_zh,category,price_khr\n");
+    for i in 0..900 {
+        big.push_str(&format!(
+            "Item {i},គុយទាវសាច់គោពិសេស {i},特制牛肉粿条汤 {i},Food,{}\n",
+            1000 + i
+        ));
+    }
+    assert!(big.len() > 64 * 1024);
+    let res = post_csv(big).await.unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    let done: api::ItemImport = serde_json::from_str(&text).unwrap();
+    assert_eq!(done.created, 900);
     for (bad, field) in [
         ("price_khr\n1000\n", "file"),
         ("id,name,price_khr\nitem_nope,Tea,1000\n", "row 1: id"),
