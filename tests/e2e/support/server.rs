@@ -139,6 +139,10 @@ fn spawn(
     if !extra.iter().any(|a| a == "--metrics-addr") {
         cmd.args(["--metrics-addr", "off"]);
     }
+    // No reference-rate fetching from the internet, unless the test names a source.
+    if !extra.iter().any(|a| a == "--fx" || a == "--fx-url") {
+        cmd.args(["--fx", "off"]);
+    }
     let mut child = cmd
         .args(extra)
         .env("RUST_LOG", "warn")
