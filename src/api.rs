@@ -576,3 +576,113 @@ pub async fn test_telegram_chat(id: &str) -> Result<(), ClientError> {
 pub async fn remove_telegram_chat(id: &str) -> Result<(), ClientError> {
     delete(&format!("/api/v1/telegram/chats/{id}")).await
 }
+
+// items
+
+/// `GET /api/v1/items`: every item, in grid order.
+pub async fn items() -> Result<Vec<api::ItemView>, ClientError> {
+    let list: api::ItemList = get("/api/v1/items").await?;
+    Ok(list.items)
+}
+
+/// `POST /api/v1/items`
+pub async fn create_item(body: &api::NewItem) -> Result<api::ItemView, ClientError> {
+    post("/api/v1/items", body, None).await
+}
+
+/// `PATCH /api/v1/items/{id}`: only what the patch carries changes.
+pub async fn update_item(id: &str, body: &api::ItemPatch) -> Result<api::ItemView, ClientError> {
+    patch(&format!("/api/v1/items/{id}"), body).await
+}
+
+/// `DELETE /api/v1/items/{id}`
+pub async fn delete_item(id: &str) -> Result<(), ClientError> {
+    delete(&format!("/api/v1/items/{id}")).await
+}
+
+/// The items CSV export's address (a link the browser downloads).
+pub const ITEMS_CSV: &str = "/api/v1/items.csv";
+
+/// `POST /api/v1/items.csv`: a spreadsheet's rows, all imported or none.
+pub async fn import_items(csv: wasm_bindgen::JsValue) -> Result<api::ItemImport, ClientError> {
+    let req = Request::post(ITEMS_CSV)
+        .header("Content-Type", "text/csv")
+        .body(csv)
+        .map_err(|_| ClientError::Decode)?;
+    read(req.send().await.map_err(|_| ClientError::Network)?).await
+}
+
+/// `PATCH /api/v1/merchant {"usd_khr_rate"}`: the shop's riel per dollar (`None` clears it).
+pub async fn set_usd_khr_rate(rate: Option<String>) -> Result<api::MerchantView, ClientError> {
+    patch(
+        "/api/v1/merchant",
+        &serde_json::json!({ "usd_khr_rate": rate }),
+    )
+    .await
+}
+
+/// `GET /api/v1/fx`: the yuan reference rates, and a jump waiting for the owner.
+pub async fn fx_rates() -> Result<api::FxRates, ClientError> {
+    get("/api/v1/fx").await
+}
+
+/// `PUT /api/v1/fx/{currency}`: the owner's own rate (`None` goes back to the fetched one).
+pub async fn set_fx_rate(
+    currency: khqr::Currency,
+    cny_per_unit: Option<String>,
+) -> Result<(), ClientError> {
+    let req = Request::put(&format!("/api/v1/fx/{}", currency.code()))
+        .json(&api::SetFxRate { cny_per_unit })
+        .map_err(|_| ClientError::Decode)?;
+    answered(req.send().await.map_err(|_| ClientError::Network)?).await
+}
+
+/// `POST /api/v1/fx/{currency}/confirm`: the owner accepts a rate that jumped.
+pub async fn confirm_fx_rate(currency: khqr::Currency) -> Result<(), ClientError> {
+    let req = Request::post(&format!("/api/v1/fx/{}/confirm", currency.code()))
+        .json(&serde_json::json!({}))
+        .map_err(|_| ClientError::Decode)?;
+    answered(req.send().await.map_err(|_| ClientError::Network)?).await
+}
+
+/// Success whatever the body says (the caller loads what it shows again).
+async fn answered(res: Response) -> Result<(), ClientError> {
+    if res.ok() { Ok(()) } else { read::<()>(res).await }
+}
+
+// sales
+
+/// `GET /api/v1/reports/items`: what paid charges sold in a range of local days (a counter's, or
+/// all), most sold first, one row per item and currency.
+pub async fn item_report(
+    from: &str,
+    to: &str,
+    terminal: Option<&str>,
+) -> Result<api::ItemReport, ClientError> {
+    let f = HistoryFilter {
+        from: Some(from.to_owned()),
+        to: Some(to.to_owned()),
+        terminal: terminal.map(str::to_owned),
+        ..Default::default()
+    };
+    get(&format!("/api/v1/reports/items?{}", f.query())).await
+}
+
+/// The lines export's address (one row per sold line) for the days of these filters.
+pub fn payment_lines_csv_url(f: &HistoryFilter) -> String {
+    let days = HistoryFilter {
+        from: f.from.clone(),
+        to: f.to.clone(),
+        ..Default::default()
+    };
+    format!("/api/v1/payments/lines.csv?{}", days.query())
+}
+
+/// The shop's dollar rate a payment's charge converted its dollar-priced lines at (a payment
+/// does not carry it; its charge does); `None` when no line was converted.
+pub async fn payment_dollar_rate(p: &api::PaymentView) -> Option<String> {
+    // The payment carries the rate its charge's dollar lines were converted at.
+    p.usd_khr_rate
+        .clone()
+        .filter(|_| crate::components::sold_lines::converted(&p.lines))
+}

@@ -287,6 +287,9 @@ pub struct PaymentView {
     /// what the charge it settled sold
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<crate::SoldLine>,
+    /// riel per dollar its dollar-priced lines were converted at
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_khr_rate: Option<String>,
 }
 
 /// One page of a list, newest first; pass `next_cursor` back as `cursor` for the next page.

@@ -381,6 +381,7 @@ mod tests {
             resolution: None,
             review: None,
             lines: Vec::new(),
+            usd_khr_rate: None,
         }
     }
 

@@ -181,7 +181,7 @@ fn web() -> Result<(), String> {
 
 /// The split (`src/bin/merchant.rs`) holding the screen of each address, by its first segment
 /// (`/` leads to the charge screen when signed in).
-const SPLIT_OF_SEGMENT: [(&str, &str); 16] = [
+const SPLIT_OF_SEGMENT: [(&str, &str); 17] = [
     ("", "main"),
     ("charge", "main"),
     ("dashboard", "office"),
@@ -192,6 +192,7 @@ const SPLIT_OF_SEGMENT: [(&str, &str); 16] = [
     ("receipt", "office"),
     ("settings", "setup"),
     ("integrations", "setup"),
+    ("items", "setup"),
     ("login", "onboarding"),
     ("register", "onboarding"),
     ("welcome", "onboarding"),

@@ -49,6 +49,8 @@ pub struct PaymentRow {
     pub review: Option<api::ReviewReason>,
     /// what the charge it settled sold
     pub lines: Vec<api::SoldLine>,
+    /// riel per dollar its dollar-priced lines were converted at
+    pub usd_khr_rate: Option<String>,
 }
 
 /// A payment for the wire.
@@ -67,5 +69,6 @@ pub fn view(p: &PaymentRow) -> api::PaymentView {
         resolution: p.resolution,
         review: p.review,
         lines: p.lines.clone(),
+        usd_khr_rate: p.usd_khr_rate.clone(),
     }
 }

@@ -41,6 +41,9 @@ impl NewPayment {
         counter: Option<&str>,
         review: Option<api::ReviewReason>,
     ) -> PaymentRow {
+        // what the charge sold, when this payment settles it
+        let sold =
+            charge.filter(|_| matches!(review, None | Some(api::ReviewReason::BillNumberMismatch)));
         PaymentRow {
             payment_id: self.payment_id.as_str().into(),
             merchant_id: merchant_id.into(),
@@ -56,10 +59,8 @@ impl NewPayment {
             paid_at: self.paid_at,
             created_at: self.now,
             resolution: None,
-            lines: charge
-                .filter(|_| matches!(review, None | Some(api::ReviewReason::BillNumberMismatch)))
-                .map(|c| c.sale.lines.clone())
-                .unwrap_or_default(),
+            lines: sold.map(|c| c.sale.lines.clone()).unwrap_or_default(),
+            usd_khr_rate: sold.and_then(|c| c.sale.usd_khr_rate.clone()),
             review,
         }
     }

@@ -379,6 +379,7 @@ async fn dollar_items_sell_in_riel_at_the_shops_rate_and_past_lines_stay_as_sold
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let p: api::Page<api::PaymentView> = app.get_json(&s.m.cookie, "/api/v1/payments").await;
     assert_eq!(p.items[0].lines, c.lines);
+    assert_eq!(p.items[0].usd_khr_rate.as_deref(), Some("4100"));
     let report: api::ItemReport = app.get_json(&s.m.cookie, "/api/v1/reports/items").await;
     assert_eq!(report.items.len(), 1);
     assert_eq!(

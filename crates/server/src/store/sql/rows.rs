@@ -152,6 +152,10 @@ pub(super) fn terminal_row(r: &DbRow) -> Result<TerminalRow, StoreError> {
 
 pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
     let payer = r.text("payer")?;
+    let sale: crate::domain::charge::Sale = match r.opt_text("sale")? {
+        Some(json) => serde_json::from_str(&json).map_err(other)?,
+        None => Default::default(),
+    };
     Ok(PaymentRow {
         payment_id: r.text("payment_id")?.into(),
         merchant_id: r.text("merchant_id")?.into(),
@@ -169,14 +173,8 @@ pub(crate) fn payment_row(r: &impl Cols) -> Result<PaymentRow, StoreError> {
             .opt_text("review_reason")?
             .as_deref()
             .map(api::ReviewReason::parse),
-        lines: match r.opt_text("sale")? {
-            Some(json) => {
-                serde_json::from_str::<crate::domain::charge::Sale>(&json)
-                    .map_err(other)?
-                    .lines
-            }
-            None => Vec::new(),
-        },
+        lines: sale.lines,
+        usd_khr_rate: sale.usd_khr_rate,
     })
 }
 
