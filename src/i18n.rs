@@ -3,6 +3,10 @@
 
 use leptos::prelude::*;
 
+mod cart;
+mod items;
+mod sales;
+
 /// A language of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

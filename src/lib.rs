@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod cart;
 pub mod chunks;
 pub mod components;
 pub mod format;

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod help;
 pub mod history;
 pub mod integrations;
+pub mod items;
 pub mod join;
 pub mod kiosk;
 pub mod login;

@@ -64,11 +64,24 @@ pub fn open_charge_at(counter: &str, pending: Vec<ChargeView>, now: i64) -> Opti
 /// The charge "make a new QR" creates for an expired one: same amount, currency, note and
 /// counter.
 pub fn renewal(c: &ChargeView) -> CreateCharge {
+    // A cart is sold again as it was: its items priced again from the catalog, its custom
+    // lines at their amounts.
+    let lines: Vec<protocol::CartLine> = c
+        .lines
+        .iter()
+        .map(|l| protocol::CartLine {
+            item_id: l.item_id.clone(),
+            description: l.item_id.is_none().then(|| l.name.clone()),
+            amount: l.item_id.is_none().then(|| l.unit_price.clone()),
+            quantity: l.quantity,
+        })
+        .collect();
     CreateCharge {
-        amount: c.amount.clone(),
+        amount: lines.is_empty().then(|| c.amount.clone()),
         currency: c.currency,
         note: c.note.clone(),
         terminal_id: c.terminal_id.clone(),
+        lines,
     }
 }
 
@@ -203,6 +216,9 @@ mod tests {
             created_at_ms: created,
             expires_at: String::new(),
             expires_at_ms: created + 600_000,
+            lines: Vec::new(),
+            usd_khr_rate: None,
+            cny_estimate: None,
         }
     }
 
@@ -402,7 +418,7 @@ mod tests {
         let again = renewal(&mine);
         assert_eq!(
             (again.amount, again.currency, again.note, again.terminal_id),
-            (mine.amount, mine.currency, mine.note, mine.terminal_id)
+            (Some(mine.amount), mine.currency, mine.note, mine.terminal_id)
         );
     }
 }

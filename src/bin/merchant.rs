@@ -13,9 +13,9 @@ use tonle_app::chunks::{ahead, prefetch, screen};
 use tonle_app::pages::password::{ForgotPage, ResetPage};
 use tonle_app::pages::{
     charge::ChargePage, dashboard::DashboardPage, help::HelpPage, history::HistoryPage,
-    integrations::IntegrationsPage as Integrations, join::JoinPage, login::LoginPage,
-    poster::PosterPage, receipt::ReceiptPage, register::RegisterPage, settings::SettingsPage,
-    shift::ShiftPage, welcome::WelcomePage,
+    integrations::IntegrationsPage as Integrations, items::ItemsPage, join::JoinPage,
+    login::LoginPage, poster::PosterPage, receipt::ReceiptPage, register::RegisterPage,
+    settings::SettingsPage, shift::ShiftPage, welcome::WelcomePage,
 };
 
 type Drawn = Result<AnyView, SplitLoaderError>;
@@ -58,6 +58,7 @@ screen_in!(
     preload_integrations,
     view! { <Integrations/> }
 );
+screen_in!(setup, items, preload_items, view! { <ItemsPage/> });
 // Before signing in: once per device, or once ever.
 screen_in!(onboarding, login, preload_login, view! { <LoginPage/> });
 screen_in!(
@@ -86,6 +87,7 @@ fn main() {
         Route::Office(OfficePage::History) => screen(history),
         Route::Office(OfficePage::Help) => screen(help),
         Route::Setup(SetupPage::Settings) => screen(settings),
+        Route::Setup(SetupPage::Items) => screen(items),
         Route::Integrations(IntegrationsPage::Integrations) => screen(integrations),
         Route::Onboarding(OnboardingPage::Register) => screen(register),
         Route::Onboarding(OnboardingPage::Join(token)) => screen(move || join(token.clone())),

@@ -5,6 +5,8 @@ use protocol::{ChargeStatus, ChargeView};
 
 use crate::screens::ChargePhase;
 
+use crate::components::charge_lines::ChargeLines;
+use crate::components::cny_estimate::{CnyEstimateLine, Estimate};
 use crate::components::confirm_button::ConfirmButton;
 use crate::components::qr_code::KhqrCard;
 use crate::format;
@@ -61,6 +63,14 @@ pub fn ChargeDisplay(
     let (on_card, paid_amount) = (amount.clone(), amount.clone());
     let currency = charge.currency;
     let state = move || phase.get().name();
+    // What the server kept with the charge: its lines, and the yuan estimate shown to the payer.
+    let estimate = Signal::stored(charge.cny_estimate.as_ref().map(Estimate::kept));
+    let lines = charge.lines.clone();
+    let (sold, paid_sold) = (lines.clone(), lines);
+    let total = charge.amount.clone();
+    let paid_total = total.clone();
+    let rate = charge.usd_khr_rate.clone();
+    let paid_rate = rate.clone();
     view! {
         <section class="charge-display card" data-testid="charge-display" data-state=state data-bill=charge.bill_number.clone()>
             <Show when=move || state() == "pending" fallback={
@@ -68,6 +78,8 @@ pub fn ChargeDisplay(
                 move || view! { <p class="amount-big" data-testid="charge-amount-display">{amount.clone()}</p> }
             }>
                 <KhqrCard payload=payload.clone() merchant=merchant.clone() amount=on_card.clone() currency=currency/>
+                <CnyEstimateLine estimate=estimate/>
+                <ChargeLines lines=sold.clone() currency=currency total=total.clone() testid="charge-lines" usd_khr_rate=rate.clone()/>
                 <p class="hint">{tr(Key::ScanToPay)}</p>
                 <p class="countdown" data-testid="charge-countdown">
                     {tr(Key::ExpiresIn)}" "{move || format::countdown(expires - now.get())}
@@ -87,6 +99,7 @@ pub fn ChargeDisplay(
                         <p class="paid-late" data-testid="charge-paid-late">{tr(Key::PaidLate)}</p>
                     </Show>
                     <p class="amount-big">{paid_amount.clone()}</p>
+                    <ChargeLines lines=paid_sold.clone() currency=currency total=paid_total.clone() testid="charge-paid-lines" usd_khr_rate=paid_rate.clone()/>
                     <p class="paid-by" data-testid="charge-paid-by">{move || payer.get()}</p>
                     <p class="muted">{tr(Key::NextCustomer)}</p>
                     <button type="button" class="primary big" data-testid="charge-new" on:click=move |_| on_new.run(())>{tr(Key::NewCharge)}</button>

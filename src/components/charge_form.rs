@@ -1,21 +1,30 @@
-//! Amount entry: the amount, KHR/USD switch, optional note and the Charge button.
+//! Amount entry: the amount, KHR/USD switch, optional note and the Charge button; when the shop
+//! has items, the item grid and the cart beside it (on a phone, the cart is a sheet over the
+//! grid). An empty cart charges the keypad's amount, as before there were items.
 
-use khqr::Currency;
+use khqr::{Currency, Money};
 use leptos::prelude::*;
+use protocol::{CartLine, FxRates, ItemView};
 
+use crate::cart::{Cart, price_lines, total};
+use crate::components::cart::{CartBar, CartPanel, CustomLine};
+use crate::components::cny_estimate::{CnyEstimateLine, Estimate};
+use crate::components::item_grid::ItemGrid;
 use crate::components::keypad::Keypad;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
 
-/// What the cashier typed.
+/// What the cashier asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChargeRequest {
-    /// decimal string
-    pub amount: String,
+    /// the keypad's amount (decimal string) when the cart is empty; none with lines
+    pub amount: Option<String>,
     /// currency
     pub currency: Currency,
     /// note
     pub note: Option<String>,
+    /// the cart, priced by the server
+    pub lines: Vec<CartLine>,
 }
 
 /// The entry form.
@@ -31,37 +40,96 @@ pub fn ChargeForm(
     error: Signal<Option<Key>>,
     /// submit
     on_charge: Callback<ChargeRequest>,
+    /// the items this counter sells (none: the keypad alone)
+    #[prop(into)]
+    items: Signal<Vec<ItemView>>,
+    /// the shop's riel per dollar × 10⁸
+    usd_khr: Option<u64>,
+    /// the yuan reference rates, once loaded
+    #[prop(into)]
+    rates: Signal<Option<FxRates>>,
+    /// what the server said about one cart line; cleared when the cart changes
+    line_error: RwSignal<Option<(usize, Key)>>,
 ) -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let currency = RwSignal::new(currency);
+    let cart = RwSignal::new(Cart::default());
+    let description = RwSignal::new(String::new());
+    let sheet = RwSignal::new(false);
     let lang = use_i18n().lang;
-    let valid = move || format::amount_ok(amount.get().trim(), currency.get());
+    let has_items = Memo::new(move |_| items.with(|i| !i.is_empty()));
+    let priced = Memo::new(move |_| {
+        cart.with(|c| items.with(|i| price_lines(c, i, currency.get(), usd_khr, lang.get().tag())))
+    });
+    let cart_total = Memo::new(move |_| priced.with(|p| total(p, currency.get())));
+    let typed = Memo::new(move |_| Money::parse(amount.get().trim(), currency.get()).ok());
+    // What Charge asks: the keypad's amount, the cart's total, or both (the amount typed becomes
+    // a custom line when charging).
+    let grand = Memo::new(move |_| {
+        if cart.with(Cart::is_empty) {
+            return typed.get();
+        }
+        let sum = cart_total.get()?;
+        if amount.with(|a| a.trim().is_empty()) {
+            return Some(sum);
+        }
+        crate::cart::plus(sum, typed.get()?)
+    });
+    let estimate = Signal::derive(move || {
+        let m = grand.get()?;
+        rates.with(|r| r.as_ref().and_then(|r| Estimate::of(&m, r)))
+    });
     // What is wrong with the amount, said as it is typed (not only by a disabled button).
     let live_error = move || {
         let a = amount.get();
-        (!a.trim().is_empty() && !valid()).then_some(Key::ErrAmount)
+        (!a.trim().is_empty() && typed.get().is_none()).then_some(Key::ErrAmount)
     };
     // A very large amount asks for a second press, so an extra 000 is caught before the QR.
     let confirming = RwSignal::new(false);
     Effect::new(move |_| {
         amount.track();
         currency.track();
+        cart.track();
         confirming.set(false);
+    });
+    Effect::new(move |_| {
+        cart.track();
+        line_error.set(None);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if format::amount_is_large(amount.get_untracked().trim(), currency.get_untracked())
-            && !confirming.get_untracked()
-        {
+        let Some(sum) = grand.get_untracked() else {
+            return;
+        };
+        let cur = currency.get_untracked();
+        if format::amount_is_large(&sum.to_decimal_string(), cur) && !confirming.get_untracked() {
             confirming.set(true);
             return;
         }
         let n = note.get_untracked();
+        let note = (!n.trim().is_empty()).then_some(n);
+        if cart.with_untracked(Cart::is_empty) {
+            on_charge.run(ChargeRequest {
+                amount: Some(amount.get_untracked().trim().to_owned()),
+                currency: cur,
+                note,
+                lines: Vec::new(),
+            });
+            return;
+        }
+        // The amount typed joins the cart, so what is on screen is what was sent.
+        if let Some(m) = typed.get_untracked() {
+            cart.update(|c| c.add_custom(&description.get_untracked(), m));
+            amount.set(String::new());
+            description.set(String::new());
+        }
+        let fallback = t(lang.get_untracked(), Key::CartCustom);
         on_charge.run(ChargeRequest {
-            amount: amount.get_untracked().trim().to_owned(),
-            currency: currency.get_untracked(),
-            note: (!n.trim().is_empty()).then_some(n),
+            amount: None,
+            currency: cur,
+            note,
+            lines: cart.with_untracked(|c| c.wire(fallback)),
         });
     };
     // Keys typed anywhere but a text field go to the amount, as on a till.
@@ -89,27 +157,58 @@ pub fn ChargeForm(
             </button>
         }
     };
+    let on_add = Callback::new(move |id: String| cart.update(|c| c.add_item(&id)));
+    let typed_hint = move || has_items.get() && !cart.with(Cart::is_empty) && typed.get().is_some();
     view! {
-        <form class="charge-form card" on:submit=submit data-testid="charge-form" novalidate>
-            <div class="currency-switch" role="group">
-                {cur_button(Currency::Khr, "currency-khr")}
-                {cur_button(Currency::Usd, "currency-usd")}
-            </div>
-            <label for="amount">{tr(Key::Amount)}</label>
-            <input id="amount" class="amount-input" inputmode="decimal" autocomplete="off" data-testid="charge-amount"
-                prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))
-                aria-describedby="amount-err" />
-            <Keypad amount=amount currency=currency/>
-            <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">
-                {move || error.get().or_else(live_error).map(|k| t(lang.get(), k))}
-            </p>
-            <Show when=move || confirming.get() fallback=|| ()>
-                <p class="bakong-warning" role="alert" data-testid="charge-confirm-large">{tr(Key::ConfirmLarge)}</p>
+        <div class="cart-register" class:cart-mode=move || has_items.get() class:sheet-open=move || sheet.get()>
+            <Show when=move || has_items.get() fallback=|| ()>
+                <ItemGrid items=items currency=currency usd_khr=usd_khr on_add=on_add/>
             </Show>
-            // Charge right under the keypad, so it is on screen on a tablet; the optional note after.
-            <button type="submit" class="primary big" data-testid="charge-submit" disabled=move || busy.get() || !valid()>{tr(Key::Charge)}</button>
-            <label for="note">{tr(Key::Note)}</label>
-            <input id="note" maxlength="200" data-testid="charge-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
-        </form>
+            <form class="charge-form card" on:submit=submit data-testid="charge-form" novalidate>
+                <Show when=move || has_items.get() fallback=|| ()>
+                    <button type="button" class="link cart-close" data-testid="cart-close" on:click=move |_| sheet.set(false)>
+                        "← "{tr(Key::CartBack)}
+                    </button>
+                </Show>
+                // Two columns on a wide screen with items (the keypad; the cart with Charge);
+                // otherwise one, in this order, as before there were items.
+                <div class="cart-pad">
+                    <div class="currency-switch" role="group">
+                        {cur_button(Currency::Khr, "currency-khr")}
+                        {cur_button(Currency::Usd, "currency-usd")}
+                    </div>
+                    <label for="amount">{tr(Key::Amount)}</label>
+                    <input id="amount" class="amount-input" inputmode="decimal" autocomplete="off" data-testid="charge-amount"
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))
+                        aria-describedby="amount-err" />
+                    <CnyEstimateLine estimate=estimate/>
+                    <Keypad amount=amount currency=currency/>
+                    <Show when=move || has_items.get() fallback=|| ()>
+                        <CustomLine cart=cart amount=amount currency=currency description=description/>
+                    </Show>
+                </div>
+                <div class="cart-side">
+                    <Show when=move || has_items.get() fallback=|| ()>
+                        <CartPanel cart=cart priced=priced total=cart_total line_error=line_error/>
+                    </Show>
+                    <Show when=typed_hint fallback=|| ()>
+                        <p class="muted cart-typed-hint">{tr(Key::CartTypedAmount)}</p>
+                    </Show>
+                    <p id="amount-err" class="field-error" role="alert" data-testid="charge-error">
+                        {move || error.get().or_else(live_error).map(|k| t(lang.get(), k))}
+                    </p>
+                    <Show when=move || confirming.get() fallback=|| ()>
+                        <p class="bakong-warning" role="alert" data-testid="charge-confirm-large">{tr(Key::ConfirmLarge)}</p>
+                    </Show>
+                    // Charge right under the keypad (and the cart), so it is on screen on a tablet; the optional note after.
+                    <button type="submit" class="primary big cart-charge" data-testid="charge-submit" disabled=move || busy.get() || grand.get().is_none()>{tr(Key::Charge)}</button>
+                    <label for="note">{tr(Key::Note)}</label>
+                    <input id="note" maxlength="200" data-testid="charge-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                </div>
+            </form>
+            <Show when=move || has_items.get() fallback=|| ()>
+                <CartBar cart=cart total=grand open=sheet/>
+            </Show>
+        </div>
     }
 }

@@ -13,8 +13,9 @@ const ARMED_MS: u64 = 4_000;
 pub fn ConfirmButton(
     /// what it does
     label: Key,
-    /// `data-testid`
-    testid: &'static str,
+    /// `data-testid` (a row's button carries its row's id)
+    #[prop(into)]
+    testid: String,
     /// the action, on the second tap
     on_confirm: Callback<()>,
     /// button class

@@ -105,16 +105,12 @@ pub fn ChargePage() -> impl IntoView {
         }
     });
     let picks = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role.manages()));
-    let counters = Load::new(move || async move {
-        if picks {
-            api::terminals().await.unwrap_or_default()
-        } else {
-            Vec::new()
-        }
-    });
+    // Every role reads the counters (a cashier sees their own): the counter's store says which
+    // items it sells.
+    let counters = Load::new(move || async move { api::terminals().await.unwrap_or_default() });
     let picker = move || {
         let list = counters.get().unwrap_or_default();
-        (!list.is_empty()).then(|| {
+        (picks && !list.is_empty()).then(|| {
             view! {
                 <label class="counter-pick">{tr(Key::Counter)}
                     <select data-testid="charge-terminal" on:change=move |ev| counter.set(event_target_value(&ev))>
@@ -128,6 +124,8 @@ pub fn ChargePage() -> impl IntoView {
             }
         })
     };
+    let shop = Shop::load(session, counters, counter);
+    let line_error = RwSignal::new(None::<(usize, Key)>);
     let on_charge = Callback::new(move |req: ChargeRequest| {
         busy.set(true);
         error.set(None);
@@ -136,12 +134,24 @@ pub fn ChargePage() -> impl IntoView {
             currency: req.currency,
             note: req.note,
             terminal_id: Some(counter.get_untracked()).filter(|c| !c.is_empty()),
+            lines: req.lines,
         };
         let key = api::new_idempotency_key();
         spawn_local(async move {
             match api::create_charge(&body, &key).await {
                 Ok(c) => current.set(Some(c)),
-                Err(e) => error.set(Some(error_key(&e))),
+                // The server priced the cart and refused a line: said on that line, and the
+                // grid is read again (the item may have sold out meanwhile).
+                Err(e) => match e
+                    .field()
+                    .and_then(|f| Some((crate::cart::line_of_field(f)?, f)))
+                {
+                    Some((i, field)) => {
+                        line_error.set(Some((i, line_error_key(field))));
+                        shop.items.refetch();
+                    }
+                    None => error.set(Some(error_key(&e))),
+                },
             }
             busy.set(false);
         });
@@ -220,12 +230,95 @@ pub fn ChargePage() -> impl IntoView {
             {picker}
             <BakongWarning status=bakong/>
             {move || match current.get() {
-                None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge/> }.into_any(),
+                None => view! { <ChargeForm currency=default_currency busy=busy error=error on_charge=on_charge
+                    items=shop.here() usd_khr=shop.usd_khr rates=shop.rates() line_error=line_error/> }.into_any(),
                 Some(c) => view! { <ChargeDisplay charge=c status=status now=now payer=payer on_new=on_new on_cancel=on_cancel on_renew=on_renew on_check=on_check checking=checking/> }.into_any(),
             }}
             {test_wallet}
             <PaymentList payments=payments/>
         </div>
+    }
+}
+
+/// What the cart sells here, loaded once per visit without holding up the keypad: the items,
+/// the counter's store (to hide other stores' items), the shop's dollar rate and the yuan rates.
+#[derive(Clone, Copy)]
+struct Shop {
+    items: Load<Vec<protocol::ItemView>>,
+    rates: Load<Option<protocol::FxRates>>,
+    store: Memo<Option<Option<String>>>,
+    usd_khr: Option<u64>,
+}
+
+impl Shop {
+    fn load(
+        session: RwSignal<Option<protocol::SessionView>>,
+        counters: Load<Vec<protocol::TerminalView>>,
+        counter: RwSignal<String>,
+    ) -> Self {
+        let items = Load::new(|| async { api::items().await.unwrap_or_default() });
+        let rates = Load::new(|| async { api::fx_rates().await.ok() });
+        // The store of the counter this device charges at, else of the one a cashier is bound
+        // to: `None` while the counters are on their way (no other store's item flashes by),
+        // `Some(None)` when no counter is known (every item).
+        // (A cashier's own counter is the one they are shown: the session a sign-in answers
+        // with does not name it.)
+        let cashier = session.with_untracked(|s| s.as_ref().is_some_and(|s| !s.role.manages()));
+        let store = Memo::new(move |_| {
+            let here = Some(counter.get())
+                .filter(|c| !c.is_empty())
+                .or_else(|| session.with(|s| s.as_ref().and_then(|s| s.terminal_id.clone())));
+            if here.is_none() && !cashier {
+                return Some(None);
+            }
+            let list = counters.get()?;
+            let found = match here {
+                Some(id) => list.into_iter().find(|t| t.id == id),
+                None => list.into_iter().next(),
+            };
+            Some(found.map(|t| t.store_id))
+        });
+        let usd_khr = session.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| s.merchant.profile.usd_khr_rate.as_deref())
+                .and_then(protocol::parse_rate)
+        });
+        Self {
+            items,
+            rates,
+            store,
+            usd_khr,
+        }
+    }
+
+    /// The items this counter sells, in grid order (none until they arrive).
+    fn here(self) -> Signal<Vec<protocol::ItemView>> {
+        Signal::derive(move || {
+            let Some(store) = self.store.get() else {
+                return Vec::new();
+            };
+            self.items
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|i| crate::cart::sold_at(i, store.as_deref()))
+                .collect()
+        })
+    }
+
+    fn rates(self) -> Signal<Option<protocol::FxRates>> {
+        Signal::derive(move || self.rates.get().flatten())
+    }
+}
+
+/// What to say on a cart line the server refused (`lines[1].item_id`: sold out, gone, or no
+/// price in this currency).
+fn line_error_key(field: &str) -> Key {
+    match field.rsplit('.').next() {
+        Some("quantity") => Key::CartLineQuantity,
+        Some("description") => Key::CartLineDescription,
+        Some("amount") => Key::ErrAmount,
+        _ => Key::CartLineUnavailable,
     }
 }
 

@@ -1,4 +1,4 @@
-//! `/dashboard`: today's totals per currency, the 7/30-day chart, the live feed and the review
+//! `/dashboard`: today's totals per currency and top items, the 7/30-day chart, the live feed and the review
 //! queue. Every figure reloads when the websocket brings an event, so nothing needs a refresh.
 
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ use crate::components::daily_chart::{Bar, DailyChart};
 use crate::components::payment_list::PaymentList;
 use crate::components::review_queue::ReviewQueue;
 use crate::components::top_bar::TopBar;
+use crate::components::top_items::{TopItems, top_items};
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
 use crate::load::Load;
@@ -90,6 +91,17 @@ pub fn DashboardPage() -> impl IntoView {
             reviews,
         )
     });
+    // Today's best sellers, reloaded with the figures on each event; a failure just hides them.
+    let top = Load::new(move || {
+        let _ = seq();
+        let day = calendar::civil_from_days(today());
+        async move {
+            client::item_report(&day, &day, None)
+                .await
+                .map(|r| top_items(r.items))
+                .unwrap_or_default()
+        }
+    });
     if let Some(rt) = rt {
         spawn_local(async move {
             if let Ok(list) = client::recent_payments(20).await {
@@ -165,6 +177,7 @@ pub fn DashboardPage() -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            {move || top.get().filter(|t| !t.is_empty()).map(|items| view! { <TopItems items=items/> })}
             <section class="card chart-card" aria-labelledby="chart-title">
                 <div class="chart-head">
                     <h2 id="chart-title">{tr(Key::Received)}</h2>

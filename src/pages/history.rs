@@ -7,6 +7,7 @@ use protocol as api;
 
 use crate::api::{self as client, HistoryFilter, error_key};
 use crate::app::use_session;
+use crate::components::sold_lines::SoldLines;
 use crate::components::top_bar::TopBar;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
@@ -86,6 +87,7 @@ pub fn HistoryPage() -> impl IntoView {
         fetch(false);
     };
     let csv = move || client::payments_csv_url(&applied.get());
+    let lines_csv = move || client::payment_lines_csv_url(&applied.get());
 
     view! {
         <TopBar/>
@@ -102,6 +104,7 @@ pub fn HistoryPage() -> impl IntoView {
                 <label>{tr(Key::BillNumber)}<input type="search" data-testid="filter-bill" prop:value=move || bill.get() on:input=move |ev| bill.set(event_target_value(&ev))/></label>
                 <button type="submit" class="primary" data-testid="filter-apply">{tr(Key::Search)}</button>
                 <a class="button-link" href=csv download="tonle-payments.csv" data-testid="download-csv">{tr(Key::DownloadCsv)}</a>
+                <a class="button-link" href=lines_csv download="tonle-lines.csv" data-testid="export-lines-csv">{tr(Key::SalesLinesCsv)}</a>
                 <a class="button-link" href=crate::router::Route::SHIFT.path() data-testid="shift-link">{tr(Key::ShiftClose)}</a>
             </form>
             <p class="field-error" role="alert" data-testid="history-error">{move || error.get().map(|k| t(lang.get(), k))}</p>
@@ -159,7 +162,20 @@ fn HistoryRow(
             (Some(r), None) => r.clone(),
             _ => "—".into(),
         };
+        let lines = (!p.lines.is_empty()).then(|| {
+            // The shop's dollar rate is on the charge: asked for only when a line was converted.
+            let rate_load = crate::load::Load::new({
+                let p = p.clone();
+                move || {
+                    let p = p.clone();
+                    async move { client::payment_dollar_rate(&p).await }
+                }
+            });
+            let rate = Signal::derive(move || rate_load.get().flatten());
+            view! { <SoldLines lines=p.lines.clone() currency=p.currency total=p.amount.clone() rate=rate/> }
+        });
         view! {
+            {lines}
             <dl class="detail" data-testid="payment-detail">
                 <dt>{tr(Key::Transaction)}</dt><dd data-testid="payment-network">{let n = p.network; move || network_name(lang.get(), n)}" · "{p.transaction_id.clone()}</dd>
                 <dt>{tr(Key::Wallet)}</dt><dd>{p.payer.wallet.clone()}{p.payer.institution.clone().map(|i| format!(" · {i}"))}</dd>

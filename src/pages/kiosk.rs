@@ -16,6 +16,8 @@ use protocol::ChargeView;
 use crate::api::ClientError;
 use crate::app::use_session;
 use crate::components::bakong_warning::BakongWarning;
+use crate::components::charge_lines::ChargeLines;
+use crate::components::cny_estimate::{Estimate, KioskCnyEstimate};
 use crate::components::qr_code::{KhqrCard, QrImage};
 use crate::components::top_bar::{LangSwitch, LiveBadge};
 use crate::format;
@@ -217,6 +219,8 @@ fn KioskDisplay(
                     data-created-at=c.created_at_ms data-shown-at=js_sys::Date::now() as i64>
                     <KhqrCard payload=c.payload.clone() merchant=c.merchant_name.clone() amount=format::amount(&c.amount, c.currency)
                         currency=c.currency testid="kiosk-qr" amount_testid="kiosk-amount"/>
+                    <ChargeLines lines=c.lines.clone() currency=c.currency total=c.amount.clone() testid="kiosk-lines" usd_khr_rate=c.usd_khr_rate.clone()/>
+                    {c.cny_estimate.as_ref().map(|e| view! { <KioskCnyEstimate estimate=Estimate::kept(e)/> })}
                     <ul class="poster-scan">
                         {[Lang::Km, Lang::Zh, Lang::En].into_iter().map(|l| view! { <li lang=l.tag()>{t(l, Key::ScanToPay)}</li> }).collect_view()}
                     </ul>

@@ -5,6 +5,7 @@ use protocol as api;
 
 use crate::app::use_session;
 use crate::components::paper::{Paper, PrintButtons};
+use crate::components::sold_lines::SoldLines;
 use crate::components::top_bar::TopBar;
 use crate::format;
 use crate::i18n::{Key, tr, use_i18n};
@@ -23,6 +24,17 @@ pub fn ReceiptPage(
         let id = id.clone();
         async move { crate::api::payment(id.as_str()).await }
     });
+    // The shop's dollar rate, from the charge, once the payment shows converted lines.
+    let rate_load = Load::new(move || {
+        let paid = payment.get().and_then(Result::ok);
+        async move {
+            match paid {
+                Some(p) => crate::api::payment_dollar_rate(&p).await,
+                None => None,
+            }
+        }
+    });
+    let dollar_rate = Signal::derive(move || rate_load.get().flatten());
     let profile = session.with_untracked(|s| s.as_ref().map(|s| s.merchant.profile.clone()));
     let country = profile.as_ref().map_or(api::Country::KH, |p| p.country);
     let body = move |p: api::PaymentView| {
@@ -36,6 +48,9 @@ pub fn ReceiptPage(
             _ => None,
         };
         let at = p.received_at_ms;
+        let lines = (!p.lines.is_empty()).then(
+            || view! { <SoldLines lines=p.lines.clone() currency=p.currency rate=dollar_rate/> },
+        );
         view! {
             <article class=move || format!("receipt {}", paper.get().class()) data-testid="receipt">
                 <header>
@@ -43,6 +58,7 @@ pub fn ReceiptPage(
                     {profile.as_ref().and_then(|p| p.alternate.as_ref()).map(|a| view! { <p class="alt">{a.name.clone()}</p> })}
                     <p class="muted">{profile.as_ref().map(|p| p.merchant_city.clone())}</p>
                 </header>
+                {lines}
                 <p class="receipt-amount" data-testid="receipt-amount">{format::amount(&p.amount, p.currency)}</p>
                 {format::refund_mark(&p).map(|k| view! { <p class="refund-mark" data-testid="receipt-refund">{tr(k)}</p> })}
                 <dl>

@@ -88,6 +88,7 @@ pub fn RegisterPage() -> impl IntoView {
             default_currency: khqr::Currency::Khr,
             qr_lifetime_secs: 300,
             max_charge: Vec::new(),
+            usd_khr_rate: None,
         })
     });
     // A field is judged live once the merchant has typed in it; the server's word wins after submit.

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::app::use_session;
 use crate::components::top_bar::{LangSwitch, TopBar};
 use crate::i18n::{Key, t, tr, use_i18n};
+use crate::pages::items::ItemsLink;
 use crate::router::Route;
 
 mod bakong;
@@ -35,6 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <p>{email.clone()}" · "{move || t(lang.get(), Key::RoleCashier)}</p>
                 <LangSwitch/>
             </section>
+            <ItemsLink/>
             <sessions::SessionsSection/>
         }
     };
@@ -58,6 +60,7 @@ fn ManagerCards(
     let counters = counters::load_counters();
     view! {
         <ProfileForm/>
+        <ItemsLink/>
         <bakong::BakongSection owner=owner/>
         <telegram::TelegramSection data=counters/>
         <counters::StoresSection data=counters/>

@@ -227,6 +227,10 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
     let mut wide = Vec::new();
     // Every language: Khmer labels run longest, Chinese shortest; each must fit.
     for (lang, _) in crate::screens::LANGS {
+        // English with the keypad alone; Khmer and Chinese with the shop's items beside it.
+        if lang == "km" {
+            crate::cart::stock(b).await?;
+        }
         b.client
             .set_window_size(1280, 900)
             .await
@@ -245,6 +249,7 @@ async fn fits_every_screen(b: &Browser, server: &Server) -> Result<(), String> {
                 ("/settings", "profile-form"),
                 ("/help", "help-page"),
                 ("/integrations", "webhook-form"),
+                ("/items", "items-groups"),
             ] {
                 b.goto(&format!("{}{path}", server.url)).await?;
                 b.find(ready).await?;

@@ -5,12 +5,15 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod bakong;
+mod cart;
 mod chunks;
 mod first_run;
 mod integrations;
+mod items;
 mod kiosk;
 mod network;
 mod pages;
+mod sales;
 mod sandbox;
 mod screens;
 mod settings;

@@ -263,6 +263,7 @@ mod tests {
             default_currency: khqr::Currency::Khr,
             qr_lifetime_secs: 600,
             max_charge: Vec::new(),
+            usd_khr_rate: None,
         }
     }
 
