@@ -88,11 +88,22 @@ pub(crate) async fn start_session(
         expires_at: now + auth::SESSION_DAYS * 86_400_000,
     };
     state.store.create_session(&session, now).await?;
+    // A cashier's counter, as `GET /session` names it.
+    let terminal_id = match user.role {
+        api::StaffRole::Cashier => {
+            state
+                .store
+                .staff_member(&user.merchant_id, &user.user_id)
+                .await?
+                .terminal_id
+        }
+        _ => None,
+    };
     let body = api::SessionView {
         email: user.email,
         role: user.role.into(),
         merchant: crate::views::merchant(merchant),
-        terminal_id: None,
+        terminal_id,
     };
     let cookie = auth::session_cookie(&token, state.secure_cookies(client));
     Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())

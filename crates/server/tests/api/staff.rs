@@ -74,6 +74,11 @@ async fn an_invited_cashier_charges_at_their_terminal_and_sees_only_its_payments
     let cashier = Merchant {
         cookie: crate::helpers::cookie_of(&joined),
     };
+    let session: Value = joined.json().await.unwrap();
+    assert_eq!(
+        session["terminal_id"], t1["id"],
+        "the answer names the cashier's counter, as GET /session does"
+    );
     assert_eq!(
         accept("a good long password").await.unwrap().status(),
         404,
