@@ -647,7 +647,11 @@ pub async fn confirm_fx_rate(currency: khqr::Currency) -> Result<(), ClientError
 
 /// Success whatever the body says (the caller loads what it shows again).
 async fn answered(res: Response) -> Result<(), ClientError> {
-    if res.ok() { Ok(()) } else { read::<()>(res).await }
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
 }
 
 // sales

@@ -418,7 +418,12 @@ mod tests {
         let again = renewal(&mine);
         assert_eq!(
             (again.amount, again.currency, again.note, again.terminal_id),
-            (Some(mine.amount), mine.currency, mine.note, mine.terminal_id)
+            (
+                Some(mine.amount),
+                mine.currency,
+                mine.note,
+                mine.terminal_id
+            )
         );
     }
 }
