@@ -10,6 +10,11 @@ use protocol::web::{
 };
 use tonle_app::app::{Home, NotFound};
 use tonle_app::chunks::{ahead, prefetch, screen};
+use tonle_app::components::cart::{CartBar, CartPanel, CustomLine};
+use tonle_app::components::charge_form::{
+    BarArgs, CartViews, CustomArgs, GridArgs, PanelArgs, set_cart_views,
+};
+use tonle_app::components::item_grid::ItemGrid;
 use tonle_app::pages::password::{ForgotPage, ResetPage};
 use tonle_app::pages::{
     charge::ChargePage, dashboard::DashboardPage, help::HelpPage, history::HistoryPage,
@@ -77,7 +82,38 @@ screen_in!(onboarding, forgot, preload_forgot, view! { <ForgotPage/> });
 screen_in!(onboarding, join, preload_join, token: InvitationToken, view! { <JoinPage token/> });
 screen_in!(onboarding, reset, preload_reset, token: ResetToken, view! { <ResetPage token/> });
 
+// The charge screen's cart (a shop with items): fetched after the keypad is drawn, so a
+// keypad-only counter never waits for it.
+#[wasm_split(cart, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_cart))]
+fn cart_grid(a: GridArgs) -> Drawn {
+    Ok(
+        view! { <ItemGrid items=a.items currency=a.currency usd_khr=a.usd_khr on_add=a.on_add/> }
+            .into_any(),
+    )
+}
+#[wasm_split(cart, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn cart_panel(a: PanelArgs) -> Drawn {
+    Ok(
+        view! { <CartPanel cart=a.cart priced=a.priced total=a.total line_error=a.line_error/> }
+            .into_any(),
+    )
+}
+#[wasm_split(cart, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn cart_custom(a: CustomArgs) -> Drawn {
+    Ok(view! { <CustomLine cart=a.cart amount=a.amount currency=a.currency description=a.description/> }.into_any())
+}
+#[wasm_split(cart, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn cart_bar(a: BarArgs) -> Drawn {
+    Ok(view! { <CartBar cart=a.cart total=a.total open=a.open/> }.into_any())
+}
+
 fn main() {
+    set_cart_views(CartViews {
+        grid: |a| screen(move || cart_grid(a)),
+        panel: |a| screen(move || cart_panel(a)),
+        custom: |a| screen(move || cart_custom(a)),
+        bar: |a| screen(move || cart_bar(a)),
+    });
     tonle_app::app::mount(|MerchantPage(route)| match route {
         Route::Counter(CounterPage::Home) => view! { <Home/> }.into_any(),
         Route::Counter(CounterPage::Login) => screen(login),
@@ -107,5 +143,6 @@ fn main() {
         ahead(preload_dashboard());
         ahead(preload_history());
         ahead(preload_settings());
+        ahead(preload_cart());
     });
 }

@@ -6,13 +6,84 @@ use khqr::{Currency, Money};
 use leptos::prelude::*;
 use protocol::{CartLine, FxRates, ItemView};
 
-use crate::cart::{Cart, price_lines, total};
-use crate::components::cart::{CartBar, CartPanel, CustomLine};
+use crate::cart::{Cart, Priced, price_lines, total};
 use crate::components::cny_estimate::{CnyEstimateLine, Estimate};
-use crate::components::item_grid::ItemGrid;
 use crate::components::keypad::Keypad;
 use crate::format;
 use crate::i18n::{Key, t, tr, use_i18n};
+
+/// The cart's views: the item grid, the cart, the custom line and the phone's bar. They are
+/// drawn from a chunk of their own, so the keypad is drawn without their code: the merchant app's
+/// binary puts them in it and hands them over with [`set_cart_views`]. Without them the form is
+/// the keypad alone.
+#[derive(Clone, Copy)]
+pub struct CartViews {
+    /// the category tabs and the items to tap
+    pub grid: fn(GridArgs) -> AnyView,
+    /// the cart's lines and total
+    pub panel: fn(PanelArgs) -> AnyView,
+    /// the keypad's amount as a custom line
+    pub custom: fn(CustomArgs) -> AnyView,
+    /// a phone's bar that opens the cart
+    pub bar: fn(BarArgs) -> AnyView,
+}
+
+/// What the item grid is drawn from.
+#[derive(Clone, Copy)]
+pub struct GridArgs {
+    /// the counter's items
+    pub items: Signal<Vec<ItemView>>,
+    /// the charge's currency
+    pub currency: Signal<Currency>,
+    /// the shop's riel per dollar × 10⁸
+    pub usd_khr: Option<u64>,
+    /// an item tapped
+    pub on_add: Callback<String>,
+}
+
+/// What the cart is drawn from.
+#[derive(Clone, Copy)]
+pub struct PanelArgs {
+    /// the cart
+    pub cart: RwSignal<Cart>,
+    /// its lines priced
+    pub priced: Signal<Vec<Priced>>,
+    /// their sum
+    pub total: Signal<Option<Money>>,
+    /// what the server said about one line
+    pub line_error: Signal<Option<(usize, Key)>>,
+}
+
+/// What the custom line is drawn from.
+#[derive(Clone, Copy)]
+pub struct CustomArgs {
+    /// the cart
+    pub cart: RwSignal<Cart>,
+    /// the keypad's amount
+    pub amount: RwSignal<String>,
+    /// the charge's currency
+    pub currency: Signal<Currency>,
+    /// the line's text
+    pub description: RwSignal<String>,
+}
+
+/// What the phone's bar is drawn from.
+#[derive(Clone, Copy)]
+pub struct BarArgs {
+    /// the cart
+    pub cart: RwSignal<Cart>,
+    /// what Charge asks
+    pub total: Signal<Option<Money>>,
+    /// whether the cart's sheet is open
+    pub open: RwSignal<bool>,
+}
+
+static CART_VIEWS: std::sync::OnceLock<CartViews> = std::sync::OnceLock::new();
+
+/// Hands the form the cart's views (once, before the app is mounted).
+pub fn set_cart_views(views: CartViews) {
+    let _ = CART_VIEWS.set(views);
+}
 
 /// What the cashier asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,11 +229,52 @@ pub fn ChargeForm(
         }
     };
     let on_add = Callback::new(move |id: String| cart.update(|c| c.add_item(&id)));
+    let views = CART_VIEWS.get().copied();
+    let currency_signal: Signal<Currency> = currency.into();
+    let grid = move || {
+        views.map(|v| {
+            (v.grid)(GridArgs {
+                items,
+                currency: currency_signal,
+                usd_khr,
+                on_add,
+            })
+        })
+    };
+    let custom = move || {
+        views.map(|v| {
+            (v.custom)(CustomArgs {
+                cart,
+                amount,
+                currency: currency_signal,
+                description,
+            })
+        })
+    };
+    let panel = move || {
+        views.map(|v| {
+            (v.panel)(PanelArgs {
+                cart,
+                priced: priced.into(),
+                total: cart_total.into(),
+                line_error: line_error.into(),
+            })
+        })
+    };
+    let bar = move || {
+        views.map(|v| {
+            (v.bar)(BarArgs {
+                cart,
+                total: grand.into(),
+                open: sheet,
+            })
+        })
+    };
     let typed_hint = move || has_items.get() && !cart.with(Cart::is_empty) && typed.get().is_some();
     view! {
         <div class="cart-register" class:cart-mode=move || has_items.get() class:sheet-open=move || sheet.get()>
             <Show when=move || has_items.get() fallback=|| ()>
-                <ItemGrid items=items currency=currency usd_khr=usd_khr on_add=on_add/>
+                {grid}
             </Show>
             <form class="charge-form card" on:submit=submit data-testid="charge-form" novalidate>
                 <Show when=move || has_items.get() fallback=|| ()>
@@ -184,12 +296,12 @@ pub fn ChargeForm(
                     <CnyEstimateLine estimate=estimate/>
                     <Keypad amount=amount currency=currency/>
                     <Show when=move || has_items.get() fallback=|| ()>
-                        <CustomLine cart=cart amount=amount currency=currency description=description/>
+                        {custom}
                     </Show>
                 </div>
                 <div class="cart-side">
                     <Show when=move || has_items.get() fallback=|| ()>
-                        <CartPanel cart=cart priced=priced total=cart_total line_error=line_error/>
+                        {panel}
                     </Show>
                     <Show when=typed_hint fallback=|| ()>
                         <p class="muted cart-typed-hint">{tr(Key::CartTypedAmount)}</p>
@@ -207,7 +319,7 @@ pub fn ChargeForm(
                 </div>
             </form>
             <Show when=move || has_items.get() fallback=|| ()>
-                <CartBar cart=cart total=grand open=sheet/>
+                {bar}
             </Show>
         </div>
     }
