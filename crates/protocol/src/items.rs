@@ -15,6 +15,18 @@ pub struct ItemNames {
     pub zh: Option<String>,
 }
 
+impl ItemNames {
+    /// The name in `language` (`km`, `zh`), or `main` when there is none.
+    pub fn pick<'a>(&'a self, language: &str, main: &'a str) -> &'a str {
+        let other = match language {
+            "km" => self.km.as_deref(),
+            "zh" => self.zh.as_deref(),
+            _ => None,
+        };
+        other.filter(|n| !n.is_empty()).unwrap_or(main)
+    }
+}
+
 /// An item's prices, decimal strings in major units; at least one.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,12 +153,7 @@ pub struct ItemView {
 impl ItemView {
     /// The name to show in a language (`km`, `zh`, or anything else for the main name).
     pub fn name_in(&self, language: &str) -> &str {
-        let other = match language {
-            "km" => self.names.km.as_deref(),
-            "zh" => self.names.zh.as_deref(),
-            _ => None,
-        };
-        other.filter(|n| !n.is_empty()).unwrap_or(&self.name)
+        self.names.pick(language, &self.name)
     }
 }
 
@@ -212,12 +219,7 @@ pub struct SoldLine {
 impl SoldLine {
     /// The name to show in a language.
     pub fn name_in(&self, language: &str) -> &str {
-        let other = match language {
-            "km" => self.names.km.as_deref(),
-            "zh" => self.names.zh.as_deref(),
-            _ => None,
-        };
-        other.filter(|n| !n.is_empty()).unwrap_or(&self.name)
+        self.names.pick(language, &self.name)
     }
 }
 
